@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+// The `baton` command. Runs the TypeScript sources through tsx (no build step).
+import { register } from 'tsx/esm/api';
+
+register();
+const { runCli } = await import('../bot/cli.ts');
+const args = process.argv.slice(2);
+const code = await runCli(args);
+// One-shot commands have closed their database by now; don't wait on idle pool timers.
+if (args[0] !== 'serve') process.exit(code);

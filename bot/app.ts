@@ -1,0 +1,58 @@
+// Composition root: config → database (migrated) → first business → HTTP server.
+import type { FastifyInstance } from 'fastify';
+import { ensureFirstBusiness } from '../contacts/index.ts';
+import { openDatabase, type Database } from '../prisma/index.ts';
+import type { Config } from './config.ts';
+import { createHttpServer } from './http/server.ts';
+import { createLogger, type Logger } from './logger.ts';
+
+export interface Baton {
+  db: Database;
+  http: FastifyInstance;
+  logger: Logger;
+  /** The address the server listens on, e.g. http://127.0.0.1:3978 */
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startBaton(config: Config, options: { logger?: Logger; db?: Database } = {}): Promise<Baton> {
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const db = options.db ?? (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.BATON_DATA_DIR }));
+  try {
+    const applied = await db.migrate();
+    logger.info({ database: db.kind, applied }, applied.length ? 'migrations applied' : 'database schema up to date');
+
+    const first = await ensureFirstBusiness(db, {
+      name: config.BATON_BUSINESS_NAME,
+      country: config.BATON_BUSINESS_COUNTRY,
+      adminEmail: config.BATON_ADMIN_EMAIL,
+      adminPassword: config.BATON_ADMIN_PASSWORD,
+    });
+    if (first.created) {
+      logger.info({ business: first.slug }, 'first business created');
+      if (first.generatedPassword) {
+        // Printed once, to the terminal only (not through the log pipeline), so the admin can log in.
+        process.stdout.write(
+          `\nBaton: first admin created.\n  email:    ${first.adminEmail}\n  password: ${first.generatedPassword}\n  (shown once; set BATON_ADMIN_PASSWORD to choose your own)\n\n`,
+        );
+      }
+    }
+
+    const http = await createHttpServer({ db, logger });
+    const address = await http.listen({ port: config.PORT, host: config.HOST });
+    const url = address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
+    logger.info({ url, database: db.kind }, 'Baton is listening');
+
+    let stopping: Promise<void> | undefined;
+    const stop = () =>
+      (stopping ??= (async () => {
+        await http.close();
+        await db.close();
+        logger.info('Baton stopped');
+      })());
+    return { db, http, logger, url, stop };
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
+}

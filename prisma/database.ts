@@ -1,0 +1,78 @@
+// One way in to the database, whichever it is: embedded PGlite or a PostgreSQL server.
+import type { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from './generated/client.ts';
+import { applyMigrations } from './migrations.ts';
+import { openPGlite } from './pglite.ts';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+/** The raw driver, for bulk paths where Prisma's client is the wrong tool (COPY, unnest). */
+export type Driver = { kind: 'pglite'; pglite: PGlite } | { kind: 'postgres'; pool: pg.Pool };
+
+export interface Database {
+  readonly kind: DatabaseKind;
+  readonly prisma: PrismaClient;
+  readonly driver: Driver;
+  /** Runs one SQL statement on the raw driver and returns its rows. */
+  query<R extends Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
+  /** Applies pending migrations; returns the names applied. */
+  migrate(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgres://… selects a PostgreSQL server; otherwise the embedded PGlite under dataDir. */
+  databaseUrl?: string | undefined;
+  dataDir: string;
+  /** Pool size for PostgreSQL. */
+  poolSize?: number;
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    await pool.query('select 1');
+    return build('postgres', { kind: 'postgres', pool }, new PrismaPg(pool), async () => {
+      await pool.end();
+    });
+  }
+  const pglite = await openPGlite(options.dataDir);
+  return fromPGlite(pglite);
+}
+
+/** Wraps an already open PGlite (tests use in-memory ones). */
+export function fromPGlite(pglite: PGlite): Database {
+  return build('pglite', { kind: 'pglite', pglite }, new PrismaPGlite(pglite), async () => {
+    if (!pglite.closed) await pglite.close();
+  });
+}
+
+function build(
+  kind: DatabaseKind,
+  driver: Driver,
+  adapter: SqlMigrationAwareDriverAdapterFactory,
+  closeDriver: () => Promise<void>,
+): Database {
+  const prisma = new PrismaClient({ adapter });
+  let closed = false;
+  return {
+    kind,
+    prisma,
+    driver,
+    async query<R extends Record<string, unknown>>(text: string, params: unknown[] = []) {
+      if (driver.kind === 'pglite') return (await driver.pglite.query<R>(text, params)).rows;
+      return (await driver.pool.query<R>(text, params)).rows;
+    },
+    migrate: () => applyMigrations(adapter),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await prisma.$disconnect();
+      await closeDriver();
+    },
+  };
+}

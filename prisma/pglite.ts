@@ -1,0 +1,23 @@
+// The embedded database: PGlite (PostgreSQL compiled to WASM) in the Baton process, data on disk.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { PGlite } from '@electric-sql/pglite';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** PGlite's own start parameters plus small shared buffers; never a copied list (see database-measured.md). */
+export function pgliteStartParams(): string[] {
+  return [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+}
+
+export async function openPGlite(dataDir: string): Promise<PGlite> {
+  const dir = path.resolve(dataDir);
+  if (!existsSync(path.join(dir, 'PG_VERSION'))) {
+    mkdirSync(dir, { recursive: true });
+    await promisify(execFile)(process.execPath, [path.join(here, 'create-datadir.mjs'), dir]);
+  }
+  return PGlite.create(dir, { startParams: pgliteStartParams() });
+}

@@ -1,0 +1,108 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../prisma/index.ts';
+import { createEmptyPostgresDatabase, testDbKind } from '../support/db.ts';
+import { baton, freePort, ROOT, spawnNode, waitFor } from '../support/spawn.ts';
+
+// The product as a user runs it: `npm start` (bot/main.ts through tsx), then SIGTERM.
+describe(`the Baton server on ${testDbKind()}`, () => {
+  const dirs: string[] = [];
+  afterAll(async () => {
+    for (const d of dirs) await rm(d, { recursive: true, force: true });
+  });
+
+  async function environment() {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'baton-server-'));
+    dirs.push(dir);
+    const env: Record<string, string> = { BATON_DATA_DIR: path.join(dir, 'data'), LOG_LEVEL: 'info' };
+    if (testDbKind() === 'postgres') env.DATABASE_URL = await createEmptyPostgresDatabase();
+    return env;
+  }
+
+  it('migrates, creates the first business and admin, serves /healthz, and stops cleanly on SIGTERM', async () => {
+    const env = await environment();
+    const port = await freePort();
+    const server = spawnNode([path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'bot/main.ts'], {
+      ...env,
+      PORT: String(port),
+    });
+    const health = await waitFor(async () => {
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+      return res.ok ? ((await res.json()) as unknown) : undefined;
+    }, 60_000);
+    expect(health).toEqual({ status: 'ok', database: testDbKind() });
+    expect(server.output()).toMatch(/password: \S{10,}/); // generated once, printed once
+
+    server.child.kill('SIGTERM');
+    expect(await server.exit).toBe(0);
+    expect(server.output()).toContain('Baton stopped');
+
+    // The data is all there after the stop: one business, its admin holding the admin email.
+    const db = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.BATON_DATA_DIR! });
+    try {
+      expect(await db.migrate()).toEqual([]);
+      const businesses = await db.prisma.business.findMany({ include: { users: { include: { identifiers: true } } } });
+      expect(businesses).toHaveLength(1);
+      expect(businesses[0]).toMatchObject({
+        name: 'My Business',
+        slug: 'my-business',
+        country: 'GB',
+        handoverTimeoutSeconds: 120,
+      });
+      expect(businesses[0]?.users[0]).toMatchObject({ role: 'admin', active: true });
+      expect(businesses[0]?.users[0]?.identifiers[0]).toMatchObject({ kind: 'email', value: 'admin@example.com' });
+    } finally {
+      await db.close();
+    }
+
+    // A second start finds the business and does not print a password again.
+    const again = spawnNode([path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'bot/main.ts'], {
+      ...env,
+      PORT: String(port),
+    });
+    await waitFor(async () => ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok ? true : undefined), 60_000);
+    again.child.kill('SIGINT');
+    expect(await again.exit).toBe(0);
+    expect(again.output()).not.toMatch(/password:/);
+  });
+
+  it('refuses to start on bad configuration and names the variable', async () => {
+    const env = await environment();
+    const server = spawnNode([path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'bot/main.ts'], {
+      ...env,
+      PORT: 'eighty',
+    });
+    expect(await server.exit).toBe(78);
+    expect(server.output()).toMatch(/PORT: must be a port number/);
+  });
+
+  it('baton business create adds a second business; a duplicate slug is refused', async () => {
+    const env = await environment();
+    const args = [
+      'business',
+      'create',
+      '--name',
+      'Second Shop',
+      '--country',
+      'fr',
+      '--admin-email',
+      'Owner@Second.test',
+      '--admin-password',
+      'a-long-password',
+      '--json',
+    ];
+    const first = await baton(args, env);
+    expect(first.code, first.output).toBe(0);
+    expect(JSON.parse(first.output)).toMatchObject({ slug: 'second-shop', name: 'Second Shop' });
+    const dup = await baton(args, env);
+    expect(dup.code).toBe(1);
+    expect(dup.output).toContain('CONFLICT');
+
+    const help = await baton(['--help'], env);
+    expect(help.code).toBe(0);
+    expect(help.output).toMatch(/migrate/);
+    expect(help.output).toMatch(/business/);
+  });
+});
