@@ -1,0 +1,55 @@
+// The AI agent behind one interface: the offline agent (default) and the OpenAI agent implement it.
+// The conversation machine never calls it directly: the runtime does, and turns answers into machine events.
+
+export type Author = 'customer' | 'ai' | 'agent' | 'system';
+
+export interface AgentContext {
+  businessName: string;
+  /** ISO alpha-2: where phone numbers without + are read */
+  country: string;
+  /** webchat, whatsapp, emulator, msteams, … */
+  channel: string;
+  /** the conversation so far, oldest first (the current message not included) */
+  history: { author: Author; text: string }[];
+  /** the customer's locale when the channel tells it (e.g. "es-ES") */
+  locale?: string | undefined;
+}
+
+export type AgentReply =
+  | { kind: 'reply'; text: string }
+  /** hand the conversation to a human: the customer asked, or the AI cannot help, or the model failed */
+  | { kind: 'handover'; reason: 'customer_asked' | 'ai_decided' | 'ai_failed'; text: string };
+
+export type DetailFinding =
+  | { status: 'none' }
+  | { status: 'found'; value: string }
+  /** two or more plausible candidates remain: ask the customer which one */
+  | { status: 'ambiguous'; options: string[] }
+  /** something that looks meant as this detail but is not valid; `reason` says why */
+  | { status: 'invalid'; raw: string; reason: string };
+
+export interface DetailExtraction {
+  /** lower-cased, validated */
+  email: DetailFinding;
+  /** E.164, validated with libphonenumber-js (max metadata) */
+  phone: DetailFinding;
+  /** the customer refuses to give details ("no thanks", "I'd rather not") */
+  declined: boolean;
+}
+
+export interface ExtractionContext {
+  country: string;
+  /** numbers that must never be taken as the customer's (the business's own numbers, quoted back) */
+  excludePhones?: string[];
+  /** on WhatsApp the phone is known: a reply may confirm it ("yes that's right") */
+  knownPhone?: string | undefined;
+  locale?: string | undefined;
+}
+
+export interface AiAgent {
+  readonly name: string;
+  /** Answer one customer message while the AI is in charge. Never throws: failures become a handover. */
+  reply(message: string, ctx: AgentContext): Promise<AgentReply>;
+  /** Read an email and a phone number out of a free-text answer to "what are your email and phone?" */
+  extractDetails(message: string, ctx: ExtractionContext): Promise<DetailExtraction>;
+}

@@ -1,0 +1,37 @@
+// What the channels (bot/) and the conversation runtime (workflows/) say to each other.
+// bot/ turns channel traffic into InboundMessage; workflows/ sends replies through a ChannelGateway.
+
+/** One message from a customer, as a channel adapter hands it over. */
+export interface InboundMessage {
+  businessId: string;
+  /** the Bot Framework channelId: webchat, directline, emulator, whatsapp, msteams, … */
+  channel: string;
+  /** the channel's own conversation id (Direct Line conversation id, WhatsApp chat id, …) */
+  channelConversationId: string;
+  /** a botbuilder ConversationReference (JSON), stored for proactive replies */
+  reference: Record<string, unknown>;
+  sender: {
+    /** WhatsApp: the sender's number, already E.164 */
+    phone?: string | undefined;
+    /** WhatsApp push name / Bot Framework from.name */
+    profileName?: string | undefined;
+    /** the channel's id of the sender (from.id) */
+    channelUserId?: string | undefined;
+  };
+  text: string;
+  locale?: string | undefined;
+  channelMessageId?: string | undefined;
+}
+
+/** One message to a customer, delivered by the channel's gateway (in or outside a turn). */
+export interface OutboundMessage {
+  conversationId: string;
+  channel: string;
+  reference: Record<string, unknown>;
+  text: string;
+  author: 'ai' | 'agent' | 'system';
+}
+
+export interface ChannelGateway {
+  send(message: OutboundMessage): Promise<void>;
+}
