@@ -1,0 +1,37 @@
+// What the conversation machine asks the runtime to do. The machine is pure: it only emits these.
+import type { AgentReply, DetailExtraction } from '../agent/types.ts';
+
+export type ConversationEffect =
+  /** deliver a message to the customer (stored as a Message, then sent through the channel's gateway) */
+  | { type: 'send'; text: string; author: 'ai' | 'agent' | 'system'; agentId?: string | undefined }
+  /** ask the AI agent to answer the customer's message; the runtime feeds back `ai.replied` */
+  | { type: 'ai.reply'; text: string }
+  /** ask the AI agent to read details out of the customer's answer; the runtime feeds back `details.extracted` */
+  | { type: 'ai.extract'; text: string; knownPhone: string | null }
+  /** save the details to contacts; the runtime feeds back `details.saved`, `details.refused` or `details.failed` */
+  | { type: 'details.save'; email: string | null; phone: string | null }
+  /** (re)schedule a durable timer; scheduling the same key again moves its due time */
+  | { type: 'timer.schedule'; key: string; event: TimerEventType; delayMs: number }
+  | { type: 'timer.cancel'; key: string }
+  /** tell the agents' console that the queue changed */
+  | { type: 'agents.notify'; reason: 'handover' | 'capture' | 'followup' | 'claimed' | 'closed' };
+
+export type TimerEventType = 'handover.timeout' | 'inactivity.timeout';
+
+/** Events the machine accepts. Timer events carry the key of the timer that fired. */
+export type ConversationEvent =
+  | { type: 'customer.message'; text: string }
+  | { type: 'ai.replied'; reply: AgentReply }
+  | { type: 'details.extracted'; extraction: DetailExtraction }
+  | { type: 'details.saved'; email: string | null; phone: string | null; outcome: 'updated' | 'promoted' | 'merged' }
+  /** a detail belongs to an agent or admin of the business: not saved, ask for another */
+  | { type: 'details.refused'; field: 'email' | 'phone' }
+  | { type: 'details.failed'; reason: string }
+  | { type: 'handover.timeout'; key: string }
+  | { type: 'inactivity.timeout'; key: string }
+  | { type: 'agent.claimed'; agentId: string }
+  | { type: 'agent.message'; agentId: string; text: string }
+  | { type: 'agent.closed'; agentId: string | null };
+
+export const HANDOVER_TIMER_PREFIX = 'handover:';
+export const INACTIVITY_TIMER_KEY = 'inactivity';

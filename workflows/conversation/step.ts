@@ -1,0 +1,65 @@
+// One pure step of a conversation: persisted snapshot + event → next snapshot, status and effects.
+// Uses xstate's pure `transition()`, so no actor is kept in memory between events (the database
+// holds the snapshot) and nothing runs but what the runtime does with the returned effects.
+import { initialTransition, transition, type SnapshotFrom } from 'xstate';
+import { z } from 'zod';
+import type { ConversationEffect, ConversationEvent } from './effects.ts';
+import { conversationMachine, type ConversationContext, type ConversationInput } from './machine.ts';
+
+export type ConversationStatus = 'ai' | 'waiting' | 'capture' | 'followup' | 'human' | 'closed';
+
+export type ConversationSnapshot = SnapshotFrom<typeof conversationMachine>;
+
+export interface ConversationStep {
+  /** JSON to persist (Conversation.snapshot) */
+  persisted: PersistedConversation;
+  status: ConversationStatus;
+  context: ConversationContext;
+  effects: ConversationEffect[];
+  /** the machine reacted to the event (false: the event does not apply in this state) */
+  changed: boolean;
+}
+
+const persistedSchema = z.object({
+  value: z.union([z.string(), z.record(z.string(), z.string())]),
+  context: z.looseObject({ handovers: z.number(), capture: z.looseObject({}) }),
+});
+export type PersistedConversation = z.infer<typeof persistedSchema> & Record<string, unknown>;
+
+export function statusOf(snapshot: ConversationSnapshot): ConversationStatus {
+  const value = snapshot.value;
+  const top = typeof value === 'string' ? value : Object.keys(value)[0];
+  return z.enum(['ai', 'waiting', 'capture', 'followup', 'human', 'closed']).parse(top);
+}
+
+function toStep(snapshot: ConversationSnapshot, actions: { type: string; params: unknown }[], changed: boolean) {
+  const effects = actions.filter((a) => a.type === 'effect').map((a) => a.params as ConversationEffect);
+  return {
+    persisted: conversationMachine.getPersistedSnapshot(snapshot) as unknown as PersistedConversation,
+    status: statusOf(snapshot),
+    context: snapshot.context,
+    effects,
+    changed,
+  };
+}
+
+export function startConversation(input: ConversationInput): ConversationStep {
+  const [snapshot, actions] = initialTransition(conversationMachine, input);
+  return toStep(snapshot, actions, true);
+}
+
+/** Restores a persisted snapshot. Throws (with the zod issue) when it is not one of ours. */
+export function restoreConversation(persisted: unknown): ConversationSnapshot {
+  const parsed = persistedSchema.parse(persisted);
+  return conversationMachine.resolveState({
+    value: parsed.value,
+    context: parsed.context as unknown as ConversationContext,
+  });
+}
+
+export function stepConversation(persisted: unknown, event: ConversationEvent): ConversationStep {
+  const before = restoreConversation(persisted);
+  const [after, actions] = transition(conversationMachine, before, event);
+  const changed = actions.length > 0 || after.value !== before.value || after.context !== before.context;
+  return toStep(after, actions, changed);
+}
