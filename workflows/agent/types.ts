@@ -41,6 +41,8 @@ export interface ExtractionContext {
   country: string;
   /** numbers that must never be taken as the customer's (the business's own numbers, quoted back) */
   excludePhones?: string[];
+  /** emails that must never be taken as the customer's (the business's own addresses, quoted back) */
+  excludeEmails?: string[];
   /** on WhatsApp the phone is known: a reply may confirm it ("yes that's right") */
   knownPhone?: string | undefined;
   locale?: string | undefined;
