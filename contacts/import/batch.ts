@@ -1,0 +1,198 @@
+// Matching a batch of drafts against what exists (contacts, users, earlier rows of the file) and deciding, row by
+// row, what each one does: create, update, leave unchanged, or fail. Pure: the caller loads and writes.
+import { randomUUID } from 'node:crypto';
+import { CONTACT_COLUMNS, type ContactColumn } from './fields.ts';
+import type { RowDraft, RowError } from './row.ts';
+
+export type ContactStatus = 'guest' | 'active' | 'archived';
+
+/** A contact as the import sees it: its stored state, and what the rows of this file make of it. */
+export interface Entity {
+  id: string;
+  isNew: boolean;
+  status: ContactStatus;
+  fields: Record<ContactColumn, string | null>;
+  assignedAgentId: string | null;
+  phone: string | null;
+  email: string | null;
+  tagKeys: Set<string>;
+  tagNames: Map<string, string>;
+  before: Snapshot | undefined;
+}
+
+type Snapshot = Omit<Entity, 'before' | 'isNew' | 'id' | 'tagNames'>;
+
+/** Who holds an identifier: a user, or a contact. */
+export type Holder = { kind: 'user' } | { kind: 'contact'; entity: Entity };
+
+export interface MatchState {
+  /** "p:+4479…" / "e:jane@…" → holder. */
+  holders: Map<string, Holder>;
+  /** Agents' and admins' emails → user id (active users only). */
+  agents: Map<string, string>;
+}
+
+export interface BatchOutcome {
+  created: number;
+  updated: number;
+  unchanged: number;
+  errors: RowError[];
+  /** Entities touched by this batch, in first-touch order. */
+  touched: Entity[];
+}
+
+const phoneKey = (v: string) => `p:${v}`;
+const emailKey = (v: string) => `e:${v}`;
+
+export function snapshot(e: Omit<Entity, 'before'>): Snapshot {
+  return {
+    status: e.status,
+    fields: { ...e.fields },
+    assignedAgentId: e.assignedAgentId,
+    phone: e.phone,
+    email: e.email,
+    tagKeys: new Set(e.tagKeys),
+  };
+}
+
+const emptyFields = () => Object.fromEntries(CONTACT_COLUMNS.map((c) => [c, null])) as Entity['fields'];
+
+/** Applies one batch of drafts in file order. Mutates `state` (holders) and the entities it touches. */
+export function matchBatch(
+  drafts: readonly RowDraft[],
+  state: MatchState,
+  columns: { phone?: string | undefined; email?: string | undefined; agent?: string | undefined },
+): BatchOutcome {
+  const out: BatchOutcome = { created: 0, updated: 0, unchanged: 0, errors: [], touched: [] };
+  const touched = new Set<Entity>();
+  for (const d of drafts) {
+    const keys: [string, string | undefined][] = [];
+    if (d.phone) keys.push([phoneKey(d.phone), columns.phone]);
+    if (d.email) keys.push([emailKey(d.email), columns.email]);
+    let entity: Entity | undefined;
+    let error: RowError | undefined;
+    for (const [key, column] of keys) {
+      const holder = state.holders.get(key);
+      if (!holder) continue;
+      if (holder.kind === 'user') {
+        const kind = key.startsWith('p:') ? 'phone' : 'email';
+        error = {
+          row: d.row,
+          column: column ?? null,
+          code: 'IDENTIFIER_TAKEN',
+          message: `this ${kind} belongs to a user (an agent or admin) of the business`,
+        };
+        break;
+      }
+      if (entity && entity !== holder.entity) {
+        error = {
+          row: d.row,
+          column: null,
+          code: 'CONTACT_CONFLICT',
+          message: 'the phone matches one contact and the email another; fix the row or merge the contacts first',
+        };
+        break;
+      }
+      entity = holder.entity;
+    }
+    let agentId: string | undefined;
+    if (!error && d.agentEmail) {
+      agentId = state.agents.get(d.agentEmail);
+      if (!agentId) {
+        error = {
+          row: d.row,
+          column: columns.agent ?? null,
+          code: 'AGENT_NOT_FOUND',
+          message: 'the assigned agent is not an active user of the business',
+        };
+      }
+    }
+    if (error) {
+      out.errors.push(error);
+      continue;
+    }
+
+    if (!entity) {
+      const fresh: Omit<Entity, 'before'> = {
+        id: randomUUID(),
+        isNew: true,
+        status: 'active',
+        fields: emptyFields(),
+        assignedAgentId: null,
+        phone: null,
+        email: null,
+        tagKeys: new Set(),
+        tagNames: new Map(),
+      };
+      entity = { ...fresh, before: undefined };
+      apply(entity, d, agentId, state);
+      out.created++;
+    } else {
+      const changed = apply(entity, d, agentId, state);
+      if (changed) out.updated++;
+      else out.unchanged++;
+    }
+    if (!touched.has(entity)) {
+      touched.add(entity);
+      out.touched.push(entity);
+    }
+  }
+  return out;
+}
+
+/** Writes a draft onto an entity: non-empty cells overwrite, tags are added. Returns whether anything changed. */
+function apply(entity: Entity, d: RowDraft, agentId: string | undefined, state: MatchState): boolean {
+  let changed = false;
+  for (const [column, value] of Object.entries(d.fields) as [ContactColumn, string][]) {
+    if (entity.fields[column] !== value) {
+      entity.fields[column] = value;
+      changed = true;
+    }
+  }
+  if (d.phone && entity.phone !== d.phone) {
+    if (entity.phone) state.holders.delete(phoneKey(entity.phone));
+    entity.phone = d.phone;
+    state.holders.set(phoneKey(d.phone), { kind: 'contact', entity });
+    changed = true;
+  }
+  if (d.email && entity.email !== d.email) {
+    if (entity.email) state.holders.delete(emailKey(entity.email));
+    entity.email = d.email;
+    state.holders.set(emailKey(d.email), { kind: 'contact', entity });
+    changed = true;
+  }
+  for (const t of d.tags) {
+    if (!entity.tagKeys.has(t.key)) {
+      entity.tagKeys.add(t.key);
+      entity.tagNames.set(t.key, t.name);
+      changed = true;
+    }
+  }
+  if (agentId && entity.assignedAgentId !== agentId) {
+    entity.assignedAgentId = agentId;
+    changed = true;
+  }
+  // Saving real details turns a guest into an active contact; an archived contact stays archived.
+  if (entity.status === 'guest') {
+    entity.status = 'active';
+    changed = true;
+  }
+  return changed;
+}
+
+/** What changed on an entity since it was loaded ({ field: { from, to } }); empty when nothing did. */
+export function changes(e: Entity): Record<string, { from: unknown; to: unknown }> {
+  const before = e.before;
+  const out: Record<string, { from: unknown; to: unknown }> = {};
+  const cmp = (name: string, from: unknown, to: unknown) => {
+    if (from !== to) out[name] = { from, to };
+  };
+  for (const c of CONTACT_COLUMNS) cmp(c, before ? before.fields[c] : null, e.fields[c]);
+  cmp('status', before?.status ?? null, e.status);
+  cmp('assignedAgentId', before?.assignedAgentId ?? null, e.assignedAgentId);
+  cmp('phone', before?.phone ?? null, e.phone);
+  cmp('email', before?.email ?? null, e.email);
+  const added = [...e.tagKeys].filter((k) => !before?.tagKeys.has(k));
+  if (added.length) out.tags = { from: before ? [...before.tagKeys] : [], to: [...e.tagKeys] };
+  return out;
+}

@@ -1,0 +1,393 @@
+// Import jobs: upload (inspect + suggest + preview), run (batches, each one transaction with its progress),
+// resume after a restart, report, and the CSV of failed rows.
+import { stringify } from 'csv-stringify/sync';
+import type { Logger } from 'pino';
+import type { Database } from '../../prisma/index.ts';
+import { DomainError } from '../errors.ts';
+import { changes, matchBatch, type MatchState } from './batch.ts';
+import { TEXT_COLUMNS, type Field, type Mapping, type TextField } from './fields.ts';
+import { missingFields, suggestMapping, validateMapping } from './mapping.ts';
+import { inspectFile, readRecords, type Delimiter } from './parse.ts';
+import { planRows, readRow, type RowDraft, type RowError, type RowPlan } from './row.ts';
+import { inTransaction, loadAgents, loadHolders, writeBatch } from './store.ts';
+
+export interface PreviewRow {
+  row: number;
+  status: 'ok' | 'skipped' | 'error';
+  /** The values as they would be saved (phone in E.164, email lower-cased, tags split). */
+  values: Partial<Record<Field, string | string[]>>;
+  errors: RowError[];
+}
+
+export interface UploadResult {
+  id: string;
+  headers: string[];
+  suggestedMapping: Mapping;
+  /** What the suggested mapping still lacks to start an import (empty when it can start). */
+  missing: string[];
+  totalRows: number;
+  preview: PreviewRow[];
+}
+
+export interface ImportCounts {
+  created: number;
+  updated: number;
+  unchanged: number;
+  skipped: number;
+  failed: number;
+}
+
+export interface ImportStatusView extends ImportCounts {
+  id: string;
+  status: 'uploaded' | 'running' | 'completed' | 'failed';
+  fileName: string;
+  dryRun: boolean;
+  totalRows: number;
+  processedRows: number;
+  mapping: Mapping | null;
+  country: string | null;
+  error: string | null;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+export interface ImportReport extends ImportCounts {
+  mapping: Mapping;
+  errors: RowError[];
+}
+
+export interface RunOptions {
+  mapping: unknown;
+  country?: string | undefined;
+  dryRun?: boolean | undefined;
+}
+
+export interface RunDeps {
+  logger?: Logger | undefined;
+  onProgress?: ((processed: number, total: number) => void) | undefined;
+  batchSize?: number | undefined;
+}
+
+const PREVIEW_ROWS = 10;
+
+/** Registers an uploaded (or local) file as an import: checks it and suggests a mapping. Imports nothing yet. */
+export async function createImport(
+  db: Database,
+  input: { businessId: string; userId?: string | null; fileName: string; filePath: string; id?: string },
+): Promise<UploadResult> {
+  const shape = await inspectFile(input.filePath);
+  const business = await db.prisma.business.findUniqueOrThrow({ where: { id: input.businessId } });
+  const job = await db.prisma.importJob.create({
+    data: {
+      ...(input.id ? { id: input.id } : {}),
+      businessId: input.businessId,
+      createdById: input.userId ?? null,
+      fileName: input.fileName,
+      filePath: input.filePath,
+      headers: shape.headers,
+      delimiter: shape.delimiter,
+      totalRows: shape.totalRows,
+    },
+  });
+  const suggestedMapping = suggestMapping(shape.headers);
+  const preview = await previewRows(input.filePath, shape.delimiter, shape.headers, suggestedMapping, business.country);
+  return {
+    id: job.id,
+    headers: shape.headers,
+    suggestedMapping,
+    missing: missingFields(suggestedMapping),
+    totalRows: shape.totalRows,
+    preview,
+  };
+}
+
+async function loadJob(db: Database, businessId: string | undefined, id: string) {
+  const job = await db.prisma.importJob.findFirst({ where: { id, ...(businessId ? { businessId } : {}) } });
+  if (!job) throw new DomainError('NOT_FOUND', 'no such import', 'id');
+  return job;
+}
+
+/** The first rows as a mapping would save them, each with its problems. */
+export async function previewImport(
+  db: Database,
+  businessId: string,
+  id: string,
+  options: { mapping?: unknown; country?: string | undefined } = {},
+): Promise<PreviewRow[]> {
+  const job = await loadJob(db, businessId, id);
+  const headers = job.headers as string[];
+  const mapping = options.mapping === undefined ? suggestMapping(headers) : validateMapping(headers, options.mapping);
+  const business = await db.prisma.business.findUniqueOrThrow({ where: { id: businessId } });
+  return previewRows(job.filePath, job.delimiter as Delimiter, headers, mapping, options.country ?? business.country);
+}
+
+async function previewRows(
+  filePath: string,
+  delimiter: Delimiter,
+  headers: string[],
+  mapping: Mapping,
+  country: string,
+): Promise<PreviewRow[]> {
+  const plan = planRows(headers, mapping, country);
+  const out: PreviewRow[] = [];
+  let index = 0;
+  for await (const record of readRecords(filePath, delimiter)) {
+    const r = readRow(record, index + 2, plan);
+    index++;
+    if (r.kind === 'skipped') out.push({ row: r.row, status: 'skipped', values: {}, errors: [] });
+    else if (r.kind === 'error')
+      out.push({ row: r.row, status: 'error', values: cellValues(record, plan), errors: r.errors });
+    else out.push({ row: r.draft.row, status: 'ok', values: draftValues(r.draft), errors: [] });
+    if (out.length >= PREVIEW_ROWS) break;
+  }
+  return out;
+}
+
+function draftValues(d: RowDraft): PreviewRow['values'] {
+  const values: PreviewRow['values'] = {};
+  for (const [field, column] of Object.entries(TEXT_COLUMNS) as [TextField, string][]) {
+    const v = d.fields[column as keyof RowDraft['fields']];
+    if (v !== undefined) values[field] = v;
+  }
+  if (d.phone) values.phone = d.phone;
+  if (d.email) values.email = d.email;
+  if (d.tags.length) values.tags = d.tags.map((t) => t.name);
+  if (d.agentEmail) values.assignedAgent = d.agentEmail;
+  return values;
+}
+
+function cellValues(record: readonly string[], plan: RowPlan): PreviewRow['values'] {
+  const values: PreviewRow['values'] = {};
+  for (const c of plan.columns) {
+    const v = (record[c.index] ?? '').trim();
+    if (v) values[c.field] = v;
+  }
+  return values;
+}
+
+/**
+ * Validates the mapping and marks the job running (a dry run or a re-run starts again from the first row).
+ * Refuses a job that is running, or whose real import has completed.
+ */
+export async function startImport(
+  db: Database,
+  businessId: string,
+  id: string,
+  options: RunOptions,
+): Promise<ImportStatusView> {
+  const job = await loadJob(db, businessId, id);
+  const mapping = validateMapping(job.headers as string[], options.mapping);
+  const country = options.country?.trim().toUpperCase();
+  if (country !== undefined && !/^[A-Z]{2}$/.test(country)) {
+    throw new DomainError('VALIDATION_FAILED', 'country must be a two-letter ISO 3166 code, like GB', 'country');
+  }
+  const claimed = await db.query<{ id: string }>(
+    `UPDATE "ImportJob" SET status = 'running', mapping = $2::jsonb, country = $3, "dryRun" = $4,
+       "processedRows" = 0, created = 0, updated = 0, unchanged = 0, skipped = 0, failed = 0, error = NULL,
+       "startedAt" = now(), "finishedAt" = NULL, "updatedAt" = now()
+     WHERE id = $1 AND status <> 'running' AND NOT (status = 'completed' AND NOT "dryRun")
+     RETURNING id`,
+    [id, JSON.stringify(mapping), country ?? null, options.dryRun ?? false],
+  );
+  if (claimed.length === 0) {
+    throw new DomainError(
+      'CONFLICT',
+      job.status === 'running'
+        ? 'this import is already running'
+        : 'this file has already been imported; upload it again to re-import',
+      'id',
+    );
+  }
+  await db.query(`DELETE FROM "ImportRowError" WHERE "jobId" = $1`, [id]);
+  return getImport(db, businessId, id);
+}
+
+/** Processes a running job from its resume point to the end. Resolves when it has completed or failed. */
+export async function runImport(db: Database, id: string, deps: RunDeps = {}): Promise<ImportStatusView> {
+  const job = await loadJob(db, undefined, id);
+  if (job.status !== 'running') throw new DomainError('CONFLICT', 'the import is not running', 'id');
+  try {
+    await processJob(db, job, deps);
+    await db.query(
+      `UPDATE "ImportJob" SET status = 'completed', "finishedAt" = now(), "updatedAt" = now() WHERE id = $1`,
+      [id],
+    );
+    deps.logger?.info({ importJob: id }, 'import completed');
+  } catch (e) {
+    const message = e instanceof DomainError ? e.message : `the import stopped: ${(e as Error).message}`;
+    deps.logger?.error({ importJob: id, err: e }, 'import failed');
+    await db.query(
+      `UPDATE "ImportJob" SET status = 'failed', error = $2, "finishedAt" = now(), "updatedAt" = now() WHERE id = $1`,
+      [id, message],
+    );
+  }
+  return getImport(db, job.businessId, id);
+}
+
+type Job = Awaited<ReturnType<typeof loadJob>>;
+
+async function processJob(db: Database, job: Job, deps: RunDeps): Promise<void> {
+  const batchSize = deps.batchSize ?? 5000;
+  const business = await db.prisma.business.findUniqueOrThrow({ where: { id: job.businessId } });
+  const headers = job.headers as string[];
+  const mapping = validateMapping(headers, job.mapping);
+  const plan = planRows(headers, mapping, job.country ?? business.country);
+  const columnOf = (field: Field) => plan.columns.find((c) => c.field === field)?.header;
+  const columns = { phone: columnOf('phone'), email: columnOf('email'), agent: columnOf('assignedAgent') };
+  const state: MatchState = { holders: new Map(), agents: await loadAgents(db.query, job.businessId) };
+  const tagIds = new Map<string, string>();
+  let processed = job.processedRows;
+  const total = job.totalRows;
+  let records: string[][] = [];
+  let pending: Promise<void> = Promise.resolve();
+
+  const flush = async () => {
+    const batch = records;
+    records = [];
+    const start = processed;
+    processed += batch.length;
+    const drafts: RowDraft[] = [];
+    const errors: (RowError & { cells: string })[] = [];
+    let skipped = 0;
+    const errorRows = new Set<number>();
+    batch.forEach((record, i) => {
+      const r = readRow(record, start + i + 2, plan);
+      if (r.kind === 'draft') drafts.push(r.draft);
+      else if (r.kind === 'skipped') skipped++;
+      else {
+        errorRows.add(r.row);
+        for (const e of r.errors) errors.push({ ...e, cells: JSON.stringify(record) });
+      }
+    });
+    const phones = drafts.flatMap((d) => (d.phone ? [d.phone] : []));
+    const emails = drafts.flatMap((d) => (d.email ? [d.email] : []));
+    const upTo = processed;
+    // One batch in flight: this one is read and normalised while the previous one is written.
+    await pending;
+    pending = inTransaction(db, async (query) => {
+      if (!job.dryRun) state.holders = new Map();
+      await loadHolders(query, job.businessId, phones, emails, state);
+      const m = matchBatch(drafts, state, columns);
+      for (const e of m.errors) {
+        errorRows.add(e.row);
+        errors.push({ ...e, cells: JSON.stringify(batch[e.row - start - 2]) });
+      }
+      const changed = new Map(m.touched.map((e) => [e, changes(e)]));
+      await writeBatch(query, {
+        businessId: job.businessId,
+        jobId: job.id,
+        actorId: job.createdById,
+        entities: m.touched,
+        changes: changed,
+        errors,
+        progress: {
+          processedRows: upTo,
+          created: m.created,
+          updated: m.updated,
+          unchanged: m.unchanged,
+          skipped,
+          failed: errorRows.size,
+        },
+        tagIds,
+        dryRun: job.dryRun,
+      });
+    }).then(() => deps.onProgress?.(upTo, total));
+    // Surface a failure now rather than at the next batch, but keep reading meanwhile.
+    pending.catch(() => undefined);
+  };
+
+  for await (const record of readRecords(job.filePath, job.delimiter as Delimiter, processed)) {
+    records.push(record);
+    if (records.length >= batchSize) await flush();
+  }
+  if (records.length > 0) await flush();
+  await pending;
+}
+
+/** Continues every import that was running when the process stopped (dry runs start again: they keep no state). */
+export async function resumeImports(db: Database, deps: RunDeps = {}): Promise<string[]> {
+  const jobs = await db.prisma.importJob.findMany({ where: { status: 'running' }, select: { id: true, dryRun: true } });
+  for (const j of jobs) {
+    if (j.dryRun) {
+      await db.query(`DELETE FROM "ImportRowError" WHERE "jobId" = $1`, [j.id]);
+      await db.query(
+        `UPDATE "ImportJob" SET "processedRows" = 0, created = 0, updated = 0, unchanged = 0, skipped = 0, failed = 0 WHERE id = $1`,
+        [j.id],
+      );
+    }
+    deps.logger?.info({ importJob: j.id }, 'resuming import');
+    await runImport(db, j.id, deps);
+  }
+  return jobs.map((j) => j.id);
+}
+
+export async function getImport(db: Database, businessId: string, id: string): Promise<ImportStatusView> {
+  const j = await loadJob(db, businessId, id);
+  return {
+    id: j.id,
+    status: j.status,
+    fileName: j.fileName,
+    dryRun: j.dryRun,
+    totalRows: j.totalRows,
+    processedRows: j.processedRows,
+    created: j.created,
+    updated: j.updated,
+    unchanged: j.unchanged,
+    skipped: j.skipped,
+    failed: j.failed,
+    mapping: (j.mapping as Mapping | null) ?? null,
+    country: j.country,
+    error: j.error,
+    startedAt: j.startedAt,
+    finishedAt: j.finishedAt,
+  };
+}
+
+/** The job's report: counts and row errors (in row order; at most `limit`). */
+export async function importReport(
+  db: Database,
+  businessId: string,
+  id: string,
+  limit = 10_000,
+): Promise<ImportReport> {
+  const j = await getImport(db, businessId, id);
+  const rows = await db.query<{ row: number; column: string | null; code: string; message: string }>(
+    `SELECT row, "column", code, message FROM "ImportRowError" WHERE "jobId" = $1 ORDER BY row, id LIMIT $2`,
+    [id, limit],
+  );
+  return {
+    mapping: j.mapping ?? {},
+    created: j.created,
+    updated: j.updated,
+    unchanged: j.unchanged,
+    skipped: j.skipped,
+    failed: j.failed,
+    errors: rows.map((r) => ({ row: r.row, column: r.column, code: r.code, message: r.message })),
+  };
+}
+
+/**
+ * The failed rows as CSV, with the file's own columns and an `error` column: fix them and import the file again.
+ * Yields chunks of text, one page of rows at a time.
+ */
+export async function* errorsCsv(db: Database, businessId: string, id: string): AsyncGenerator<string> {
+  const job = await loadJob(db, businessId, id);
+  const headers = job.headers as string[];
+  yield stringify([[...headers, 'error']], { bom: true });
+  let after = 0;
+  for (;;) {
+    const rows = await db.query<{ row: number; cells: string[]; messages: string[] }>(
+      `SELECT row, (array_agg(cells))[1] AS cells,
+              array_agg(coalesce("column" || ': ', '') || message ORDER BY id) AS messages
+       FROM "ImportRowError" WHERE "jobId" = $1 AND row > $2 GROUP BY row ORDER BY row LIMIT 1000`,
+      [id, after],
+    );
+    if (rows.length === 0) return;
+    const lines = rows.map((r) => {
+      const cells = headers.map((_, i) => r.cells[i] ?? '');
+      return [...cells, r.messages.join('; ')];
+    });
+    yield stringify(lines);
+    after = rows[rows.length - 1]!.row;
+  }
+}

@@ -1,0 +1,186 @@
+// One CSV record → what it would save, or why it cannot. Pure: the database is consulted later, per batch.
+import { normalizeEmail } from '../email.ts';
+import { normalizePhone, type PhoneResult } from '../phone.ts';
+import { countryCode } from './countries.ts';
+import { TEXT_COLUMNS, type ContactColumn, type Field, type Mapping, type TextField } from './fields.ts';
+
+export interface RowError {
+  /** 1-based row as a spreadsheet shows it (header = row 1). */
+  row: number;
+  column: string | null;
+  code: string;
+  message: string;
+}
+
+export interface RowDraft {
+  row: number;
+  fields: Partial<Record<ContactColumn, string>>;
+  phone?: string;
+  email?: string;
+  /** Tag names, de-duplicated by their key (lower-cased, trimmed). */
+  tags: { name: string; key: string }[];
+  agentEmail?: string;
+}
+
+export type RowOutcome =
+  | { kind: 'draft'; draft: RowDraft }
+  | { kind: 'skipped'; row: number }
+  | { kind: 'error'; row: number; errors: RowError[] };
+
+/** How a batch of records is read: the mapping as column indexes, and the country for numbers without +. */
+export interface RowPlan {
+  columns: { index: number; header: string; field: Field }[];
+  country: string;
+}
+
+export function planRows(headers: readonly string[], mapping: Mapping, country: string): RowPlan {
+  const columns = headers.flatMap((header, index) => {
+    const field = mapping[header];
+    return field ? [{ index, header, field }] : [];
+  });
+  return { columns, country: country.toUpperCase() };
+}
+
+const MAX_TEXT = 1000;
+const MAX_NOTES = 10_000;
+const MAX_TAG = 50;
+
+/** Reads back a cell neutralised against formula injection on export: "'+4479…" → "+4479…". */
+export const unneutralize = (cell: string) => (/^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell);
+
+/** Google writes several values in one cell: "a ::: b". */
+const values = (cell: string) =>
+  cell
+    .split(':::')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+
+// libphonenumber costs ~25 µs a number; identical spellings (same country) get the identical answer from a cache.
+const phoneCache = new Map<string, PhoneResult>();
+function phone(raw: string, country: string): PhoneResult {
+  const k = `${country}|${raw}`;
+  let r = phoneCache.get(k);
+  if (!r) {
+    if (phoneCache.size >= 20_000) phoneCache.clear();
+    r = normalizePhone(raw, country);
+    phoneCache.set(k, r);
+  }
+  return r;
+}
+
+export function splitFullName(full: string): { first?: string; last?: string } {
+  const s = full.trim().replace(/\s+/g, ' ');
+  if (s === '') return {};
+  const comma = s.indexOf(',');
+  if (comma > 0) return { last: s.slice(0, comma).trim(), first: s.slice(comma + 1).trim() || undefined };
+  const space = s.lastIndexOf(' ');
+  if (space < 0) return { first: s };
+  return { first: s.slice(0, space), last: s.slice(space + 1) };
+}
+
+/** Normalises one record. `row` is its spreadsheet row number. */
+export function readRow(record: readonly string[], row: number, plan: RowPlan): RowOutcome {
+  let empty = true;
+  for (const cell of record) {
+    if (cell.trim() !== '') {
+      empty = false;
+      break;
+    }
+  }
+  if (empty) return { kind: 'skipped', row };
+
+  const errors: RowError[] = [];
+  const draft: RowDraft = { row, fields: {}, tags: [] };
+  const fail = (column: string, code: string, message: string) => errors.push({ row, column, code, message });
+  let phoneCell: { header: string; text: string } | undefined;
+  let emailCell: { header: string; text: string } | undefined;
+  let country = plan.country;
+
+  for (const { index, header, field } of plan.columns) {
+    const text = unneutralize((record[index] ?? '').trim()).trim();
+    if (text === '') continue;
+    switch (field) {
+      case 'phone':
+        phoneCell = { header, text };
+        break;
+      case 'email':
+        emailCell = { header, text };
+        break;
+      case 'fullName': {
+        const { first, last } = splitFullName(values(text)[0] ?? '');
+        if (first && draft.fields.firstName === undefined) draft.fields.firstName = first;
+        if (last && draft.fields.lastName === undefined) draft.fields.lastName = last;
+        break;
+      }
+      case 'tags': {
+        const seen = new Set(draft.tags.map((t) => t.key));
+        for (const part of text.split(/[,;]|:::/)) {
+          const name = part.trim().replace(/\s+/g, ' ');
+          // Google's system groups ("* myContacts", "* starred") are not tags.
+          if (name === '' || name.startsWith('* ')) continue;
+          if (name.length > MAX_TAG) {
+            fail(header, 'FIELD_TOO_LONG', `the tag "${name.slice(0, 20)}…" is longer than ${MAX_TAG} characters`);
+            continue;
+          }
+          const key = name.toLowerCase();
+          if (!seen.has(key)) {
+            seen.add(key);
+            draft.tags.push({ name, key });
+          }
+        }
+        break;
+      }
+      case 'assignedAgent': {
+        const r = normalizeEmail(values(text)[0] ?? '');
+        if (r.ok) draft.agentEmail = r.email;
+        else fail(header, 'AGENT_INVALID', `the assigned agent must be an agent's email: ${r.message}`);
+        break;
+      }
+      default: {
+        const column = TEXT_COLUMNS[field as TextField];
+        const value = field === 'notes' ? text : (values(text)[0] ?? '');
+        const max = field === 'notes' ? MAX_NOTES : MAX_TEXT;
+        if (value.length > max) {
+          fail(header, 'FIELD_TOO_LONG', `${field} is longer than ${max} characters`);
+          break;
+        }
+        // A full-name column fills only what separate name columns leave empty.
+        draft.fields[column] = value;
+        if (field === 'address.country') country = countryCode(value) ?? country;
+      }
+    }
+  }
+
+  if (phoneCell) {
+    const candidates = values(phoneCell.text);
+    let first: PhoneResult | undefined;
+    for (const c of candidates) {
+      const r = phone(c, country);
+      first ??= r;
+      if (r.ok) {
+        draft.phone = r.e164;
+        break;
+      }
+    }
+    if (!draft.phone && first && !first.ok) fail(phoneCell.header, first.code, first.message);
+  }
+  if (emailCell) {
+    let first: ReturnType<typeof normalizeEmail> | undefined;
+    for (const c of values(emailCell.text)) {
+      const r = normalizeEmail(c);
+      first ??= r;
+      if (r.ok) {
+        draft.email = r.email;
+        break;
+      }
+    }
+    if (!draft.email && first && !first.ok) fail(emailCell.header, first.code, first.message);
+  }
+  if (errors.length === 0 && !draft.phone && !draft.email) {
+    errors.push({ row, column: null, code: 'IDENTIFIER_MISSING', message: 'the row has neither a phone nor an email' });
+  }
+  if (errors.length === 0 && !draft.fields.firstName && !draft.fields.lastName) {
+    errors.push({ row, column: null, code: 'NAME_MISSING', message: 'the row has neither a first nor a last name' });
+  }
+  return errors.length > 0 ? { kind: 'error', row, errors } : { kind: 'draft', draft };
+}

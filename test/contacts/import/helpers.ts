@@ -1,0 +1,52 @@
+// Shared helpers for the import tests: a business, a file on disk, one call that uploads and runs.
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createBusiness } from '../../../contacts/index.ts';
+import { createImport, importReport, runImport, startImport, type Mapping } from '../../../contacts/import/index.ts';
+import type { Database } from '../../../prisma/index.ts';
+
+let dir: string | undefined;
+
+export async function tempFile(content: string | Buffer, name = 'contacts.csv'): Promise<string> {
+  dir ??= await mkdtemp(path.join(os.tmpdir(), 'B-import-test-'));
+  const file = path.join(dir, `${Math.random().toString(36).slice(2)}-${name}`);
+  await writeFile(file, content);
+  return file;
+}
+
+export async function business(db: Database, slug = 'acme', country = 'GB') {
+  const { business, admin } = await createBusiness(db, {
+    name: slug,
+    slug,
+    country,
+    admin: { email: `admin@${slug}.test`, password: 'correct horse battery' },
+  });
+  return { businessId: business.id, adminId: admin.id };
+}
+
+export async function importCsv(
+  db: Database,
+  businessId: string,
+  content: string | Buffer,
+  options: { mapping?: Mapping; dryRun?: boolean; country?: string; batchSize?: number } = {},
+) {
+  const filePath = await tempFile(content);
+  const upload = await createImport(db, { businessId, fileName: 'contacts.csv', filePath });
+  await startImport(db, businessId, upload.id, {
+    mapping: options.mapping ?? upload.suggestedMapping,
+    country: options.country,
+    dryRun: options.dryRun,
+  });
+  const status = await runImport(db, upload.id, { batchSize: options.batchSize });
+  const report = await importReport(db, businessId, upload.id);
+  return { upload, status, report };
+}
+
+export async function contactsOf(db: Database, businessId: string) {
+  return db.prisma.contact.findMany({
+    where: { businessId },
+    include: { identifiers: true, tags: { include: { tag: true } } },
+    orderBy: { createdAt: 'asc' },
+  });
+}
