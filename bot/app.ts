@@ -38,7 +38,7 @@ export async function startBaton(config: Config, options: { logger?: Logger; db?
       }
     }
 
-    const http = await createHttpServer({ db, logger });
+    const http = await createHttpServer({ db, logger, tokenSecret: config.BATON_TOKEN_SECRET });
     const address = await http.listen({ port: config.PORT, host: config.HOST });
     const url = address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
     logger.info({ url, database: db.kind }, 'Baton is listening');

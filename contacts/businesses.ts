@@ -1,6 +1,11 @@
 // Creating a business with its first admin, and the first-start bootstrap.
+import { isSupportedCountry } from 'libphonenumber-js/max';
+import { z } from 'zod';
 import type { Database } from '../prisma/index.ts';
+import type { Actor } from './actor.ts';
+import { diff, recordAudit } from './audit.ts';
 import { DomainError } from './errors.ts';
+import { parseOrThrow } from './validation.ts';
 import { generatePassword, hashPassword } from './passwords.ts';
 
 export interface NewBusiness {
@@ -71,4 +76,84 @@ export async function ensureFirstBusiness(
     adminEmail: input.adminEmail.toLowerCase(),
     ...(input.adminPassword ? {} : { generatedPassword: password }),
   };
+}
+
+export interface BusinessView {
+  id: string;
+  name: string;
+  slug: string;
+  country: string;
+  handoverTimeoutSeconds: number;
+  inactivityTimeoutSeconds: number;
+}
+
+const view = (b: BusinessView): BusinessView => ({
+  id: b.id,
+  name: b.name,
+  slug: b.slug,
+  country: b.country,
+  handoverTimeoutSeconds: b.handoverTimeoutSeconds,
+  inactivityTimeoutSeconds: b.inactivityTimeoutSeconds,
+});
+
+/** The business, or NOT_FOUND. */
+export async function getBusiness(db: Database, businessId: string): Promise<BusinessView> {
+  const b = await db.prisma.business.findUnique({ where: { id: businessId } });
+  if (!b) throw new DomainError('NOT_FOUND', 'no such business');
+  return view(b);
+}
+
+/** The only (or the first created) business: the one a single-business deployment's channels serve. */
+export async function getDefaultBusiness(db: Database): Promise<BusinessView> {
+  const b = await db.prisma.business.findFirst({ orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+  if (!b)
+    throw new DomainError('NOT_FOUND', 'no business exists yet (start Baton once or run `baton business create`)');
+  return view(b);
+}
+
+export const businessSettingsSchema = z
+  .object({
+    name: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
+    country: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .refine(
+        (c) => isSupportedCountry(c),
+        'must be a two-letter ISO 3166 country code with phone numbering, like GB or US',
+      ),
+    handoverTimeoutSeconds: z
+      .number()
+      .int('must be a whole number')
+      .min(10, 'must be at least 10')
+      .max(86_400, 'must be at most 86400'),
+  })
+  .partial();
+export type BusinessSettings = z.input<typeof businessSettingsSchema>;
+
+/** Admins change the business's name, country (for phones written without +) and handover timeout. */
+export async function updateBusiness(
+  db: Database,
+  businessId: string,
+  input: BusinessSettings,
+  actor: Actor,
+): Promise<BusinessView> {
+  const data = parseOrThrow(businessSettingsSchema, input);
+  return db.prisma.$transaction(async (tx) => {
+    const before = await tx.business.findUnique({ where: { id: businessId } });
+    if (!before) throw new DomainError('NOT_FOUND', 'no such business');
+    const after = await tx.business.update({ where: { id: businessId }, data });
+    const changes = diff(before, data);
+    if (Object.keys(changes).length) {
+      await recordAudit(tx, {
+        businessId,
+        actor,
+        entityType: 'business',
+        entityId: businessId,
+        action: 'updated',
+        changes,
+      });
+    }
+    return view(after);
+  });
 }

@@ -5,6 +5,8 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'IDENTIFIER_TAKEN'
+  /** the email and the phone given belong to two different contacts */
+  | 'IDENTIFIERS_CONFLICT'
   | 'CONFLICT'
   | 'RATE_LIMITED'
   | 'PAYLOAD_TOO_LARGE';

@@ -1,20 +1,105 @@
-// The HTTP server: Fastify, JSON, one error shape. Route modules register themselves here.
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+// The HTTP server: Fastify, JSON, one error shape ({"error":{"code","message","field"?}}, bot/http/errors.ts).
+//
+// HOW TO ADD YOUR ROUTES (one line each, under `flock /tmp/baton-shared.lock`):
+//   1. Write `bot/http/<topic>.ts` exporting `export const <topic>Routes: RouteModule = async (app, deps) => { … }`.
+//   2. Add it to API_ROUTES below (mounted under /api/v1, zod schemas, listed in /api/v1/openapi.json) or to
+//      ROOT_ROUTES (mounted at /, not in the OpenAPI document: /api/messages, webchat pages).
+//   In API_ROUTES, declare schemas with zod (`schema: { body: z.object(…), params: …, querystring: … }`): they are
+//   validated (bad input → 400 VALIDATION_FAILED naming the field) and documented. Protect a route with
+//   `preHandler: app.authenticate` (any logged-in user) or `preHandler: app.requireRole('admin')`, then read
+//   `authOf(request)` → { userId, businessId, role } (bot/http/auth.ts). Throw DomainError for refusals; an id
+//   of another business must answer 404 NOT_FOUND. Extra dependencies your routes need go into HttpDeps (optional).
+import fastifySwagger from '@fastify/swagger';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { Database } from '../../prisma/index.ts';
+import { installAuth } from './auth.ts';
+import { authRoutes } from './auth-routes.ts';
+import { businessRoutes } from './business.ts';
+import { installErrorHandling } from './errors.ts';
+import { openApiRoutes } from './openapi.ts';
 
 export interface HttpDeps {
   db: Database;
   logger: Logger;
+  /** HMAC secret of the API's bearer tokens (BATON_TOKEN_SECRET); unset → random per process */
+  tokenSecret?: string | undefined;
+  /** login attempts per email and client address per minute (default 10) */
+  loginAttemptsPerMinute?: number | undefined;
 }
+
+/** The Fastify instance a route module gets under /api/v1: zod schemas type `request.body/params/query`. */
+export type ApiApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
+export type RouteModule = (app: ApiApp, deps: HttpDeps) => Promise<void>;
+export type RootRouteModule = (app: FastifyInstance, deps: HttpDeps) => Promise<void>;
+
+/** Mounted under /api/v1, zod-validated, documented in /api/v1/openapi.json. */
+const API_ROUTES: RouteModule[] = [authRoutes, businessRoutes, openApiRoutes];
+
+/** Mounted at /, outside the documented API. */
+const ROOT_ROUTES: RootRouteModule[] = [];
+
+export const API_PREFIX = '/api/v1';
 
 export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger });
+  installErrorHandling(app);
 
-  app.get('/healthz', async (_req, reply) => {
+  let tokenSecret = deps.tokenSecret;
+  if (!tokenSecret) {
+    const { randomBytes } = await import('node:crypto');
+    tokenSecret = randomBytes(32).toString('base64url');
+    deps.logger.warn('BATON_TOKEN_SECRET is unset: API tokens are signed with a random key and end at restart');
+  }
+  await installAuth(app, { db: deps.db, tokenSecret });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Baton API', version: '1' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    // Only /api/v1 belongs in the document; channel endpoints are hidden.
+    transform: (doc) =>
+      doc.url.startsWith(API_PREFIX) ? jsonSchemaTransform(doc) : { schema: { hide: true }, url: doc.url },
+  });
+
+  app.get('/healthz', { schema: { hide: true } }, async (_req, reply) => {
     await deps.db.query('select 1');
     return reply.send({ status: 'ok', database: deps.db.kind });
   });
+
+  await app.register(
+    async (api) => {
+      api.setValidatorCompiler(validatorCompiler);
+      api.setSerializerCompiler(serializerCompiler);
+      // Each module in its own scope: its hooks and plugins stay its own.
+      for (const routes of API_ROUTES) {
+        await api.register(async (scope) => routes(scope.withTypeProvider<ZodTypeProvider>(), deps));
+      }
+    },
+    { prefix: API_PREFIX },
+  );
+  for (const routes of ROOT_ROUTES) await app.register(async (scope) => routes(scope, deps));
 
   return app;
 }

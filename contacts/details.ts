@@ -1,0 +1,151 @@
+// Saving details a customer gave in a chat (or an agent typed) against a contact or guest: a guest becomes an
+// active contact; details that belong to another contact merge this one into it.
+import { z } from 'zod';
+import type { Database } from '../prisma/index.ts';
+import { actorSchema, type Actor } from './actor.ts';
+import { diff, recordAudit } from './audit.ts';
+import { isGuestEmail, normalizeEmail } from './email.ts';
+import { DomainError } from './errors.ts';
+import { explainUniqueViolation, findHolder, identifierTaken, setIdentifier, type Holder } from './identifiers.ts';
+import { mergeContactInto } from './merge.ts';
+import { normalizePhone } from './phone.ts';
+import { isUniqueViolation } from './tx.ts';
+import { parseOrThrow } from './validation.ts';
+
+export interface ContactDetails {
+  businessId: string;
+  contactId: string;
+  email?: string | undefined;
+  phone?: string | undefined;
+  firstName?: string | undefined;
+  lastName?: string | undefined;
+  actor: Actor;
+}
+
+export interface SavedDetails {
+  /** the contact that now holds the details: the target of a merge, or the same contact */
+  contactId: string;
+  outcome: 'updated' | 'promoted' | 'merged';
+}
+
+const name = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
+const inputSchema = z.object({
+  businessId: z.uuid({ error: 'must be a UUID' }),
+  contactId: z.uuid({ error: 'must be a UUID' }),
+  email: z.string().optional(),
+  phone: z.string().optional(),
+  firstName: name.optional(),
+  lastName: name.optional(),
+  actor: actorSchema,
+});
+
+/**
+ * Race-safe: the identifier table's unique constraint decides between racing writers; the loser retries once
+ * and then sees the winner's contact (and merges into it) or gets IDENTIFIER_TAKEN.
+ * Errors: NOT_FOUND; VALIDATION_FAILED (field email/phone); IDENTIFIER_TAKEN {kind, holder:'user'} when a user
+ * holds one; IDENTIFIERS_CONFLICT when the email and the phone belong to two different contacts.
+ */
+export async function saveContactDetails(db: Database, input: ContactDetails): Promise<SavedDetails> {
+  const data = parseOrThrow(inputSchema, input);
+  const business = await db.prisma.business.findUnique({ where: { id: data.businessId } });
+  if (!business) throw new DomainError('NOT_FOUND', 'no such business', 'businessId');
+  let email: string | undefined;
+  if (data.email !== undefined) {
+    const r = normalizeEmail(data.email);
+    if (!r.ok) throw new DomainError('VALIDATION_FAILED', r.message, 'email');
+    email = r.email;
+  }
+  let phone: string | undefined;
+  if (data.phone !== undefined) {
+    const r = normalizePhone(data.phone, business.country);
+    if (!r.ok) throw new DomainError('VALIDATION_FAILED', r.message, 'phone', { reason: r.reason });
+    phone = r.e164;
+  }
+  const values = { ...data, email, phone };
+
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await db.prisma.$transaction((tx) => save(tx, values));
+    } catch (e) {
+      if (!isUniqueViolation(e)) throw e;
+      if (attempt < 2) continue;
+      const explained = await explainUniqueViolation(
+        db.prisma,
+        data.businessId,
+        [
+          { kind: 'email', value: email },
+          { kind: 'phone', value: phone },
+        ],
+        { contactId: data.contactId },
+      );
+      throw explained ?? e;
+    }
+  }
+}
+
+type Tx = Parameters<Parameters<Database['prisma']['$transaction']>[0]>[0];
+
+async function save(
+  tx: Tx,
+  v: Omit<ContactDetails, 'email' | 'phone'> & { email: string | undefined; phone: string | undefined },
+): Promise<SavedDetails> {
+  const contact = await tx.contact.findFirst({ where: { id: v.contactId, businessId: v.businessId } });
+  if (!contact) throw new DomainError('NOT_FOUND', 'no such contact', 'contactId');
+
+  const holders: { kind: 'email' | 'phone'; holder: Holder }[] = [];
+  for (const kind of ['email', 'phone'] as const) {
+    const value = v[kind];
+    if (!value) continue;
+    const holder = await findHolder(tx, v.businessId, kind, value);
+    if (holder && holder.contactId !== contact.id) holders.push({ kind, holder });
+  }
+  const user = holders.find((h) => h.holder.kind === 'user');
+  if (user) throw identifierTaken(user.kind, user.holder);
+  const others = [...new Set(holders.map((h) => h.holder.contactId!))];
+  if (others.length > 1) {
+    throw new DomainError(
+      'IDENTIFIERS_CONFLICT',
+      'the email and the phone number belong to two different contacts',
+      'phone',
+      { contactIds: others },
+    );
+  }
+
+  if (others.length === 1) {
+    const target = await tx.contact.findUniqueOrThrow({ where: { id: others[0]! } });
+    await mergeContactInto(tx, contact, target, v, v.actor);
+    return { contactId: target.id, outcome: 'merged' };
+  }
+
+  const before: Record<string, unknown> = { ...contact };
+  const owner = { contactId: contact.id };
+  before.email = await setIdentifier(tx, v.businessId, owner, 'email', v.email);
+  before.phone = await setIdentifier(tx, v.businessId, owner, 'phone', v.phone);
+  const promoted = contact.status === 'guest';
+  if (promoted && !v.email && typeof before.email === 'string' && isGuestEmail(before.email)) {
+    // The pseudonymous email only stood for the guest; a real contact does not keep it.
+    await setIdentifier(tx, v.businessId, owner, 'email', null);
+  }
+  const update = {
+    ...(v.firstName ? { firstName: v.firstName } : {}),
+    ...(v.lastName ? { lastName: v.lastName } : {}),
+    ...(promoted ? { status: 'active' as const } : {}),
+  };
+  if (Object.keys(update).length) await tx.contact.update({ where: { id: contact.id }, data: update });
+  const changes = diff(before, {
+    ...update,
+    email: promoted && !v.email && typeof before.email === 'string' && isGuestEmail(before.email) ? null : v.email,
+    phone: v.phone,
+  });
+  if (Object.keys(changes).length) {
+    await recordAudit(tx, {
+      businessId: v.businessId,
+      actor: v.actor,
+      entityType: 'contact',
+      entityId: contact.id,
+      action: promoted ? 'promoted' : 'updated',
+      changes,
+    });
+  }
+  return { contactId: contact.id, outcome: promoted ? 'promoted' : 'updated' };
+}
