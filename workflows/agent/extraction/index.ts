@@ -135,6 +135,14 @@ function phoneFinding(
 
 /** Reads an email and a phone number out of a free-text reply. Never throws. */
 export function extractDetails(message: string, ctx: ExtractionContext): DetailExtraction {
+  return extractWithCandidates(message, ctx).extraction;
+}
+
+/** extractDetails, plus every valid value seen in the reply (kept or not): lets a second reader (an LLM) be checked */
+export function extractWithCandidates(
+  message: string,
+  ctx: ExtractionContext,
+): { extraction: DetailExtraction; seenEmails: string[]; seenPhones: string[]; text: string } {
   const text = readable(message.slice(0, 2000));
   const emails = findEmails(text);
   const phoneText = withoutNonPhones(blankSpans(text, emails));
@@ -160,5 +168,10 @@ export function extractDetails(message: string, ctx: ExtractionContext): DetailE
     if (known.ok) phone = { status: 'found', value: known.e164 };
   }
   const declined = refused && !(email.status === 'found' && phone.status === 'found');
-  return { email, phone, declined };
+  return {
+    extraction: { email, phone, declined },
+    seenEmails: emails.flatMap((e) => (e.value ? [e.value] : [])),
+    seenPhones: phones.flatMap((p) => (p.e164 ? [p.e164] : [])),
+    text,
+  };
 }

@@ -1,0 +1,150 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { createAgent, OfflineAgent, parseFaq, wantsHuman, type AgentContext } from '../../../workflows/agent/index.ts';
+
+const FAQ = readFileSync(new URL('../../../workflows/agent/faq.example.md', import.meta.url), 'utf8');
+const ctx = (history: AgentContext['history'] = [], locale?: string): AgentContext => ({
+  businessName: 'Acme Bikes',
+  country: 'GB',
+  channel: 'webchat',
+  history,
+  locale,
+});
+
+describe('wantsHuman (English and Spanish)', () => {
+  it.each([
+    'can I talk to a person',
+    'human please',
+    'agent',
+    'Representative!',
+    'I want to speak to someone',
+    'let me talk to a real human',
+    'put me through to customer service',
+    'is there anyone there who is a real person?',
+    "I'd like to speak to the manager",
+    'get me an agent',
+    'are you a bot? I want a human',
+    'connect me with support',
+    "I don't want to talk to a bot",
+    'can someone call me back?',
+    'Can I speak with somebody from your team?',
+    'OPERATOR',
+    'quiero hablar con una persona',
+    'pásame con un agente, por favor',
+    'necesito un asesor',
+    'persona por favor',
+    '¿hay alguien ahí?',
+    'no quiero hablar con un robot',
+    '¿Puedo hablar con atención al cliente?',
+  ])('"%s" asks for a human', (message) => {
+    expect(wantsHuman(message)).toBe(true);
+  });
+
+  it.each([
+    'what are your opening hours?',
+    'hi',
+    'do your agents work weekends?',
+    "I don't need a person, just the price",
+    'how much is a service',
+    'is the staff friendly?',
+    'my friend recommended you',
+    'I need a new bike',
+    'gracias',
+    '¿cuánto cuesta una revisión?',
+  ])('"%s" does not', (message) => {
+    expect(wantsHuman(message)).toBe(false);
+  });
+});
+
+describe('OfflineAgent.reply', () => {
+  const agent = new OfflineAgent({ faqMarkdown: FAQ });
+
+  it('parses the FAQ file into the about text and question sections', () => {
+    const faq = parseFaq(FAQ);
+    expect(faq.about).toMatch(/^We are Acme Bikes/);
+    expect(faq.entries).toHaveLength(7);
+    expect(faq.entries[0]).toEqual({
+      question: 'When are you open? What are your opening hours?',
+      answer: 'Monday to Saturday, 9:00 to 18:00. Closed on Sundays and bank holidays.',
+    });
+  });
+
+  it('greets with the business name', async () => {
+    expect(await agent.reply('hi there!', ctx())).toEqual({
+      kind: 'reply',
+      text: expect.stringContaining('Acme Bikes'),
+    });
+    expect(await agent.reply('hola', ctx([], 'es-ES'))).toEqual({
+      kind: 'reply',
+      text: expect.stringMatching(/^¡Hola!/),
+    });
+  });
+
+  it.each([
+    ['what time do you open?', /Monday to Saturday/],
+    ['hello, what are your hours?', /Monday to Saturday/],
+    ['where is the shop?', /12 Example Street/],
+    ['is there parking?', /free parking/],
+    ['how much is a service?', /£60/],
+    ['do you ship to london?', /deliver/],
+    ['can I return my helmet?', /30 days/],
+    ['how long will my repair take', /2 working days/],
+    ['¿cuál es vuestro horario?', /De lunes a sábado/],
+  ])('answers "%s" from the FAQ', async (message, answer) => {
+    expect(await agent.reply(message, ctx())).toEqual({ kind: 'reply', text: expect.stringMatching(answer) });
+  });
+
+  it('offers a human when the FAQ has no answer, and hands over when the customer says yes', async () => {
+    const first = await agent.reply('do you sell unicorns?', ctx());
+    expect(first).toEqual({ kind: 'reply', text: expect.stringMatching(/pass your question on to a person/) });
+    const history = [
+      { author: 'customer' as const, text: 'do you sell unicorns?' },
+      { author: 'ai' as const, text: first.kind === 'reply' ? first.text : '' },
+    ];
+    expect(await agent.reply('yes please', ctx(history))).toMatchObject({ kind: 'handover', reason: 'customer_asked' });
+    // a second question it cannot answer: it stops trying and finds a person itself
+    expect(await agent.reply('what about dragons?', ctx(history))).toMatchObject({
+      kind: 'handover',
+      reason: 'ai_decided',
+    });
+  });
+
+  it('hands over when asked, in English and Spanish, and when the customer is frustrated', async () => {
+    expect(await agent.reply('can I talk to a person', ctx())).toEqual({
+      kind: 'handover',
+      reason: 'customer_asked',
+      text: expect.stringContaining('finding a person from Acme Bikes'),
+    });
+    expect(await agent.reply('quiero hablar con una persona', ctx())).toEqual({
+      kind: 'handover',
+      reason: 'customer_asked',
+      text: expect.stringMatching(/^Por supuesto/),
+    });
+    expect(await agent.reply('this is useless', ctx())).toMatchObject({ kind: 'handover', reason: 'ai_decided' });
+  });
+
+  it('works with no FAQ at all and is the default agent without an API key', async () => {
+    const bare = createAgent({});
+    expect(bare).toBeInstanceOf(OfflineAgent);
+    expect(await bare.reply('what time do you open?', ctx())).toMatchObject({
+      kind: 'reply',
+      text: expect.stringMatching(/person/),
+    });
+  });
+
+  it('extracts details through the same interface', async () => {
+    expect(await agent.extractDetails('jo dot bloggs at gmail dot com, 07911 123456', { country: 'GB' })).toEqual({
+      email: { status: 'found', value: 'jo.bloggs@gmail.com' },
+      phone: { status: 'found', value: '+447911123456' },
+      declined: false,
+    });
+  });
+
+  it('answers 1,000 messages in well under a second', async () => {
+    const started = performance.now();
+    for (let i = 0; i < 1000; i++) await agent.reply(i % 2 ? 'where are you?' : 'can I return my bike?', ctx());
+    const ms = performance.now() - started;
+    console.log(`offline agent: ${(ms / 1000).toFixed(3)} ms a reply`);
+    expect(ms).toBeLessThan(1000);
+  });
+});
