@@ -43,6 +43,85 @@ export const configSchema = z.object({
     emptyToUndefined,
     z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 32`)').optional(),
   ),
+  // Channels (bot/channels): Bot Framework credentials. All unset = local-only mode (Emulator, no auth).
+  MicrosoftAppId: z.preprocess(emptyToUndefined, z.string().optional()),
+  MicrosoftAppPassword: z.preprocess(emptyToUndefined, z.string().optional()),
+  MicrosoftAppTenantId: z.preprocess(emptyToUndefined, z.string().optional()),
+  MicrosoftAppType: z.preprocess(
+    emptyToUndefined,
+    z
+      .enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], {
+        error: 'must be MultiTenant, SingleTenant or UserAssignedMSI',
+      })
+      .default('MultiTenant'),
+  ),
+  BATON_WHATSAPP: z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim().toLowerCase() || undefined : v),
+    z
+      .enum(['0', '1', 'true', 'false'], { error: 'must be 1 (on) or 0 (off)' })
+      .default('0')
+      .transform((v) => v === '1' || v === 'true'),
+  ),
+  BATON_CHROMIUM_PATH: z.preprocess(emptyToUndefined, z.string().default('/usr/bin/chromium')),
+  BATON_WHATSAPP_SENDS_PER_MINUTE: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ error: 'must be a number of messages per minute' })
+      .int('must be a whole number')
+      .min(1, 'must be from 1 to 600')
+      .max(600, 'must be from 1 to 600')
+      .default(20),
+  ),
+  BATON_WEBCHAT_MESSAGES_PER_MINUTE: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ error: 'must be a number of messages per minute' })
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .default(30),
+  ),
+  BATON_WEBCHAT_CONVERSATIONS_PER_HOUR: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ error: 'must be a number of new conversations per hour' })
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .default(30),
+  ),
+  BATON_PUBLIC_REQUESTS_PER_MINUTE: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ error: 'must be a number of requests per minute' })
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .default(600),
+  ),
+  // AI agent (workflows/agent): OpenAI when a key is set, the offline agent otherwise.
+  OPENAI_API_KEY: z.preprocess(emptyToUndefined, z.string().optional()),
+  OPENAI_BASE_URL: z.preprocess(
+    emptyToUndefined,
+    z.url({ error: 'must be the URL of an OpenAI-compatible API, like http://localhost:11434/v1' }).optional(),
+  ),
+  OPENAI_MODEL: z.preprocess(emptyToUndefined, z.string().min(1).default('gpt-4o-mini')),
+  OPENAI_TIMEOUT_MS: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ error: 'must be a number of milliseconds' })
+      .int('must be a whole number of milliseconds')
+      .min(1000, 'must be from 1000 to 120000 milliseconds')
+      .max(120_000, 'must be from 1000 to 120000 milliseconds')
+      .default(15_000),
+  ),
+  OPENAI_MAX_RETRIES: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ error: 'must be a number of retries' })
+      .int('must be a whole number')
+      .min(0, 'must be from 0 to 5')
+      .max(5, 'must be from 0 to 5')
+      .default(1),
+  ),
+  BATON_FAQ_FILE: z.preprocess(emptyToUndefined, z.string().optional()),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,0 +1,125 @@
+// Bot Framework over HTTP: botbuilder's CloudAdapter behind Fastify at POST /api/messages.
+import {
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  ConfigurationServiceClientCredentialFactory,
+  type Activity,
+  type ActivityHandlerBase,
+  type Middleware,
+  type TurnContext,
+} from 'botbuilder';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { ConfigError, type Config } from '../config.ts';
+
+export type BotFrameworkConfig = Pick<
+  Config,
+  'MicrosoftAppId' | 'MicrosoftAppPassword' | 'MicrosoftAppTenantId' | 'MicrosoftAppType'
+>;
+
+export interface BotFrameworkAdapter {
+  adapter: CloudAdapter;
+  /** '' in local-only mode */
+  appId: string;
+  /** true when requests are not authenticated (no MicrosoftAppId) */
+  localOnly: boolean;
+}
+
+/** Checks the credential combination; throws ConfigError naming the variable. */
+export function checkBotFrameworkConfig(config: BotFrameworkConfig): void {
+  const problems: { variable: string; message: string }[] = [];
+  const anySet = config.MicrosoftAppPassword || config.MicrosoftAppTenantId;
+  if (!config.MicrosoftAppId && anySet)
+    problems.push({
+      variable: 'MicrosoftAppId',
+      message: 'is required when MicrosoftAppPassword or MicrosoftAppTenantId is set',
+    });
+  if (config.MicrosoftAppId && config.MicrosoftAppType !== 'UserAssignedMSI' && !config.MicrosoftAppPassword)
+    problems.push({
+      variable: 'MicrosoftAppPassword',
+      message: `is required with MicrosoftAppType ${config.MicrosoftAppType}`,
+    });
+  if (config.MicrosoftAppId && config.MicrosoftAppType !== 'MultiTenant' && !config.MicrosoftAppTenantId)
+    problems.push({
+      variable: 'MicrosoftAppTenantId',
+      message: `is required with MicrosoftAppType ${config.MicrosoftAppType}`,
+    });
+  if (problems.length) throw new ConfigError(problems);
+}
+
+export function createBotFrameworkAdapter(config: BotFrameworkConfig, logger: Logger): BotFrameworkAdapter {
+  checkBotFrameworkConfig(config);
+  const settings = {
+    MicrosoftAppId: config.MicrosoftAppId ?? '',
+    MicrosoftAppPassword: config.MicrosoftAppPassword ?? '',
+    MicrosoftAppTenantId: config.MicrosoftAppTenantId ?? '',
+    MicrosoftAppType: config.MicrosoftAppType,
+  };
+  const credentials = new ConfigurationServiceClientCredentialFactory(settings);
+  const auth = new ConfigurationBotFrameworkAuthentication(settings, credentials);
+  const adapter = new CloudAdapter(auth);
+  adapter.onTurnError = async (context: TurnContext, error: Error) => {
+    logger.error(
+      { err: error, channel: context.activity.channelId, activityType: context.activity.type },
+      'bot turn failed',
+    );
+  };
+  const localOnly = !config.MicrosoftAppId;
+  if (localOnly)
+    logger.warn(
+      'Bot Framework: no MicrosoftAppId set, /api/messages accepts unauthenticated requests (local use only)',
+    );
+  return { adapter, appId: settings.MicrosoftAppId, localOnly };
+}
+
+/** Adds middleware to the adapter (for example BatonMiddleware, or the developer's own). */
+export function useMiddleware(adapter: CloudAdapter, ...middleware: Middleware[]): void {
+  for (const m of middleware) adapter.use(m);
+}
+
+/**
+ * The Express-like request/response pair CloudAdapter.process expects, over Fastify's (already JSON-parsed) request.
+ * The response is collected and sent by Fastify once the turn is over.
+ */
+function shim(request: FastifyRequest) {
+  const out: { status: number; body: unknown } = { status: 200, body: undefined };
+  const req = {
+    body: (request.body ?? undefined) as Record<string, unknown> | undefined,
+    headers: request.headers as Record<string, string | string[] | undefined>,
+    method: request.method,
+  };
+  const res = {
+    socket: request.raw.socket,
+    status(code: number) {
+      out.status = code;
+      return res;
+    },
+    header() {
+      return res;
+    },
+    send(body: unknown) {
+      out.body = body;
+      return res;
+    },
+    end() {
+      return res;
+    },
+  };
+  return { req, res, out };
+}
+
+export function registerBotFrameworkRoute(
+  app: FastifyInstance,
+  options: { adapter: CloudAdapter; bot: Pick<ActivityHandlerBase, 'run'> },
+): void {
+  app.post('/api/messages', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (typeof request.body !== 'object' || request.body === null || Array.isArray(request.body))
+      return reply
+        .code(400)
+        .send({ error: { code: 'VALIDATION_FAILED', message: 'the body must be an activity (JSON object)' } });
+    const { req, res, out } = shim(request);
+    await options.adapter.process(req, res, (context) => options.bot.run(context));
+    if (out.body === undefined) return reply.code(out.status).send();
+    return reply.code(out.status).send(out.body as Activity);
+  });
+}

@@ -1,0 +1,57 @@
+// Direct Line tokens scoped to one conversation: HMAC-SHA256 signed claims, no storage needed. Pure.
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+export interface TokenClaims {
+  /** conversation id */
+  c: string;
+  /** the visitor's user id in that conversation */
+  u: string;
+  /** business id */
+  b: string;
+  /** expiry, unix seconds */
+  exp: number;
+}
+
+export const TOKEN_TTL_SECONDS = 3600;
+
+export class TokenSigner {
+  private readonly key: Buffer;
+  constructor(secret?: Buffer) {
+    this.key = secret ?? randomBytes(32);
+  }
+
+  sign(claims: Omit<TokenClaims, 'exp'>, nowSeconds = Math.floor(Date.now() / 1000)): string {
+    const payload = Buffer.from(JSON.stringify({ ...claims, exp: nowSeconds + TOKEN_TTL_SECONDS })).toString(
+      'base64url',
+    );
+    return `${payload}.${this.mac(payload)}`;
+  }
+
+  /** The claims of a valid, unexpired token, else null. */
+  verify(token: string | undefined, nowSeconds = Math.floor(Date.now() / 1000)): TokenClaims | null {
+    if (!token) return null;
+    const [payload, mac, extra] = token.split('.');
+    if (!payload || !mac || extra !== undefined) return null;
+    const expected = Buffer.from(this.mac(payload));
+    const given = Buffer.from(mac);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
+    try {
+      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Partial<TokenClaims>;
+      if (typeof claims.c !== 'string' || typeof claims.u !== 'string' || typeof claims.b !== 'string') return null;
+      if (typeof claims.exp !== 'number' || claims.exp <= nowSeconds) return null;
+      return claims as TokenClaims;
+    } catch {
+      return null;
+    }
+  }
+
+  private mac(payload: string): string {
+    return createHmac('sha256', this.key).update(payload).digest('base64url');
+  }
+}
+
+/** "Bearer <token>" → token */
+export function bearer(header: string | undefined): string | undefined {
+  const m = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  return m?.[1];
+}

@@ -1,0 +1,35 @@
+// Delivers the runtime's outbound messages on the channel a conversation came from, outside or inside a turn:
+// proactively from the stored ConversationReference.
+import type { BotAdapter, CloudAdapter, ConversationReference } from 'botbuilder';
+import type { Logger } from 'pino';
+import type { ChannelGateway, OutboundMessage } from './ports.ts';
+
+export interface GatewayRoutes {
+  /** Bot Framework traffic (Azure channels, Emulator): sent to the reference's serviceUrl */
+  cloud: { adapter: CloudAdapter; appId: string };
+  /** Baton's own adapters, keyed by the pseudo serviceUrl they stamp on their activities (baton://directline, …) */
+  local: Map<string, BotAdapter>;
+  logger?: Logger;
+}
+
+export function createChannelGateway(routes: GatewayRoutes): ChannelGateway {
+  return {
+    async send(message: OutboundMessage) {
+      const reference = message.reference as Partial<ConversationReference>;
+      const activity = { type: 'message', text: message.text, channelData: { batonAuthor: message.author } };
+      const local = reference.serviceUrl ? routes.local.get(reference.serviceUrl) : undefined;
+      if (local) {
+        await local.continueConversation(reference, async (context) => {
+          await context.sendActivity(activity);
+        });
+        return;
+      }
+      if (!reference.serviceUrl)
+        throw new Error(`conversation ${message.conversationId} has no serviceUrl to reply to`);
+      await routes.cloud.adapter.continueConversationAsync(routes.cloud.appId, reference, async (context) => {
+        await context.sendActivity(activity);
+      });
+      routes.logger?.debug({ channel: message.channel, author: message.author }, 'message delivered');
+    },
+  };
+}

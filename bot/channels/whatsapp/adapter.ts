@@ -1,0 +1,120 @@
+// WhatsApp as a botbuilder channel adapter: whatsapp-web.js messages become message activities run through the
+// same middleware and bot as every other channel; the bot's replies go out through a paced send queue.
+import { BotAdapter, TurnContext, type Activity, type ConversationReference, type ResourceResponse } from 'botbuilder';
+import type { Logger } from 'pino';
+import { BUSINESS_ID, SENDER_PHONE } from '../turn-state.ts';
+import { messageText, senderE164, skipReason, type WhatsAppMessageLike } from './message.ts';
+import type { SendQueue } from './send-queue.ts';
+
+export const WHATSAPP_SERVICE_URL = 'baton://whatsapp';
+const BOT_ACCOUNT = { id: 'baton', name: 'Baton', role: 'bot' } as const;
+
+/** The part of whatsapp-web.js's Client the adapter uses. */
+export interface WhatsAppSender {
+  sendMessage(chatId: string, content: string): Promise<unknown>;
+}
+
+export interface WhatsAppAdapterOptions {
+  queue: SendQueue;
+  defaultBusinessId: () => Promise<string>;
+  logger: Logger;
+}
+
+export class WhatsAppAdapter extends BotAdapter {
+  private sender: WhatsAppSender | undefined;
+  private sent = 0;
+
+  constructor(private readonly options: WhatsAppAdapterOptions) {
+    super();
+  }
+
+  /** The client that sends (replaced when the connection re-creates it). */
+  useSender(sender: WhatsAppSender | undefined): void {
+    this.sender = sender;
+  }
+
+  /**
+   * One incoming whatsapp-web.js message (the client's `message` event). Resolves once the turn is done;
+   * never rejects: a bad message is logged and dropped, so the client's event loop is never broken.
+   */
+  async receive(message: WhatsAppMessageLike, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    try {
+      const skip = skipReason(message);
+      if (skip) {
+        this.options.logger.debug({ reason: skip }, 'whatsapp message ignored');
+        return;
+      }
+      const chat = await message.getChat();
+      if (chat.isGroup) {
+        this.options.logger.debug({ reason: 'group' }, 'whatsapp message ignored');
+        return;
+      }
+      const text = messageText(message);
+      if (!text) return;
+      const contact = await message.getContact().catch(() => ({}) as { pushname?: string; number?: string });
+      const phone = senderE164(contact.number, message.from);
+      const activity: Partial<Activity> = {
+        type: 'message',
+        id: message.id?._serialized,
+        channelId: 'whatsapp',
+        serviceUrl: WHATSAPP_SERVICE_URL,
+        conversation: { id: message.from } as Activity['conversation'],
+        from: { id: message.from, name: contact.pushname?.trim() || '', role: 'user' },
+        recipient: { ...BOT_ACCOUNT },
+        text,
+        textFormat: 'plain',
+        timestamp: message.timestamp ? new Date(message.timestamp * 1000) : new Date(),
+      };
+      const context = new TurnContext(this, activity);
+      context.turnState.set(BUSINESS_ID, await this.options.defaultBusinessId());
+      if (phone) context.turnState.set(SENDER_PHONE, phone);
+      await this.runMiddleware(context, logic);
+    } catch (err) {
+      this.options.logger.error({ err }, 'whatsapp message failed');
+    }
+  }
+
+  async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
+    const chatId = context.activity.conversation?.id;
+    if (!chatId) throw new Error('WhatsApp: the turn has no chat id');
+    const responses: ResourceResponse[] = [];
+    for (const activity of activities) {
+      if (activity.type !== 'message' || !activity.text) {
+        responses.push({ id: '' }); // typing, delays, cards: nothing to send on WhatsApp
+        continue;
+      }
+      const text = activity.text;
+      const id = `wa-out-${++this.sent}`;
+      // Queued, not awaited: the pace may hold it for a while. Failures are logged (the runtime stored the message).
+      this.options.queue
+        .enqueue(async () => {
+          if (!this.sender) throw new Error('WhatsApp is not connected');
+          await this.sender.sendMessage(chatId, text);
+        })
+        .catch((err: unknown) => this.options.logger.error({ err }, 'whatsapp send failed'));
+      responses.push({ id });
+    }
+    return responses;
+  }
+
+  async updateActivity(): Promise<void> {
+    throw new Error('WhatsApp: editing a sent message is not supported');
+  }
+
+  async deleteActivity(): Promise<void> {
+    throw new Error('WhatsApp: deleting a sent message is not supported');
+  }
+
+  async continueConversation(
+    reference: Partial<ConversationReference>,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<void> {
+    const activity = TurnContext.applyConversationReference(
+      { type: 'event', name: 'continueConversation' },
+      reference,
+      true,
+    );
+    const context = new TurnContext(this, activity);
+    await this.runMiddleware(context, logic);
+  }
+}

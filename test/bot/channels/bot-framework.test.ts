@@ -1,0 +1,145 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createChannels, type Channels } from '../../../bot/channels/index.ts';
+import { ConfigError } from '../../../bot/config.ts';
+import { channelsConfig, emulatorActivity, quietLogger, recordingChannel, recordingRuntime } from './support.ts';
+
+const business = { id: '00000000-0000-4000-8000-000000000001', slug: 'acme', name: 'Acme' };
+
+async function serve(env: Record<string, string> = {}) {
+  const runtime = recordingRuntime();
+  const channels = createChannels({
+    config: channelsConfig(env),
+    logger: quietLogger(),
+    conversations: runtime,
+    resolveBusiness: async () => business,
+  });
+  const app = Fastify();
+  await channels.register(app, { authorizeAdmin: async () => {} });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return { runtime, channels, app };
+}
+
+describe('Bot Framework: POST /api/messages through CloudAdapter', () => {
+  let channel: Awaited<ReturnType<typeof recordingChannel>>;
+  let app: FastifyInstance;
+  let runtime: ReturnType<typeof recordingRuntime>;
+  let channels: Channels;
+
+  beforeAll(async () => {
+    channel = await recordingChannel();
+    ({ app, runtime, channels } = await serve());
+  });
+  afterAll(async () => {
+    await app.close();
+    await channel.close();
+  });
+
+  it('accepts an unauthenticated Emulator activity (local-only mode) and hands an InboundMessage to the runtime', async () => {
+    expect(channels.botFramework.localOnly).toBe(true);
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/messages',
+      payload: emulatorActivity(channel.url, '  hello there ', { userName: 'Ada Lovelace' }),
+    });
+    expect(res.statusCode).toBe(200);
+    const msg = runtime.inbound.at(-1);
+    expect(msg).toMatchObject({
+      businessId: business.id,
+      channel: 'emulator',
+      channelConversationId: 'emu-conv-1',
+      text: 'hello there',
+      locale: 'en-GB',
+      sender: { profileName: 'Ada Lovelace', channelUserId: 'user-1' },
+    });
+    expect(msg?.sender.phone).toBeUndefined();
+    expect(msg?.reference).toMatchObject({ serviceUrl: channel.url, conversation: { id: 'emu-conv-1' } });
+  });
+
+  it("delivers the runtime's reply to the activity's serviceUrl over the Bot Framework REST protocol", async () => {
+    await app.inject({ method: 'POST', url: '/api/messages', payload: emulatorActivity(channel.url, 'ping') });
+    const reply = await channel.waitForText('echo: ping');
+    expect(reply.path).toMatch(/^\/v3\/conversations\/emu-conv-1\/activities/);
+    expect(reply.activity.conversation?.id).toBe('emu-conv-1');
+    // A typing indicator went out before the answer.
+    expect(channel.replies.some((r) => r.activity.type === 'typing')).toBe(true);
+  });
+
+  it('sends proactively from a stored conversation reference (an agent reply outside any turn)', async () => {
+    const reference = runtime.inbound[0]!.reference;
+    await runtime.gateways.get('*')!.send({
+      conversationId: 'conv-1',
+      channel: 'emulator',
+      reference: JSON.parse(JSON.stringify(reference)) as Record<string, unknown>,
+      text: 'Hi, this is Sam from the team',
+      author: 'agent',
+    });
+    const reply = await channel.waitForText('Hi, this is Sam from the team');
+    expect(reply.path).toContain('/v3/conversations/emu-conv-1/activities');
+  });
+
+  it('ignores activities that are not customer messages, and rejects a body that is not an activity', async () => {
+    const before = runtime.inbound.length;
+    const update = {
+      ...emulatorActivity(channel.url, ''),
+      type: 'conversationUpdate',
+      membersAdded: [{ id: 'user-1' }],
+    };
+    expect((await app.inject({ method: 'POST', url: '/api/messages', payload: update })).statusCode).toBe(200);
+    expect(runtime.inbound.length).toBe(before);
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/api/messages',
+      payload: '[1,2]',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(bad.statusCode).toBe(400);
+  });
+});
+
+describe('Bot Framework with Microsoft app credentials', () => {
+  it('rejects an unauthenticated request with 401 (Azure Bot Service authentication)', async () => {
+    const channel = await recordingChannel();
+    const { app, runtime } = await serve({
+      MicrosoftAppId: '11111111-2222-3333-4444-555555555555',
+      MicrosoftAppPassword: 'not-a-real-secret',
+    });
+    try {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/messages',
+        payload: emulatorActivity(channel.url, 'hi'),
+      });
+      expect(res.statusCode).toBe(401);
+      expect(runtime.inbound).toHaveLength(0);
+    } finally {
+      await app.close();
+      await channel.close();
+    }
+  });
+
+  it('names the missing variable when the credentials are incomplete', () => {
+    expect(() =>
+      createChannels({
+        config: channelsConfig({ MicrosoftAppId: 'abc', MicrosoftAppType: 'SingleTenant', MicrosoftAppPassword: 'x' }),
+        logger: quietLogger(),
+        conversations: recordingRuntime(),
+        resolveBusiness: async () => business,
+      }),
+    ).toThrow(ConfigError);
+    const thrown = (() => {
+      try {
+        createChannels({
+          config: channelsConfig({ MicrosoftAppId: 'abc' }),
+          logger: quietLogger(),
+          conversations: recordingRuntime(),
+          resolveBusiness: async () => business,
+        });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(thrown).toBeInstanceOf(ConfigError);
+    expect((thrown as ConfigError).problems.map((p) => p.variable)).toEqual(['MicrosoftAppPassword']);
+  });
+});

@@ -1,0 +1,62 @@
+// A fake whatsapp-web.js Client for tests: an EventEmitter with the library's event names (Events.*) and message
+// shapes (from, body, fromMe, isStatus, type, hasMedia, getContact() → {pushname, number}, getChat() → {isGroup}).
+// It cannot reach WhatsApp; it only lets a test play what the library emits, and records what the bot sends.
+import { EventEmitter } from 'node:events';
+import type { WhatsAppClientLike, WhatsAppMessageLike } from '../../../bot/channels/whatsapp/index.ts';
+
+let seq = 0;
+
+export class FakeWhatsAppClient extends EventEmitter {
+  readonly sent: { chatId: string; content: string; at: number }[] = [];
+  initialized = 0;
+  destroyed = 0;
+  constructor(
+    private readonly onInitialize: (client: FakeWhatsAppClient) => void | Promise<void> = (c) => {
+      c.emit('qr', '2@fake-qr-payload');
+    },
+  ) {
+    super();
+  }
+
+  async initialize(): Promise<void> {
+    this.initialized++;
+    await this.onInitialize(this);
+  }
+
+  async destroy(): Promise<void> {
+    this.destroyed++;
+    this.removeAllListeners();
+  }
+
+  async sendMessage(chatId: string, content: string): Promise<unknown> {
+    this.sent.push({ chatId, content, at: Date.now() });
+    return { id: { _serialized: `true_${chatId}_out${this.sent.length}` } };
+  }
+
+  /** The library's `message` event for an incoming message. */
+  receive(
+    fields: Partial<Omit<WhatsAppMessageLike, 'getContact' | 'getChat'>> & {
+      pushname?: string;
+      number?: string;
+      isGroup?: boolean;
+    },
+  ): void {
+    const from = fields.from ?? `${fields.number ?? '447911123456'}@c.us`;
+    const message: WhatsAppMessageLike = {
+      from,
+      body: fields.body ?? '',
+      fromMe: fields.fromMe ?? false,
+      isStatus: fields.isStatus ?? false,
+      broadcast: fields.broadcast ?? false,
+      type: fields.type ?? 'chat',
+      hasMedia: fields.hasMedia ?? false,
+      timestamp: Math.floor(Date.now() / 1000),
+      id: { _serialized: `false_${from}_${++seq}` },
+      getContact: async () => ({ pushname: fields.pushname ?? '', number: fields.number ?? from.split('@')[0] ?? '' }),
+      getChat: async () => ({ isGroup: fields.isGroup ?? from.endsWith('@g.us') }),
+    };
+    this.emit('message', message);
+  }
+}
+
+export const asClient = (fake: FakeWhatsAppClient) => fake as unknown as WhatsAppClientLike;
