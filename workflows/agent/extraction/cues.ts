@@ -24,7 +24,7 @@ export const NEGATED_AFTER =
   /^\s*(is wrong|is not right|isn'?t right|no longer|es incorrecto|no es correcto|no vale)\b/;
 /** the business's own number or address, quoted back */
 export const BUSINESS =
-  /\b(your (number|phone|line|shop|store|office|website|site|email|address|team)|you (called|rang|phoned|texted|emailed) me|from you|missed call from|called me from|vuestro|vuestra|su numero|su telefono|me llamaron|llamada perdida|on your)\b/;
+  /\b(your (number|phone|line|shop|store|office|website|site|email|address|team)|you (called|rang|phoned|texted|emailed) me|from you|missed call from|called me from|vuestro|vuestra|su numero|su telefono|me llamaron|llamada perdida|on your|that'?s yours|that is yours|es vuestro|es el vuestro|es suyo)\b/;
 /** a number that is not a phone: order, booking, account, … */
 export const NOT_A_PHONE =
   /(\b(order|booking|reservation|ref|reference|account|acct|invoice|ticket|tracking|case|customer (id|no|number)|member(ship)?|policy|confirmation|parcel|pedido|reserva|referencia|cuenta|factura|localizador|expediente|envio|post ?code|zip|codigo postal|cp|dni|nie|nif|passport|pasaporte|card|tarjeta|iban|sort code|serial|model|id)\b|#|\bn(?:o\.|[°º]))[^a-z]*([a-z]+[^a-z]*){0,3}$/;
