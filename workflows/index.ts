@@ -9,3 +9,4 @@ export type {
   DetailFinding,
   ExtractionContext,
 } from './agent/types.ts';
+export * from './runtime/index.ts';

@@ -1,0 +1,23 @@
+// The runtime's live stream for the agents' console (SSE): queue changes and messages, per business.
+import type { ConversationStatus } from '../conversation/index.ts';
+
+export interface MessageView {
+  id: string;
+  direction: 'inbound' | 'outbound';
+  author: 'customer' | 'ai' | 'agent' | 'system';
+  agentId: string | null;
+  text: string;
+  createdAt: string;
+}
+
+export type RuntimeEvent =
+  | {
+      type: 'conversation';
+      businessId: string;
+      conversationId: string;
+      status: ConversationStatus;
+      assignedAgentId: string | null;
+      /** why the queue changed: handover, capture, followup, claimed, closed, opened */
+      reason: string;
+    }
+  | { type: 'message'; businessId: string; conversationId: string; message: MessageView };

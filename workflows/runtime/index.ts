@@ -1,0 +1,4 @@
+// The durable conversation runtime and the queries behind the agents' conversations API.
+export { createConversationRuntime } from './runtime.ts';
+export type { ConversationRuntime, ConversationRuntimeOptions, InboundResult } from './runtime.ts';
+export type { RuntimeEvent, MessageView } from './events.ts';
