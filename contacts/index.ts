@@ -29,3 +29,20 @@ export { checkLogin, currentUser } from './sessions.ts';
 export type { AuthUser } from './sessions.ts';
 export * from './import/index.ts';
 export * from './csv/index.ts';
+export {
+  createContact,
+  updateContact,
+  archiveContact,
+  restoreContact,
+  setContactTags,
+  assignContact,
+  getContactAudit,
+  normalizeIdentifiers,
+} from './contacts.ts';
+export { contactPatchSchema, newContactSchema, addressSchema } from './contact-fields.ts';
+export type { ContactPatch, NewContact, Address } from './contact-fields.ts';
+export { listTags, createTag, renameTag, deleteTag, tagNameSchema } from './tags.ts';
+export type { TagView } from './tags.ts';
+export { listUsers, getUser, createUser, updateUser, newUserSchema, userPatchSchema } from './users.ts';
+export type { UserView, NewUser, UserPatch } from './users.ts';
+export { actorSchema } from './actor.ts';

@@ -1,6 +1,7 @@
 // Reading contacts: the card beside a chat, and the searchable, paginated list.
 import { z } from 'zod';
 import type { Database, Prisma } from '../prisma/index.ts';
+import { addressOf } from './contact-fields.ts';
 import { isGuestEmail } from './email.ts';
 import { DomainError } from './errors.ts';
 import { parseOrThrow } from './validation.ts';
@@ -21,7 +22,14 @@ export interface ContactCard {
   assignedAgent: { id: string; name: string } | null;
   notes: string | null;
   channel: string;
+  address: Address;
+  billingAddress: Address;
+  archivedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
 }
+
+type Address = ReturnType<typeof addressOf>;
 
 const cardInclude = {
   identifiers: true,
@@ -52,6 +60,11 @@ function toCard(c: CardRow): ContactCard {
       : null,
     notes: c.notes,
     channel: c.channel,
+    address: addressOf('address', c),
+    billingAddress: addressOf('billingAddress', c),
+    archivedAt: c.archivedAt?.toISOString() ?? null,
+    createdAt: c.createdAt.toISOString(),
+    updatedAt: c.updatedAt.toISOString(),
   };
 }
 

@@ -28,8 +28,11 @@ import type { Database } from '../../prisma/index.ts';
 import { installAuth } from './auth.ts';
 import { authRoutes } from './auth-routes.ts';
 import { businessRoutes } from './business.ts';
+import { contactRoutes } from './contacts.ts';
 import { installErrorHandling } from './errors.ts';
 import { openApiRoutes } from './openapi.ts';
+import { tagRoutes } from './tags.ts';
+import { userRoutes } from './users.ts';
 
 export interface HttpDeps {
   db: Database;
@@ -52,7 +55,14 @@ export type RouteModule = (app: ApiApp, deps: HttpDeps) => Promise<void>;
 export type RootRouteModule = (app: FastifyInstance, deps: HttpDeps) => Promise<void>;
 
 /** Mounted under /api/v1, zod-validated, documented in /api/v1/openapi.json. */
-const API_ROUTES: RouteModule[] = [authRoutes, businessRoutes, openApiRoutes];
+const API_ROUTES: RouteModule[] = [
+  authRoutes,
+  businessRoutes,
+  contactRoutes,
+  tagRoutes,
+  userRoutes,
+  openApiRoutes,
+];
 
 /** Mounted at /, outside the documented API. */
 const ROOT_ROUTES: RootRouteModule[] = [];

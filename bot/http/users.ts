@@ -1,0 +1,53 @@
+// /api/v1/users: admins list, add, edit and deactivate the business's agents and admins.
+import { z } from 'zod';
+import { createUser, listUsers, newUserSchema, updateUser, userPatchSchema } from '../../contacts/index.ts';
+import { authOf } from './auth.ts';
+import { idParams, userView } from './schemas.ts';
+import type { RouteModule } from './server.ts';
+
+const tags = ['users'];
+
+export const userRoutes: RouteModule = async (app, { db }) => {
+  app.get(
+    '/users',
+    {
+      preHandler: app.requireRole('admin'),
+      schema: {
+        tags,
+        summary: 'Agents and admins (admins)',
+        response: { 200: z.object({ items: z.array(userView) }) },
+      },
+    },
+    async (request) => ({ items: await listUsers(db, authOf(request).businessId) }),
+  );
+  app.post(
+    '/users',
+    {
+      preHandler: app.requireRole('admin'),
+      schema: { tags, summary: 'Add an agent or admin (admins)', body: newUserSchema, response: { 201: userView } },
+    },
+    async (request, reply) => {
+      const auth = authOf(request);
+      return reply
+        .status(201)
+        .send(await createUser(db, auth.businessId, request.body, { type: 'user', userId: auth.userId }));
+    },
+  );
+  app.patch(
+    '/users/:id',
+    {
+      preHandler: app.requireRole('admin'),
+      schema: {
+        tags,
+        summary: 'Edit, change the role of, or deactivate (active: false) a user (admins)',
+        params: idParams,
+        body: userPatchSchema,
+        response: { 200: userView },
+      },
+    },
+    async (request) => {
+      const auth = authOf(request);
+      return updateUser(db, auth.businessId, request.params.id, request.body, { type: 'user', userId: auth.userId });
+    },
+  );
+};
