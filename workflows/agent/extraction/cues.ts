@@ -36,7 +36,7 @@ export const CORRECTION =
   /\b(sorry|i mean|i meant|meant to say|make that|should be|should have been|correction|actually|no wait|wait|oops|whoops|typo|scratch that|ignore (that|the first|the last)|wrong|my bad|perdon|perdona|quise decir|quiero decir|mejor dicho|me equivoque|corrijo|digo|error|fallo)\b/;
 /** the customer refuses to give details */
 export const DECLINED =
-  /\b(no,? thanks?|no,? thank you|no thx|nah|nope|rather not|prefer not|i'?d prefer not|don'?t want to|do not want to|not comfortable|not giving|won'?t give|will not give|not sharing|no need|don'?t contact me|do not contact me|leave it|forget it|none of your business|no,? gracias|prefiero no|no quiero|mejor no|paso|no hace falta|no me contacten|ni hablar|de momento no|no,? prefiero)\b/;
+  /\b(no,? thanks?|no,? thank you|no thx|nah|nope|rather not|prefer not|i'?d prefer not|don'?t want to|do not want to|not comfortable|not giving|won'?t give|will not give|not sharing|no need|don'?t contact me|do not contact me|leave it|forget it|none of your business|no,? gracias|prefiero no|no quiero|mejor no|paso|no hace falta|no me contacten|ni hablar|de momento no|no,? prefiero|not (right )?now|maybe later|ahora no|no phone|no calls|don'?t call me|do not call me|email only|only by email|just email|no me llam\w*|nada de llamadas|solo (por )?(correo|email))\b/;
 /** a whole message that only says no */
 export const BARE_NO = /^\s*(no|nope|nah|no\.|no!)\s*[.!]*\s*$/;
 /** the customer confirms the phone number they are writing from (WhatsApp) */
