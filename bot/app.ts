@@ -1,6 +1,7 @@
 // Composition root: config → database (migrated) → first business → HTTP server.
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { ensureFirstBusiness } from '../contacts/index.ts';
+import { ensureFirstBusiness, resumeImports } from '../contacts/index.ts';
 import { openDatabase, type Database } from '../prisma/index.ts';
 import type { Config } from './config.ts';
 import { createHttpServer } from './http/server.ts';
@@ -38,10 +39,18 @@ export async function startBaton(config: Config, options: { logger?: Logger; db?
       }
     }
 
-    const http = await createHttpServer({ db, logger, tokenSecret: config.BATON_TOKEN_SECRET });
+    const http = await createHttpServer({
+      db,
+      logger,
+      tokenSecret: config.BATON_TOKEN_SECRET,
+      importDir: path.join(config.BATON_DATA_DIR, 'imports'),
+      importMaxBytes: config.BATON_IMPORT_MAX_MB * 1024 * 1024,
+    });
     const address = await http.listen({ port: config.PORT, host: config.HOST });
     const url = address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
     logger.info({ url, database: db.kind }, 'Baton is listening');
+    // Imports that were running when the process stopped continue from their last committed batch.
+    void resumeImports(db, { logger }).catch((e: unknown) => logger.error({ err: e }, 'resuming imports failed'));
 
     let stopping: Promise<void> | undefined;
     const stop = () =>

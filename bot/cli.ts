@@ -3,6 +3,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import { createBusiness, isDomainError } from '../contacts/index.ts';
 import { openDatabase, type Database } from '../prisma/index.ts';
 import { startBaton } from './app.ts';
+import { contactsCommand } from './cli/contacts.ts';
+import { importCommand } from './cli/import.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 
 async function withDatabase<T>(config: Config, fn: (db: Database) => Promise<T>): Promise<T> {
@@ -90,6 +92,9 @@ export function buildCli(): Command {
         console.log(opts.json ? JSON.stringify(out) : `created business "${out.name}" (${out.slug})`);
       },
     );
+
+  program.addCommand(importCommand());
+  program.addCommand(contactsCommand());
 
   return program;
 }

@@ -122,6 +122,14 @@ export const configSchema = z.object({
       .default(1),
   ),
   BATON_FAQ_FILE: z.preprocess(emptyToUndefined, z.string().optional()),
+  BATON_IMPORT_MAX_MB: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ error: 'must be a number of megabytes, like 100' })
+      .positive('must be more than 0 megabytes')
+      .max(10_000, 'must be at most 10000 megabytes')
+      .default(100),
+  ),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -29,6 +29,8 @@ import { installAuth } from './auth.ts';
 import { authRoutes } from './auth-routes.ts';
 import { businessRoutes } from './business.ts';
 import { contactRoutes } from './contacts.ts';
+import { exportRoutes } from './export.ts';
+import { importRoutes } from './imports.ts';
 import { installErrorHandling } from './errors.ts';
 import { openApiRoutes } from './openapi.ts';
 import { tagRoutes } from './tags.ts';
@@ -41,6 +43,10 @@ export interface HttpDeps {
   tokenSecret?: string | undefined;
   /** login attempts per email and client address per minute (default 10) */
   loginAttemptsPerMinute?: number | undefined;
+  /** where uploaded CSV imports are kept while their job lives (default: the OS temp dir) */
+  importDir?: string | undefined;
+  /** largest CSV upload in bytes (BATON_IMPORT_MAX_MB; default 100 MB) */
+  importMaxBytes?: number | undefined;
 }
 
 /** The Fastify instance a route module gets under /api/v1: zod schemas type `request.body/params/query`. */
@@ -58,7 +64,9 @@ export type RootRouteModule = (app: FastifyInstance, deps: HttpDeps) => Promise<
 const API_ROUTES: RouteModule[] = [
   authRoutes,
   businessRoutes,
+  exportRoutes,
   contactRoutes,
+  importRoutes,
   tagRoutes,
   userRoutes,
   openApiRoutes,

@@ -1,0 +1,128 @@
+// npm run bench:import -- --rows 100000 [--db pglite|postgres] [--batch 5000]
+// Generates an Outlook-style CSV, measures the ceiling (parse + normalise, no database), then imports it into a
+// fresh database and prints rows/s, peak RSS and the ratio of the two.
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { createBusiness } from '../../contacts/index.ts';
+import {
+  createImport,
+  importReport,
+  planRows,
+  readRow,
+  runImport,
+  startImport,
+  suggestMapping,
+} from '../../contacts/import/index.ts';
+import { inspectFile, readRecords } from '../../contacts/import/parse.ts';
+import { openDatabase, type Database } from '../../prisma/index.ts';
+import { generateOutlookCsv } from './generate.ts';
+
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '100000' },
+    db: { type: 'string', default: 'pglite' },
+    batch: { type: 'string', default: '5000' },
+    'skip-ceiling': { type: 'boolean', default: false },
+  },
+});
+const rows = Number(values.rows);
+const kind = values.db;
+if (!Number.isInteger(rows) || rows < 1) throw new Error('--rows must be a positive whole number');
+if (kind !== 'pglite' && kind !== 'postgres') throw new Error('--db must be pglite or postgres');
+
+let peak = 0;
+const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 100);
+const mb = (b: number) => `${Math.round(b / 1024 / 1024)} MB`;
+
+const file = path.join(os.tmpdir(), `baton-bench-outlook-${rows}.csv`);
+if (!existsSync(file)) {
+  const t = performance.now();
+  await generateOutlookCsv(file, rows);
+  console.log(`generated ${file} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+}
+
+// Ceiling: the same parsing and the same row rules (libphonenumber-js/max), no database.
+let ceiling = NaN;
+if (!values['skip-ceiling']) {
+  const shape = await inspectFile(file);
+  const plan = planRows(shape.headers, suggestMapping(shape.headers), 'GB');
+  peak = 0;
+  const t = performance.now();
+  let n = 0;
+  let ok = 0;
+  for await (const record of readRecords(file, shape.delimiter)) {
+    if (readRow(record, n + 2, plan).kind === 'draft') ok++;
+    n++;
+  }
+  const s = (performance.now() - t) / 1000;
+  ceiling = n / s;
+  console.log(
+    `ceiling (parse + normalise, no database): ${Math.round(ceiling)} rows/s, ${ok}/${n} valid, peak RSS ${mb(peak)}`,
+  );
+}
+
+// A fresh database.
+let db: Database;
+let cleanup: () => Promise<void>;
+if (kind === 'pglite') {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'baton-bench-pglite-'));
+  db = await openDatabase({ dataDir: dir });
+  cleanup = () => rm(dir, { recursive: true, force: true });
+} else {
+  const admin = process.env.BATON_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const name = `baton_bench_${process.pid}`;
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`CREATE DATABASE "${name}"`);
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  db = await openDatabase({ databaseUrl: url.toString(), dataDir: '' });
+  cleanup = async () => {
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await client.end();
+  };
+}
+try {
+  await db.migrate();
+  const { business } = await createBusiness(db, {
+    name: 'Bench',
+    country: 'GB',
+    admin: { email: 'admin@bench.test', password: 'correct horse battery' },
+  });
+  const t0 = performance.now();
+  const upload = await createImport(db, { businessId: business.id, fileName: 'bench.csv', filePath: file });
+  await startImport(db, business.id, upload.id, { mapping: upload.suggestedMapping });
+  peak = 0;
+  const t1 = performance.now();
+  let last = 0;
+  const status = await runImport(db, upload.id, {
+    batchSize: Number(values.batch),
+    onProgress: (done, total) => {
+      if (process.stderr.isTTY && performance.now() - last > 1000) {
+        last = performance.now();
+        process.stderr.write(`\r${done}/${total}`);
+      }
+    },
+  });
+  const s = (performance.now() - t1) / 1000;
+  if (process.stderr.isTTY) process.stderr.write('\n');
+  const report = await importReport(db, business.id, upload.id, 0);
+  const rate = rows / s;
+  console.log(
+    `upload check (encoding, header, row count): ${((t1 - t0) / 1000).toFixed(1)} s; import ${status.status}: ` +
+      `created ${report.created}, updated ${report.updated}, unchanged ${report.unchanged}, skipped ${report.skipped}, failed ${report.failed}`,
+  );
+  console.log(
+    `import into ${kind}: ${rows} rows in ${s.toFixed(1)} s = ${Math.round(rate)} rows/s, peak RSS ${mb(peak)}`,
+  );
+  if (!Number.isNaN(ceiling)) console.log(`ratio import/ceiling: ${(rate / ceiling).toFixed(2)}`);
+  console.log(`max RSS of the whole run: ${mb(process.resourceUsage().maxRSS * 1024)}`);
+} finally {
+  clearInterval(sampler);
+  await db.close();
+  await cleanup();
+}

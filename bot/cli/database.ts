@@ -1,0 +1,35 @@
+// Shared by the CLI modules: open the configured database for one command, and pick the business.
+import { DomainError } from '../../contacts/index.ts';
+import { openDatabase, type Database } from '../../prisma/index.ts';
+import { loadConfig } from '../config.ts';
+
+export async function withDatabase<T>(fn: (db: Database) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.BATON_DATA_DIR });
+  try {
+    await db.migrate();
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+/** The business named by its slug, or the only one; refuses when there are several and none is named. */
+export async function resolveBusiness(db: Database, slug: string | undefined) {
+  if (slug) {
+    const b = await db.prisma.business.findUnique({ where: { slug } });
+    if (!b) throw new DomainError('NOT_FOUND', `no business with the slug "${slug}"`, 'business');
+    return b;
+  }
+  const all = await db.prisma.business.findMany({ take: 2, orderBy: { createdAt: 'asc' } });
+  if (all.length === 0)
+    throw new DomainError('NOT_FOUND', 'there is no business yet: run `baton serve` once', 'business');
+  if (all.length > 1) {
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      'there are several businesses: name one with --business <slug>',
+      'business',
+    );
+  }
+  return all[0]!;
+}
