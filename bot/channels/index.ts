@@ -12,3 +12,6 @@ export { BUSINESS_ID, SENDER_PHONE } from './turn-state.ts';
 export type { BusinessResolver, ChannelGateway, ConversationPort, InboundMessage, OutboundMessage } from './ports.ts';
 export * as directLine from './directline/index.ts';
 export * as whatsapp from './whatsapp/index.ts';
+export { channelRoutes } from './routes.ts';
+export type { ChannelRouteDeps } from './routes.ts';
+export { createBusinessResolver } from './business-resolver.ts';
