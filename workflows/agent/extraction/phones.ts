@@ -79,7 +79,7 @@ export function phoneHints(text: string): PhoneHints {
 
 type Parsed = { ok: true; e164: string; type: PhoneType } | { ok: false; message: string };
 
-function parse(groups: string[], country: string, hints: PhoneHints): Parsed {
+function parseIn(groups: string[], country: string, hints: PhoneHints): Parsed {
   const text = groups.join(' ');
   const international = /^(\+|00)/.test(text);
   let firstProblem: string | undefined;
@@ -106,6 +106,19 @@ const digitCount = (groups: { text: string }[]) => groups.reduce((n, g) => n + g
 /** every phone-like thing in `text` (which must already have emails and non-phones blanked out) */
 export function findPhones(text: string, country: string, hints: PhoneHints): PhoneCandidate[] {
   const out: PhoneCandidate[] = [];
+  // a budget of parses (about 30 µs each): a real reply needs a few dozen; garbage must not cost seconds
+  let budget = 1500;
+  const memo = new Map<string, Parsed>();
+  const parse = (groups: string[], c: string, h: PhoneHints): Parsed => {
+    const key = groups.join(' ');
+    let r = memo.get(key);
+    if (!r) {
+      budget--;
+      r = budget < 0 ? { ok: false, message: 'not a phone number' } : parseIn(groups, c, h);
+      memo.set(key, r);
+    }
+    return r;
+  };
   for (const run of text.matchAll(RUN)) {
     const groups = [...run[0].matchAll(/\+?\d+/g)].map((g) => ({
       text: g[0],
@@ -131,7 +144,13 @@ export function findPhones(text: string, country: string, hints: PhoneHints): Ph
     };
     while (i < groups.length) {
       let taken = false;
-      for (let j = groups.length - 1; j >= i; j--) {
+      // the furthest group that keeps the number at 17 digits or fewer: runs are cut in linear time
+      let jMax = i;
+      for (let n = groups[i]!.text.replace(/\D/g, '').length; jMax + 1 < groups.length; jMax++) {
+        n += groups[jMax + 1]!.text.replace(/\D/g, '').length;
+        if (n > 17) break;
+      }
+      for (let j = jMax; j >= i; j--) {
         const slice = groups.slice(i, j + 1);
         const digits = digitCount(slice);
         if (digits < 6 || digits > 17) continue;
