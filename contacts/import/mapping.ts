@@ -124,7 +124,8 @@ function billing(parts: string[]): Record<string, number> {
 }
 
 // Headers that name a phone or email but hold something else (Google's "Phone 1 - Type", Salesforce's "Email Opt Out").
-const NOT_A_VALUE = /(type|label|optout|optin|status|verified|date|consent|bounce|format|permission|unsubscribe)/;
+const NOT_A_VALUE =
+  /(type|label|optout|optin|status|verified|date|consent|bounce|format|permission|unsubscribe|photo|birthday|website|webpage|url|gender|nickname|suffix|prefix|title|department|yomi|phonetic|fax|pager)/;
 // Words distinctive enough to find inside a longer header ("Customer E-mail", "Primary Mobile No").
 const CONTAINED: [string, Field, number][] = [
   ['mobile', 'phone', 2.5],
