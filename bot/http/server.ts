@@ -25,11 +25,12 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { Database } from '../../prisma/index.ts';
-import { channelRoutes, type ChannelRouteDeps } from '../channels/index.ts';
+import type { ConversationRuntime } from '../../workflows/index.ts';
 import { installAuth } from './auth.ts';
 import { authRoutes } from './auth-routes.ts';
 import { businessRoutes } from './business.ts';
 import { contactRoutes } from './contacts.ts';
+import { conversationRoutes } from './conversations.ts';
 import { exportRoutes } from './export.ts';
 import { importRoutes } from './imports.ts';
 import { installErrorHandling } from './errors.ts';
@@ -40,12 +41,12 @@ import { userRoutes } from './users.ts';
 export interface HttpDeps {
   db: Database;
   logger: Logger;
+  /** the conversation runtime behind /api/v1/conversations (claim, reply, close, live stream) */
+  conversations?: ConversationRuntime | undefined;
   /** HMAC secret of the API's bearer tokens (BATON_TOKEN_SECRET); unset → random per process */
   tokenSecret?: string | undefined;
   /** login attempts per email and client address per minute (default 10) */
   loginAttemptsPerMinute?: number | undefined;
-  /** the customer channels (Bot Framework, webchat, WhatsApp), mounted at / by bot/channels */
-  channels?: ChannelRouteDeps['channels'];
   /** where uploaded CSV imports are kept while their job lives (default: the OS temp dir) */
   importDir?: string | undefined;
   /** largest CSV upload in bytes (BATON_IMPORT_MAX_MB; default 100 MB) */
@@ -69,6 +70,7 @@ const API_ROUTES: RouteModule[] = [
   businessRoutes,
   exportRoutes,
   contactRoutes,
+  conversationRoutes,
   importRoutes,
   tagRoutes,
   userRoutes,
@@ -76,7 +78,7 @@ const API_ROUTES: RouteModule[] = [
 ];
 
 /** Mounted at /, outside the documented API. */
-const ROOT_ROUTES: RootRouteModule[] = [channelRoutes];
+const ROOT_ROUTES: RootRouteModule[] = [];
 
 export const API_PREFIX = '/api/v1';
 

@@ -1,0 +1,123 @@
+// Reading conversations for the agents' console: the queues, and one conversation with its messages and contact.
+import { z } from 'zod';
+import { DomainError, displayName, getContactCard, type ContactCard } from '../../contacts/index.ts';
+import type { Database, Prisma } from '../../prisma/index.ts';
+import type { ConversationStatus } from '../conversation/index.ts';
+import { messageView } from './store.ts';
+import type { MessageView } from './events.ts';
+
+export const conversationQueues = ['waiting', 'mine', 'open', 'closed'] as const;
+export type ConversationQueue = (typeof conversationQueues)[number];
+
+export interface ConversationSummary {
+  id: string;
+  channel: string;
+  status: ConversationStatus;
+  contact: { id: string; displayName: string; status: 'guest' | 'active' | 'archived' };
+  assignedAgentId: string | null;
+  lastActivityAt: string;
+  createdAt: string;
+  closedAt: string | null;
+  lastMessage: { author: MessageView['author']; text: string; createdAt: string } | null;
+}
+
+export interface ConversationDetail extends ConversationSummary {
+  messages: MessageView[];
+  contactCard: ContactCard;
+}
+
+/** Statuses where a human is still owed: handed over and not (yet) claimed. */
+const NEEDS_HUMAN: ConversationStatus[] = ['waiting', 'capture', 'followup'];
+
+function whereFor(queue: ConversationQueue, businessId: string, userId: string): Prisma.ConversationWhereInput {
+  switch (queue) {
+    case 'waiting':
+      return { businessId, status: { in: NEEDS_HUMAN } };
+    case 'mine':
+      return { businessId, assignedAgentId: userId, status: { not: 'closed' } };
+    case 'open':
+      return { businessId, status: { not: 'closed' } };
+    case 'closed':
+      return { businessId, status: 'closed' };
+  }
+}
+
+const summaryInclude = {
+  contact: { select: { id: true, firstName: true, middleName: true, lastName: true, status: true } },
+  messages: { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: 1 },
+} as const satisfies Prisma.ConversationInclude;
+
+type SummaryRow = Prisma.ConversationGetPayload<{ include: typeof summaryInclude }>;
+
+function toSummary(c: SummaryRow): ConversationSummary {
+  const last = c.messages[0];
+  return {
+    id: c.id,
+    channel: c.channel,
+    status: c.status,
+    contact: { id: c.contact.id, displayName: displayName(c.contact), status: c.contact.status },
+    assignedAgentId: c.assignedAgentId,
+    lastActivityAt: c.lastActivityAt.toISOString(),
+    createdAt: c.createdAt.toISOString(),
+    closedAt: c.closedAt?.toISOString() ?? null,
+    lastMessage: last ? { author: last.author, text: last.text, createdAt: last.createdAt.toISOString() } : null,
+  };
+}
+
+/**
+ * waiting: handed over and not claimed (waiting, capture, follow-up), the ones assigned to `userId` first, then the
+ * longest waiting; mine: assigned to `userId` and open; open: not closed, latest activity first; closed: latest first.
+ */
+export async function listConversations(
+  db: Database,
+  q: { businessId: string; userId: string; queue: ConversationQueue; limit?: number },
+): Promise<ConversationSummary[]> {
+  const limit = Math.min(Math.max(q.limit ?? 50, 1), 200);
+  const orderBy: Prisma.ConversationOrderByWithRelationInput[] =
+    q.queue === 'waiting'
+      ? [{ lastActivityAt: 'asc' }]
+      : q.queue === 'closed'
+        ? [{ closedAt: 'desc' }]
+        : [{ lastActivityAt: 'desc' }];
+  const rows = await db.prisma.conversation.findMany({
+    where: whereFor(q.queue, q.businessId, q.userId),
+    include: summaryInclude,
+    orderBy: [...orderBy, { id: 'asc' }],
+    take: limit,
+  });
+  const items = rows.map(toSummary);
+  if (q.queue === 'waiting') {
+    // a contact's assigned agent sees its conversations first
+    items.sort((a, b) => Number(b.assignedAgentId === q.userId) - Number(a.assignedAgentId === q.userId));
+  }
+  return items;
+}
+
+/** One conversation of the business (NOT_FOUND otherwise), its last `messageLimit` messages and the contact card. */
+export async function getConversation(
+  db: Database,
+  businessId: string,
+  id: string,
+  messageLimit = 500,
+): Promise<ConversationDetail> {
+  if (!z.uuid().safeParse(id).success) throw new DomainError('NOT_FOUND', 'no such conversation');
+  const c = await db.prisma.conversation.findFirst({ where: { id, businessId }, include: summaryInclude });
+  if (!c) throw new DomainError('NOT_FOUND', 'no such conversation');
+  const messages = await db.prisma.message.findMany({
+    where: { conversationId: id },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: messageLimit,
+  });
+  return {
+    ...toSummary(c),
+    messages: messages.reverse().map(messageView),
+    contactCard: await getContactCard(db, businessId, c.contactId),
+  };
+}
+
+/** NOT_FOUND unless the conversation exists in this business. */
+export async function assertConversationOf(db: Database, businessId: string, id: string): Promise<void> {
+  if (!z.uuid().safeParse(id).success) throw new DomainError('NOT_FOUND', 'no such conversation');
+  const c = await db.prisma.conversation.findFirst({ where: { id, businessId }, select: { id: true } });
+  if (!c) throw new DomainError('NOT_FOUND', 'no such conversation');
+}
