@@ -26,6 +26,7 @@ import {
 import type { Logger } from 'pino';
 import type { Database } from '../../prisma/index.ts';
 import type { ConversationRuntime } from '../../workflows/index.ts';
+import { channelRoutes, type ChannelRouteDeps } from '../channels/index.ts';
 import { installAuth } from './auth.ts';
 import { authRoutes } from './auth-routes.ts';
 import { businessRoutes } from './business.ts';
@@ -47,6 +48,8 @@ export interface HttpDeps {
   tokenSecret?: string | undefined;
   /** login attempts per email and client address per minute (default 10) */
   loginAttemptsPerMinute?: number | undefined;
+  /** the customer channels (Bot Framework, webchat, WhatsApp), mounted at / by bot/channels */
+  channels?: ChannelRouteDeps['channels'];
   /** where uploaded CSV imports are kept while their job lives (default: the OS temp dir) */
   importDir?: string | undefined;
   /** largest CSV upload in bytes (BATON_IMPORT_MAX_MB; default 100 MB) */
@@ -78,7 +81,7 @@ const API_ROUTES: RouteModule[] = [
 ];
 
 /** Mounted at /, outside the documented API. */
-const ROOT_ROUTES: RootRouteModule[] = [];
+const ROOT_ROUTES: RootRouteModule[] = [channelRoutes];
 
 export const API_PREFIX = '/api/v1';
 
