@@ -36,7 +36,7 @@ export const CORRECTION =
   /\b(sorry|i mean|i meant|meant to say|make that|should be|should have been|correction|actually|no wait|wait|oops|whoops|typo|scratch that|ignore (that|the first|the last)|wrong|my bad|perdon|perdona|quise decir|quiero decir|mejor dicho|me equivoque|corrijo|digo|error|fallo)\b/;
 /** the customer refuses to give details */
 export const DECLINED =
-  /\b(no,? thanks?|no,? thank you|no thx|nah|nope|rather not|prefer not|i'?d prefer not|don'?t want to|do not want to|not comfortable|not giving|won'?t give|will not give|not sharing|no need|don'?t contact me|do not contact me|leave it|forget it|none of your business|no,? gracias|prefiero no|no quiero|mejor no|paso|no hace falta|no me contacten|ni hablar|de momento no|no,? prefiero|not (right )?now|maybe later|ahora no|no phone|no calls|don'?t call me|do not call me|email only|only by email|just email|no me llam\w*|nada de llamadas|solo (por )?(correo|email))\b/;
+  /\b(no,? thanks?|no,? thank you|no thx|nah|nope|rather not|prefer not|i'?d prefer not|don'?t want to|do not want to|not comfortable|not giving|won'?t give|will not give|not sharing|no need|don'?t contact me|do not contact me|leave it|forget it|none of your business|no,? gracias|prefiero no|no quiero|mejor no|paso|no hace falta|no me contacten|ni hablar|de momento no|no,? prefiero|not (right )?now|maybe later|ahora no|no phone|no calls|don'?t call me|do not call me|email only|only by email|just email|no me llam\w*|nada de llamadas|solo (por )?(correo|email)|no (lo|la|te|os|se lo) (doy|damos)|prefiero no darl[oa]|do not store|don'?t store|don'?t keep|don'?t save|do not save|no (lo )?guard\w*)\b/;
 /** a whole message that only says no */
 export const BARE_NO = /^\s*(no|nope|nah|no\.|no!)\s*[.!]*\s*$/;
 /** the customer confirms the phone number they are writing from (WhatsApp) */
@@ -45,3 +45,6 @@ export const CONFIRM =
 /** … unless the message says it is not right */
 export const DENY =
   /\b(not right|isn'?t right|not correct|incorrect|wrong|not mine|not my number|no es|incorrecto|equivocado)\b/;
+/** the customer takes a correction back ("no, the first one was right"): then nothing is dropped as corrected */
+export const REVERT =
+  /\b(first one|the first|the other one|original|el primero|la primera|el otro|la otra)\b[^.!?]{0,20}\b(right|correct|fine|ok|good|correct[oa]|bien|vale|buen[oa])\b|\bignore (that|the last|the second|my correction)\b/;

@@ -39,9 +39,10 @@ function describe<C extends Span>(text: string, mine: C[], all: Span[]): Describ
 }
 
 /** drops candidates that a later one corrects, that belong to someone else, are old, or are negated */
-function dropCommon<C>(items: Described<C>[]) {
+function dropCommon<C>(items: Described<C>[], reverted: boolean) {
   items.forEach((item, k) => {
-    if (k > 0 && cue.CORRECTION.test(item.sincePrevious)) items.slice(0, k).forEach((p) => (p.dropped = true));
+    if (reverted || k === 0 || !cue.CORRECTION.test(item.sincePrevious)) return;
+    items.slice(0, k).forEach((p) => (p.dropped = true));
   });
   for (const item of items) {
     const l = label(item.s);
@@ -64,8 +65,8 @@ function choose<C>(remaining: Described<C>[], value: (c: C) => string, prefer: (
   return list;
 }
 
-function emailFinding(items: Described<EmailCandidate>[], exclude: Set<string>): DetailFinding {
-  dropCommon(items);
+function emailFinding(items: Described<EmailCandidate>[], exclude: Set<string>, reverted: boolean): DetailFinding {
+  dropCommon(items, reverted);
   for (const item of items) if (item.c.value && exclude.has(item.c.value)) item.dropped = true;
   const kept = items.filter((i) => !i.dropped);
   const valid = kept.filter((i) => i.c.value);
@@ -98,18 +99,19 @@ const isMobile = (d: Described<PhoneCandidate>) => {
 function phoneFinding(
   items: Described<PhoneCandidate>[],
   ctx: ExtractionContext,
+  reverted: boolean,
   correct: (previous: PhoneCandidate, fragment: PhoneCandidate) => PhoneCandidate | undefined,
 ): DetailFinding {
   // "07911 111222, sorry, the end is 223": a short group after a correction replaces the end of the number before
   items.forEach((item, k) => {
-    if (!item.c.fragment || k === 0 || !cue.CORRECTION.test(item.sincePrevious)) return;
+    if (reverted || !item.c.fragment || k === 0 || !cue.CORRECTION.test(item.sincePrevious)) return;
     const fixed = correct(items[k - 1]!.c, item.c);
     if (fixed) item.c = fixed;
   });
   for (const item of items) if (item.c.fragment) item.dropped = true;
   for (const item of items) if (isNotAPhone(item.s.before)) item.dropped = true;
   const real = items.filter((i) => !i.dropped);
-  dropCommon(real);
+  dropCommon(real, reverted);
   const exclude = new Set(
     (ctx.excludePhones ?? []).flatMap((p) => {
       const r = normalizePhone(p, ctx.country);
@@ -125,6 +127,7 @@ function phoneFinding(
     (d) => cue.NEW.test(label(d.s)),
     onlyMobile,
     (d) => cue.OWN.test(label(d.s)),
+    (d) => !cue.WORK.test(label(d.s)),
   ]);
   if (Array.isArray(picked)) return { status: 'ambiguous', options: picked.map((d) => d.c.e164!) };
   if (picked) return { status: 'found', value: picked.c.e164! };
@@ -149,12 +152,14 @@ export function extractWithCandidates(
   const hints = phoneHints(text);
   const phones = findPhones(phoneText, ctx.country, hints);
   const all: Span[] = [...emails, ...phones];
+  const reverted = cue.REVERT.test(text);
 
   const email = emailFinding(
     describe(text, emails, all),
     new Set((ctx.excludeEmails ?? []).map((e) => e.trim().toLowerCase())),
+    reverted,
   );
-  let phone = phoneFinding(describe(text, phones, all), ctx, (previous, fragment) => {
+  let phone = phoneFinding(describe(text, phones, all), ctx, reverted, (previous, fragment) => {
     const digits = previous.raw.replace(/[^\d+]/g, '');
     const tail = fragment.raw.replace(/\D/g, '');
     if (digits.replace(/\D/g, '').length <= tail.length + 3) return undefined;

@@ -141,5 +141,10 @@ export function emailsFromWords(text: string): string {
     t = t.slice(0, m.index) + '@' + t.slice(m.index + m[0].length);
     at.lastIndex = m.index + 1;
   }
+  // "alex at gmail" with no ending: made an email-like "alex@gmail", which is then reported as incomplete
+  t = t.replace(
+    /(?<=[a-z0-9._-])\s+(?:at|arroba)\s+(gmail|googlemail|hotmail|yahoo|outlook|icloud|aol|live|btinternet|protonmail|proton|gmx)\b(?!\.)/g,
+    '@$1',
+  );
   return t;
 }
