@@ -29,6 +29,7 @@ export const authRoutes: RouteModule = async (app, deps) => {
     {
       schema: { tags: ['auth'], summary: 'Log in', security: [], body: loginBody, response: { 200: tokenResponse } },
       config: {
+        public: true,
         rateLimit: {
           max: deps.loginAttemptsPerMinute ?? 10,
           timeWindow: 60_000,

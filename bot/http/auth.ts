@@ -1,15 +1,18 @@
 // Authentication for the HTTP API: signed bearer tokens (JWT, HS256) scoped to one user and one business, checked
 // against the database on every request (a deactivated user loses access at once; a role change applies at once).
 //
-// In a route file:   app.get('/things', { preHandler: app.authenticate }, async (req) => authOf(req).businessId)
-//                    app.post('/things', { preHandler: app.requireRole('admin') }, …)
+// In a route file:   app.get('/things', { onRequest: app.authenticate }, async (req) => authOf(req).businessId)
+//                    app.post('/things', { onRequest: app.requireRole('admin') }, …)
+// (onRequest: before the body is parsed and validated, so a request without a token gets 401, not 400;
+// preHandler works too.)
 import fastifyJwt from '@fastify/jwt';
-import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { currentUser, DomainError, type AuthUser } from '../../contacts/index.ts';
 import type { Database } from '../../prisma/index.ts';
 
 export type Role = AuthUser['role'];
 export type AuthContext = AuthUser;
+export type AuthHook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 
 declare module '@fastify/jwt' {
   interface FastifyJWT {
@@ -20,15 +23,19 @@ declare module '@fastify/jwt' {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** preHandler: requires a valid bearer token; sets request.auth */
-    authenticate: preHandlerAsyncHookHandler;
-    /** preHandler: requires a valid bearer token of a user with one of these roles */
-    requireRole: (...roles: Role[]) => preHandlerAsyncHookHandler;
+    /** onRequest/preHandler hook: requires a valid bearer token; sets request.auth */
+    authenticate: AuthHook;
+    /** onRequest/preHandler hook: requires a valid bearer token of a user with one of these roles */
+    requireRole: (...roles: Role[]) => AuthHook;
     /** signs a token for a user (login) */
     issueToken: (user: AuthUser) => { token: string; expiresAt: string };
   }
   interface FastifyRequest {
     auth: AuthContext | null;
+  }
+  interface FastifyContextConfig {
+    /** under /api/v1 every route needs a token unless it sets `config: { public: true }` (login, openapi.json) */
+    public?: boolean;
   }
 }
 
@@ -40,6 +47,17 @@ export function authOf(request: FastifyRequest): AuthContext {
   return request.auth;
 }
 
+/**
+ * Secure by default: installed on the /api/v1 scope, it requires a valid token on every route before the body is
+ * parsed (so no token → 401, never 400), except routes with `config: { public: true }`.
+ */
+export function requireTokenByDefault(api: FastifyInstance): void {
+  api.addHook('onRequest', async (request, reply) => {
+    if (request.routeOptions.config.public) return;
+    await api.authenticate(request, reply);
+  });
+}
+
 export async function installAuth(app: FastifyInstance, deps: { db: Database; tokenSecret: string }): Promise<void> {
   await app.register(fastifyJwt, {
     secret: deps.tokenSecret,
@@ -49,6 +67,7 @@ export async function installAuth(app: FastifyInstance, deps: { db: Database; to
   app.decorateRequest('auth', null);
 
   async function authenticate(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+    if (request.auth) return; // already checked by the /api/v1 guard
     let claims: { sub: string; bid: string };
     try {
       claims = await request.jwtVerify<{ sub: string; bid: string }>();

@@ -17,7 +17,7 @@ export const businessRoutes: RouteModule = async (app, { db }) => {
   app.get(
     '/business',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       schema: { tags: ['business'], summary: 'Your business', response: { 200: businessView } },
     },
     async (request) => getBusiness(db, authOf(request).businessId),
@@ -25,7 +25,7 @@ export const businessRoutes: RouteModule = async (app, { db }) => {
   app.patch(
     '/business',
     {
-      preHandler: app.requireRole('admin'),
+      onRequest: app.requireRole('admin'),
       schema: {
         tags: ['business'],
         summary: 'Change settings (admins)',

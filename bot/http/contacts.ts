@@ -26,7 +26,7 @@ export const contactRoutes: RouteModule = async (app, { db }) => {
   app.get(
     '/contacts',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       schema: {
         tags,
         summary: 'List and search contacts (newest first)',
@@ -43,7 +43,7 @@ export const contactRoutes: RouteModule = async (app, { db }) => {
   app.post(
     '/contacts',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       schema: {
         tags,
         summary: 'Add a contact',
@@ -62,7 +62,7 @@ export const contactRoutes: RouteModule = async (app, { db }) => {
   app.get(
     '/contacts/:id',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       schema: { tags, summary: 'One contact', params: idParams, response: { 200: contactCard } },
     },
     async (request) => getContactCard(db, authOf(request).businessId, request.params.id),
@@ -71,7 +71,7 @@ export const contactRoutes: RouteModule = async (app, { db }) => {
   app.patch(
     '/contacts/:id',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       schema: {
         tags,
         summary: 'Edit a contact (also an archived one: remove or change its phone to free the number)',
@@ -89,7 +89,7 @@ export const contactRoutes: RouteModule = async (app, { db }) => {
   app.delete(
     '/contacts/:id',
     {
-      preHandler: app.requireRole('admin'),
+      onRequest: app.requireRole('admin'),
       schema: {
         tags,
         summary: 'Archive a contact (admins); it keeps its identifiers',
@@ -106,7 +106,7 @@ export const contactRoutes: RouteModule = async (app, { db }) => {
   app.post(
     '/contacts/:id/restore',
     {
-      preHandler: app.requireRole('admin'),
+      onRequest: app.requireRole('admin'),
       schema: {
         tags,
         summary: 'Restore an archived contact (admins)',
@@ -123,7 +123,7 @@ export const contactRoutes: RouteModule = async (app, { db }) => {
   app.put(
     '/contacts/:id/tags',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       schema: {
         tags,
         summary: "Replace the contact's tags",
@@ -141,7 +141,7 @@ export const contactRoutes: RouteModule = async (app, { db }) => {
   app.put(
     '/contacts/:id/assignment',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       schema: {
         tags,
         summary: 'Assign the contact to an active agent of the business (null: unassign)',
@@ -159,7 +159,7 @@ export const contactRoutes: RouteModule = async (app, { db }) => {
   app.get(
     '/contacts/:id/audit',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       schema: {
         tags,
         summary: "The contact's audit trail: who changed which fields, old and new values, when",

@@ -2,7 +2,7 @@
 import type { RouteModule } from './server.ts';
 
 export const openApiRoutes: RouteModule = async (app) => {
-  app.get('/openapi.json', { schema: { hide: true } }, async (_request, reply) =>
+  app.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, async (_request, reply) =>
     reply.type('application/json').send(JSON.stringify(app.swagger())),
   );
 };

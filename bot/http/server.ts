@@ -5,9 +5,9 @@
 //   2. Add it to API_ROUTES below (mounted under /api/v1, zod schemas, listed in /api/v1/openapi.json) or to
 //      ROOT_ROUTES (mounted at /, not in the OpenAPI document: /api/messages, webchat pages).
 //   In API_ROUTES, declare schemas with zod (`schema: { body: z.object(…), params: …, querystring: … }`): they are
-//   validated (bad input → 400 VALIDATION_FAILED naming the field) and documented. Protect a route with
-//   `preHandler: app.authenticate` (any logged-in user) or `preHandler: app.requireRole('admin')`, then read
-//   `authOf(request)` → { userId, businessId, role } (bot/http/auth.ts). Throw DomainError for refusals; an id
+//   validated (bad input → 400 VALIDATION_FAILED naming the field) and documented. Every /api/v1 route needs a
+//   valid token unless it sets `config: { public: true }`; restrict by role with `onRequest: app.requireRole('admin')`,
+//   then read `authOf(request)` → { userId, businessId, role } (bot/http/auth.ts). Throw DomainError for refusals; an id
 //   of another business must answer 404 NOT_FOUND. Extra dependencies your routes need go into HttpDeps (optional).
 import fastifySwagger from '@fastify/swagger';
 import Fastify, {
@@ -27,7 +27,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../../prisma/index.ts';
 import type { ConversationRuntime } from '../../workflows/index.ts';
 import { channelRoutes, type ChannelRouteDeps } from '../channels/index.ts';
-import { installAuth } from './auth.ts';
+import { installAuth, requireTokenByDefault } from './auth.ts';
 import { authRoutes } from './auth-routes.ts';
 import { businessRoutes } from './business.ts';
 import { contactRoutes } from './contacts.ts';
@@ -85,6 +85,13 @@ const ROOT_ROUTES: RootRouteModule[] = [channelRoutes];
 
 export const API_PREFIX = '/api/v1';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** every route under /api/v1 (method, url) */
+    apiRoutes: { method: string; url: string }[];
+  }
+}
+
 export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger });
   installErrorHandling(app);
@@ -96,6 +103,14 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
     deps.logger.warn('BATON_TOKEN_SECRET is unset: API tokens are signed with a random key and end at restart');
   }
   await installAuth(app, { db: deps.db, tokenSecret });
+
+  // Every /api/v1 route, as registered: the OpenAPI test checks the document lists them all.
+  const apiRoutes: { method: string; url: string }[] = [];
+  app.decorate('apiRoutes', apiRoutes);
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith(API_PREFIX)) return;
+    for (const method of [route.method].flat()) if (method !== 'HEAD') apiRoutes.push({ method, url: route.url });
+  });
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -118,6 +133,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
     async (api) => {
       api.setValidatorCompiler(validatorCompiler);
       api.setSerializerCompiler(serializerCompiler);
+      requireTokenByDefault(api);
       // Each module in its own scope: its hooks and plugins stay its own.
       for (const routes of API_ROUTES) {
         await api.register(async (scope) => routes(scope.withTypeProvider<ZodTypeProvider>(), deps));

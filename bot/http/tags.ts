@@ -12,7 +12,7 @@ export const tagRoutes: RouteModule = async (app, { db }) => {
   app.get(
     '/tags',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       schema: { tags, summary: 'All tags of the business', response: { 200: z.object({ items: z.array(tagView) }) } },
     },
     async (request) => ({ items: await listTags(db, authOf(request).businessId) }),
@@ -20,7 +20,7 @@ export const tagRoutes: RouteModule = async (app, { db }) => {
   app.post(
     '/tags',
     {
-      preHandler: app.requireRole('admin'),
+      onRequest: app.requireRole('admin'),
       schema: { tags, summary: 'Create a tag (admins)', body, response: { 201: tagView } },
     },
     async (request, reply) => {
@@ -33,7 +33,7 @@ export const tagRoutes: RouteModule = async (app, { db }) => {
   app.patch(
     '/tags/:id',
     {
-      preHandler: app.requireRole('admin'),
+      onRequest: app.requireRole('admin'),
       schema: { tags, summary: 'Rename a tag (admins)', params: idParams, body, response: { 200: tagView } },
     },
     async (request) => {
@@ -47,7 +47,7 @@ export const tagRoutes: RouteModule = async (app, { db }) => {
   app.delete(
     '/tags/:id',
     {
-      preHandler: app.requireRole('admin'),
+      onRequest: app.requireRole('admin'),
       schema: {
         tags,
         summary: 'Delete a tag and remove it from its contacts (admins)',

@@ -11,7 +11,7 @@ export const userRoutes: RouteModule = async (app, { db }) => {
   app.get(
     '/users',
     {
-      preHandler: app.requireRole('admin'),
+      onRequest: app.requireRole('admin'),
       schema: {
         tags,
         summary: 'Agents and admins (admins)',
@@ -23,7 +23,7 @@ export const userRoutes: RouteModule = async (app, { db }) => {
   app.post(
     '/users',
     {
-      preHandler: app.requireRole('admin'),
+      onRequest: app.requireRole('admin'),
       schema: { tags, summary: 'Add an agent or admin (admins)', body: newUserSchema, response: { 201: userView } },
     },
     async (request, reply) => {
@@ -36,7 +36,7 @@ export const userRoutes: RouteModule = async (app, { db }) => {
   app.patch(
     '/users/:id',
     {
-      preHandler: app.requireRole('admin'),
+      onRequest: app.requireRole('admin'),
       schema: {
         tags,
         summary: 'Edit, change the role of, or deactivate (active: false) a user (admins)',
