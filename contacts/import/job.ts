@@ -66,6 +66,8 @@ export interface RunDeps {
   logger?: Logger | undefined;
   onProgress?: ((processed: number, total: number) => void) | undefined;
   batchSize?: number | undefined;
+  /** Stops after the batch in flight, leaving the job running: it resumes from there at the next start. */
+  signal?: AbortSignal | undefined;
 }
 
 const PREVIEW_ROWS = 10;
@@ -208,6 +210,10 @@ export async function runImport(db: Database, id: string, deps: RunDeps = {}): P
   if (job.status !== 'running') throw new DomainError('CONFLICT', 'the import is not running', 'id');
   try {
     await processJob(db, job, deps);
+    if (deps.signal?.aborted) {
+      deps.logger?.info({ importJob: id }, 'import paused; it resumes at the next start');
+      return getImport(db, job.businessId, id);
+    }
     await db.query(
       `UPDATE "ImportJob" SET status = 'completed', "finishedAt" = now(), "updatedAt" = now() WHERE id = $1`,
       [id],
@@ -264,6 +270,8 @@ async function processJob(db: Database, job: Job, deps: RunDeps): Promise<void> 
     const upTo = processed;
     // One batch in flight: this one is read and normalised while the previous one is written.
     await pending;
+    // Stopping: the batch read meanwhile is left for the resumed run.
+    if (deps.signal?.aborted) return;
     pending = inTransaction(db, async (query) => {
       if (!job.dryRun) state.holders = new Map();
       await loadHolders(query, job.businessId, phones, emails, state);
@@ -297,10 +305,11 @@ async function processJob(db: Database, job: Job, deps: RunDeps): Promise<void> 
   };
 
   for await (const record of readRecords(job.filePath, job.delimiter as Delimiter, processed)) {
+    if (deps.signal?.aborted) break;
     records.push(record);
     if (records.length >= batchSize) await flush();
   }
-  if (records.length > 0) await flush();
+  if (records.length > 0 && !deps.signal?.aborted) await flush();
   await pending;
 }
 
@@ -352,8 +361,9 @@ export async function importReport(
 ): Promise<ImportReport> {
   const j = await getImport(db, businessId, id);
   const rows = await db.query<{ row: number; column: string | null; code: string; message: string }>(
-    `SELECT row, "column", code, message FROM "ImportRowError" WHERE "jobId" = $1 ORDER BY row, id LIMIT $2`,
-    [id, limit],
+    `SELECT row, "column", code, message FROM "ImportRowError" WHERE "jobId" = $1
+     ORDER BY row, array_position($3::text[], "column") NULLS LAST, code LIMIT $2`,
+    [id, limit, (await loadJob(db, businessId, id)).headers],
   );
   return {
     mapping: j.mapping ?? {},
@@ -378,9 +388,10 @@ export async function* errorsCsv(db: Database, businessId: string, id: string): 
   for (;;) {
     const rows = await db.query<{ row: number; cells: string[]; messages: string[] }>(
       `SELECT row, (array_agg(cells))[1] AS cells,
-              array_agg(coalesce("column" || ': ', '') || message ORDER BY id) AS messages
+              array_agg(coalesce("column" || ': ', '') || message
+                ORDER BY array_position($3::text[], "column") NULLS LAST, code) AS messages
        FROM "ImportRowError" WHERE "jobId" = $1 AND row > $2 GROUP BY row ORDER BY row LIMIT 1000`,
-      [id, after],
+      [id, after, headers],
     );
     if (rows.length === 0) return;
     const lines = rows.map((r) => {
