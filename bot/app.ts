@@ -1,8 +1,10 @@
 // Composition root: config → database (migrated) → first business → HTTP server.
+import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { ensureFirstBusiness, resumeImports } from '../contacts/index.ts';
 import { openDatabase, type Database } from '../prisma/index.ts';
+import { createAgent, createConversationRuntime, loadFaqFile, type ConversationRuntime } from '../workflows/index.ts';
 import type { Config } from './config.ts';
 import { createHttpServer } from './http/server.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -11,6 +13,8 @@ export interface Baton {
   db: Database;
   http: FastifyInstance;
   logger: Logger;
+  /** the conversation runtime: channels hand it inbound messages and register their gateways */
+  conversations: ConversationRuntime;
   /** The address the server listens on, e.g. http://127.0.0.1:3978 */
   url: string;
   stop(): Promise<void>;
@@ -19,6 +23,7 @@ export interface Baton {
 export async function startBaton(config: Config, options: { logger?: Logger; db?: Database } = {}): Promise<Baton> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const db = options.db ?? (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.BATON_DATA_DIR }));
+  let conversations: ConversationRuntime | undefined;
   try {
     const applied = await db.migrate();
     logger.info({ database: db.kind, applied }, applied.length ? 'migrations applied' : 'database schema up to date');
@@ -39,9 +44,28 @@ export async function startBaton(config: Config, options: { logger?: Logger; db?
       }
     }
 
+    const agent = createAgent({
+      openaiApiKey: config.OPENAI_API_KEY,
+      openaiBaseUrl: config.OPENAI_BASE_URL,
+      openaiModel: config.OPENAI_MODEL,
+      openaiTimeoutMs: config.OPENAI_TIMEOUT_MS,
+      openaiMaxRetries: config.OPENAI_MAX_RETRIES,
+      faqMarkdown: await loadFaqFile(config.BATON_FAQ_FILE),
+      logger,
+    });
+    conversations = createConversationRuntime({
+      db,
+      agent,
+      logger,
+      instanceId: `${os.hostname()}:${process.pid}`,
+      pollIntervalMs: config.BATON_TIMER_POLL_MS,
+    });
+    logger.info({ agent: agent.name }, 'AI agent ready');
+
     const http = await createHttpServer({
       db,
       logger,
+      conversations,
       tokenSecret: config.BATON_TOKEN_SECRET,
       importDir: path.join(config.BATON_DATA_DIR, 'imports'),
       importMaxBytes: config.BATON_IMPORT_MAX_MB * 1024 * 1024,
@@ -49,6 +73,9 @@ export async function startBaton(config: Config, options: { logger?: Logger; db?
     const address = await http.listen({ port: config.PORT, host: config.HOST });
     const url = address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
     logger.info({ url, database: db.kind }, 'Baton is listening');
+    // Durable timers that fell due while Baton was down fire now (late rather than never), then polling begins.
+    await conversations.start();
+    const runtime = conversations;
     // Imports that were running when the process stopped continue from their last committed batch.
     void resumeImports(db, { logger }).catch((e: unknown) => logger.error({ err: e }, 'resuming imports failed'));
 
@@ -56,11 +83,13 @@ export async function startBaton(config: Config, options: { logger?: Logger; db?
     const stop = () =>
       (stopping ??= (async () => {
         await http.close();
+        await runtime.stop();
         await db.close();
         logger.info('Baton stopped');
       })());
-    return { db, http, logger, url, stop };
+    return { db, http, logger, conversations: runtime, url, stop };
   } catch (e) {
+    await conversations?.stop();
     await db.close();
     throw e;
   }

@@ -122,6 +122,16 @@ export const configSchema = z.object({
       .default(1),
   ),
   BATON_FAQ_FILE: z.preprocess(emptyToUndefined, z.string().optional()),
+  // Conversation runtime (workflows/runtime): how often each instance looks for due durable timers.
+  BATON_TIMER_POLL_MS: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ error: 'must be a number of milliseconds, like 1000' })
+      .int('must be a whole number of milliseconds')
+      .min(100, 'must be from 100 to 60000 milliseconds')
+      .max(60_000, 'must be from 100 to 60000 milliseconds')
+      .default(1000),
+  ),
   BATON_IMPORT_MAX_MB: z.preprocess(
     emptyToUndefined,
     z.coerce

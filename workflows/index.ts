@@ -1,12 +1,5 @@
 // Public entry of workflows/: the conversation statechart, its durable runtime, and the AI agent contracts.
 export * from './conversation/index.ts';
 export type { InboundMessage, OutboundMessage, ChannelGateway } from './contracts.ts';
-export type {
-  AiAgent,
-  AgentContext,
-  AgentReply,
-  DetailExtraction,
-  DetailFinding,
-  ExtractionContext,
-} from './agent/types.ts';
+export * from './agent/index.ts';
 export * from './runtime/index.ts';
