@@ -84,6 +84,19 @@ describe(`inbound senders and saved details on ${testDbKind()}`, () => {
     expect(audit).toHaveLength(1);
   });
 
+  it('returns the assigned agent (only while active), so new conversations go to them', async () => {
+    const r = await resolveInboundSender(db, { businessId, channel: 'whatsapp', phone: '+447911000666' });
+    await db.prisma.contact.update({ where: { id: r.contactId }, data: { assignedAgentId: adminId } });
+    expect(
+      (await resolveInboundSender(db, { businessId, channel: 'whatsapp', phone: '+447911000666' })).assignedAgentId,
+    ).toBe(adminId);
+    await db.prisma.user.update({ where: { id: adminId }, data: { active: false } });
+    expect(
+      (await resolveInboundSender(db, { businessId, channel: 'whatsapp', phone: '+447911000666' })).assignedAgentId,
+    ).toBeNull();
+    await db.prisma.user.update({ where: { id: adminId }, data: { active: true } });
+  });
+
   it('a phone held by a user is refused as IDENTIFIER_TAKEN by a user', async () => {
     await db.prisma.identifier.create({ data: { businessId, kind: 'phone', value: '+447911000333', userId: adminId } });
     await expect(
