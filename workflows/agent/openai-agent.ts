@@ -8,7 +8,7 @@ import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/reso
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { normalizeEmail, normalizePhone } from '../../contacts/index.ts';
-import { extractWithCandidates } from './extraction/index.ts';
+import { extractDetails, extractWithCandidates } from './extraction/index.ts';
 import { parseFaq, type Faq } from './faq.ts';
 import { language, wantsHuman } from './intent.ts';
 import { replies } from './replies.ts';
@@ -142,7 +142,13 @@ export class OpenAiAgent implements AiAgent {
   }
 
   async extractDetails(message: string, ctx: ExtractionContext): Promise<DetailExtraction> {
-    const offline = extractWithCandidates(message, ctx);
+    let offline: ReturnType<typeof extractWithCandidates>;
+    try {
+      offline = extractWithCandidates(message, ctx);
+    } catch (error) {
+      this.logger?.warn({ error: describeError(error) }, 'offline extraction failed');
+      return extractDetails(message, ctx);
+    }
     let model: z.infer<typeof saveContactDetailsArgs> | undefined;
     try {
       const completion = await this.client.chat.completions.create({

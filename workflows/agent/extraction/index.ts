@@ -138,7 +138,12 @@ function phoneFinding(
 
 /** Reads an email and a phone number out of a free-text reply. Never throws. */
 export function extractDetails(message: string, ctx: ExtractionContext): DetailExtraction {
-  return extractWithCandidates(message, ctx).extraction;
+  try {
+    return extractWithCandidates(message, ctx).extraction;
+  } catch {
+    // a bug here must cost a question, not the conversation
+    return { email: { status: 'none' }, phone: { status: 'none' }, declined: false };
+  }
 }
 
 /** extractDetails, plus every valid value seen in the reply (kept or not): lets a second reader (an LLM) be checked */
