@@ -21,9 +21,11 @@ const WANTS_HUMAN: RegExp[] = [
   ),
   /\b(are you|is this)\b[^.?!]{0,10}\b(a )?(bot|robot|real|human|machine|ai)\b[^.?!]{0,40}\b(person|human|someone|somebody)\b/,
   /\bcall me back\b/,
+  /\b(is )?(anybody|anyone|somebody|someone) (there|here|around|real|alive)\b/,
+  /\b(escalate|escalar|escalalo)\b/,
   // Spanish
   new RegExp(
-    `\\b(hablar|habla|comunicar|comunicarme|pasar|pasame|pasarme|ponerme|ponme|contactar|contacto|atienda|atender)\\b[^.?!]{0,30}\\b${PERSONA}\\b`,
+    `\\b(hablar|habla|comunicar|comunicarme|pasar|pasame|pasarme|pasas|pasa|ponerme|ponme|pones|contactar|contacto|atienda|atender)\\b[^.?!]{0,30}\\b${PERSONA}\\b`,
   ),
   new RegExp(`\\b(quiero|quisiera|necesito|prefiero|podria|puedo|me gustaria)\\b[^.?!]{0,25}\\b${PERSONA}\\b`),
   /\b(hay|esta)\b[^.?!]{0,15}\b(alguien|una persona|algun agente)\b/,
