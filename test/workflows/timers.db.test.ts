@@ -122,4 +122,39 @@ describe('durable timers', () => {
       if (other !== db) await other.close();
     }
   });
+
+  it('two agents claiming at once on two runtimes: exactly one wins, the other gets CONFLICT', async () => {
+    const { business, sam, kim } = await makeBusiness(db);
+    const clock = new Clock();
+    let other: Database = db;
+    if (testDbKind() === 'postgres' && db.driver.kind === 'postgres') {
+      other = await openDatabase({
+        databaseUrl: String(db.driver.pool.options.connectionString),
+        dataDir: '',
+        poolSize: 5,
+      });
+    }
+    try {
+      const a = runtimeOn(db, clock, 'instance-a');
+      const b = runtimeOn(other, clock, 'instance-b');
+      for (let i = 0; i < 5; i++) {
+        const { conversationId: id } = await a.rt.handleInbound(inbound(business.id, `race-${i}`, 'human please'));
+        const results = await Promise.allSettled([a.rt.claim(id, sam.id), b.rt.claim(id, kim.id)]);
+        const won = results.filter((r) => r.status === 'fulfilled');
+        const lost = results.filter((r) => r.status === 'rejected');
+        expect(won).toHaveLength(1);
+        expect(lost).toHaveLength(1);
+        expect((lost[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'CONFLICT' });
+        const row = await db.prisma.conversation.findUniqueOrThrow({ where: { id } });
+        expect(row.status).toBe('human');
+        expect([sam.id, kim.id]).toContain(row.assignedAgentId);
+        const joined = await db.prisma.message.count({ where: { conversationId: id, author: 'system' } });
+        expect(joined).toBe(1);
+      }
+      await a.rt.stop();
+      await b.rt.stop();
+    } finally {
+      if (other !== db) await other.close();
+    }
+  });
 });
