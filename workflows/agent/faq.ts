@@ -38,12 +38,13 @@ export function parseFaq(markdown: string): Faq {
   return { about: about.join('\n').trim(), entries };
 }
 
+// question words that tell the topic (where, when, how much/long, dónde, cuándo, cuánto) are kept
 const STOP_WORDS = new Set(
   (
     'a an the and or but is are was were be been do does did i you we they he she it me my your our to of in on at for ' +
-    'with from by about can could would should will what when where which who how why this that there here please ' +
+    'with from by about can could would should will what which who how why this that there here please ' +
     'hi hello hey thanks thank just any some have has had get got am not no yes if so as up out want like know tell ' +
-    'el la los las un una unos unas y o pero es son de del en con por para que como cuando donde cual quien mi mis tu ' +
+    'el la los las un una unos unas y o pero es son de del en con por para que como cual quien mi mis tu ' +
     'su sus me te se lo le les al hay hola gracias por favor quiero saber puedo puede tienen tiene'
   ).split(' '),
 );
@@ -54,38 +55,57 @@ const fold = (s: string) =>
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase();
 
+/** a word as the index sees it: folded, stop words dropped, a plural "s"/"es" cut */
+function termOf(word: string): string | null {
+  const t = fold(word);
+  return t.length < 2 || STOP_WORDS.has(t) ? null : t.replace(/(?<=\w{3})(s|es)$/, '');
+}
+
+const words = (text: string) => text.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+
 export class FaqIndex {
   private readonly search: MiniSearch<FaqEntry & { id: number }>;
+  /** in how many entries (and the about text) each term occurs */
+  private readonly df = new Map<string, number>();
 
   constructor(readonly faq: Faq) {
     this.search = new MiniSearch<FaqEntry & { id: number }>({
       fields: ['question', 'answer'],
       storeFields: ['question', 'answer'],
-      processTerm: (term) => {
-        const t = fold(term);
-        return t.length < 2 || STOP_WORDS.has(t) ? null : t.replace(/(?<=\w{3})(s|es)$/, '');
-      },
+      processTerm: termOf,
       searchOptions: { boost: { question: 3 }, fuzzy: 0.2, prefix: true, combineWith: 'OR' },
     });
     this.search.addAll(faq.entries.map((e, id) => ({ ...e, id })));
+    const docs = [faq.about, ...faq.entries.map((e) => `${e.question} ${e.answer}`)];
+    for (const doc of docs) {
+      for (const t of new Set(words(doc).map(termOf))) if (t) this.df.set(t, (this.df.get(t) ?? 0) + 1);
+    }
+  }
+
+  /** a word found all over the FAQ ("bike" at a bike shop) is no evidence of what a question is about */
+  private isCommon(term: string): boolean {
+    const n = this.df.get(term) ?? 0;
+    return n >= 2 && n / (this.faq.entries.length + 1) > 0.3;
   }
 
   /**
-   * The best answer to `query`, or undefined when nothing fits well enough: at least half of the question's
-   * meaningful words (and at least one) must match the entry.
+   * The best answer to `query`, or undefined when nothing fits well enough: the entry must share with the question
+   * at least one word that is not common across the FAQ, and a third of the question's meaningful words.
    */
   answer(query: string): FaqEntry | undefined {
     if (this.faq.entries.length === 0) return undefined;
     const terms = new Set(
-      fold(query)
-        .split(/[^\p{L}\p{N}]+/u)
-        .filter((t) => t.length >= 2 && !STOP_WORDS.has(t)),
+      words(query)
+        .map(termOf)
+        .filter((t): t is string => t !== null),
     );
     if (terms.size === 0) return undefined;
-    const [best] = this.search.search(query);
-    if (!best) return undefined;
-    const matchedQueryTerms = new Set(best.queryTerms).size;
-    if (matchedQueryTerms < Math.max(1, Math.ceil(terms.size / 3)) || best.score < 1) return undefined;
-    return { question: best['question'] as string, answer: best['answer'] as string };
+    for (const result of this.search.search(query).slice(0, 3)) {
+      const evidence = result.terms.filter((t) => !this.isCommon(t));
+      if (evidence.length === 0) continue;
+      if (new Set(result.queryTerms).size < Math.ceil(terms.size / 3) || result.score < 1) continue;
+      return { question: result['question'] as string, answer: result['answer'] as string };
+    }
+    return undefined;
   }
 }

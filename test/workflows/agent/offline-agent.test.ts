@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createAgent, OfflineAgent, parseFaq, wantsHuman, type AgentContext } from '../../../workflows/agent/index.ts';
+import {
+  createAgent,
+  FaqIndex,
+  OfflineAgent,
+  parseFaq,
+  wantsHuman,
+  type AgentContext,
+} from '../../../workflows/agent/index.ts';
 
 const FAQ = readFileSync(new URL('../../../workflows/agent/faq.example.md', import.meta.url), 'utf8');
 const ctx = (history: AgentContext['history'] = [], locale?: string): AgentContext => ({
@@ -178,5 +185,56 @@ describe('OfflineAgent.reply', () => {
     const ms = performance.now() - started;
     console.log(`offline agent: ${(ms / 1000).toFixed(3)} ms a reply`);
     expect(ms).toBeLessThan(1000);
+  });
+});
+
+describe('FAQ retrieval on the example FAQ', () => {
+  // run unseen first: 10/15 answered right and 3 of the 10 off-topic questions got a wrong answer; then words common
+  // across the FAQ ("bike" at a bike shop) stopped counting as evidence and where/when/how much became topic words
+  const index = new FaqIndex(parseFaq(FAQ));
+  const answerable: [string, RegExp][] = [
+    ['are you open on sunday?', /Sundays/],
+    ['what are your hours on saturday', /Saturday/],
+    ['whats ur address', /Example Street/],
+    ['where can I park', /parking/],
+    ['cost of a full service?', /£110/],
+    ['how much to fix a puncture', /£12/],
+    ['how quickly can you repair my bike', /2 working days/],
+    ['do you deliver to Salford?', /deliver/],
+    ['shipping cost for parts', /£4.95/],
+    ['refund policy?', /refund/],
+    ['can I bring back something I bought', /returned/],
+    ['when do you close today', /18:00/],
+    ['¿dónde estáis?', /Example Street/],
+    ['¿a qué hora abrís el sábado?', /sábado/],
+    ['how long does a service take', /2 working days|£60/],
+  ];
+  const offTopic = [
+    'do you sell skateboards?',
+    'what is your favourite colour',
+    'can you recommend a helmet size for a 5 year old',
+    'is the owner married?',
+    'my bike was stolen what do I do',
+    'do you have a loyalty card?',
+    'what bike should I buy for commuting',
+    'tell me a joke',
+    'are you hiring?',
+    'do you do bike fitting?',
+  ];
+
+  it('answers most answerable questions right and never answers an off-topic one', () => {
+    const right = answerable.filter(([q, re]) => re.test(index.answer(q)?.answer ?? '')).length;
+    const wrong = answerable.filter(([q, re]) => {
+      const a = index.answer(q);
+      return a !== undefined && !re.test(a.answer);
+    });
+    const answeredOffTopic = offTopic.filter((q) => index.answer(q) !== undefined);
+    console.log(
+      `FAQ retrieval: ${right}/${answerable.length} answered right, ${wrong.length} answered wrong, ` +
+        `${answeredOffTopic.length}/${offTopic.length} off-topic answered`,
+    );
+    expect(wrong).toEqual([]);
+    expect(answeredOffTopic).toEqual([]);
+    expect(right).toBeGreaterThanOrEqual(12);
   });
 });
