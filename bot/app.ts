@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { ensureFirstBusiness, resumeImports } from '../contacts/index.ts';
 import { openDatabase, type Database } from '../prisma/index.ts';
 import { createAgent, createConversationRuntime, loadFaqFile, type ConversationRuntime } from '../workflows/index.ts';
+import { createBusinessResolver, createChannels, type Channels } from './channels/index.ts';
 import type { Config } from './config.ts';
 import { createHttpServer } from './http/server.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -15,6 +16,8 @@ export interface Baton {
   logger: Logger;
   /** the conversation runtime: channels hand it inbound messages and register their gateways */
   conversations: ConversationRuntime;
+  /** the customer channels: Bot Framework (/api/messages), the webchat (Direct Line), WhatsApp */
+  channels: Channels;
   /** The address the server listens on, e.g. http://127.0.0.1:3978 */
   url: string;
   stop(): Promise<void>;
@@ -24,6 +27,7 @@ export async function startBaton(config: Config, options: { logger?: Logger; db?
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const db = options.db ?? (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.BATON_DATA_DIR }));
   let conversations: ConversationRuntime | undefined;
+  let channels: Channels | undefined;
   try {
     const applied = await db.migrate();
     logger.info({ database: db.kind, applied }, applied.length ? 'migrations applied' : 'database schema up to date');
@@ -62,10 +66,15 @@ export async function startBaton(config: Config, options: { logger?: Logger; db?
     });
     logger.info({ agent: agent.name }, 'AI agent ready');
 
+    // Channels: one BatonBot behind the Bot Framework, webchat and WhatsApp adapters; registers its gateway.
+    const resolveBusiness = createBusinessResolver(db);
+    channels = createChannels({ config, logger, conversations, resolveBusiness });
+
     const http = await createHttpServer({
       db,
       logger,
       conversations,
+      channels: { channels, resolveBusiness },
       tokenSecret: config.BATON_TOKEN_SECRET,
       importDir: path.join(config.BATON_DATA_DIR, 'imports'),
       importMaxBytes: config.BATON_IMPORT_MAX_MB * 1024 * 1024,
@@ -76,6 +85,9 @@ export async function startBaton(config: Config, options: { logger?: Logger; db?
     // Durable timers that fell due while Baton was down fire now (late rather than never), then polling begins.
     await conversations.start();
     const runtime = conversations;
+    // WhatsApp (BATON_WHATSAPP=1) connects in the background: QR in the terminal, state at /api/v1/channels/whatsapp.
+    const liveChannels = channels;
+    liveChannels.start();
     // Imports that were running when the process stopped continue from their last committed batch.
     void resumeImports(db, { logger }).catch((e: unknown) => logger.error({ err: e }, 'resuming imports failed'));
 
@@ -83,12 +95,14 @@ export async function startBaton(config: Config, options: { logger?: Logger; db?
     const stop = () =>
       (stopping ??= (async () => {
         await http.close();
+        await liveChannels.stop();
         await runtime.stop();
         await db.close();
         logger.info('Baton stopped');
       })());
-    return { db, http, logger, conversations: runtime, url, stop };
+    return { db, http, logger, conversations: runtime, channels: liveChannels, url, stop };
   } catch (e) {
+    await channels?.stop();
     await conversations?.stop();
     await db.close();
     throw e;

@@ -1,0 +1,95 @@
+// The whole Baton stack for the end-to-end channel stories, on the test database: the real conversation runtime
+// (offline AI agent), the real contacts domain and HTTP API, the channels — composed as bot/app.ts does.
+import type { FastifyInstance } from 'fastify';
+import { createBusinessResolver, createChannels, type Channels } from '../../../bot/channels/index.ts';
+import type { WhatsAppClientLike } from '../../../bot/channels/whatsapp/index.ts';
+import { createHttpServer } from '../../../bot/http/server.ts';
+import { ensureFirstBusiness } from '../../../contacts/index.ts';
+import type { Database } from '../../../prisma/index.ts';
+import { createAgent } from '../../../workflows/agent/index.ts';
+import { createConversationRuntime, type ConversationRuntime } from '../../../workflows/index.ts';
+import { channelsConfig, quietLogger } from './support.ts';
+
+/** The shortest handover timeout PATCH /api/v1/business accepts today (the issue asks for 1–2 s). */
+export const HANDOVER_SECONDS = 10;
+
+export const ADMIN = { email: 'admin@example.com', password: 'correct horse battery staple' };
+
+export interface Stack {
+  url: string;
+  http: FastifyInstance;
+  runtime: ConversationRuntime;
+  channels: Channels;
+  /** an admin's bearer token */
+  token: string;
+  api(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }>;
+  stop(): Promise<void>;
+}
+
+export async function startStack(
+  db: Database,
+  options: { env?: Record<string, string>; createWhatsAppClient?: () => WhatsAppClientLike } = {},
+): Promise<Stack> {
+  const logger = quietLogger();
+  await ensureFirstBusiness(db, {
+    name: 'Acme',
+    country: 'GB',
+    adminEmail: ADMIN.email,
+    adminPassword: ADMIN.password,
+  });
+  const resolveBusiness = createBusinessResolver(db, 0);
+  const runtime = createConversationRuntime({
+    db,
+    agent: createAgent(),
+    logger,
+    instanceId: 'channels-test',
+    pollIntervalMs: 100,
+  });
+  const channels = createChannels({
+    config: channelsConfig(options.env),
+    logger,
+    conversations: runtime,
+    resolveBusiness,
+    createWhatsAppClient: options.createWhatsAppClient,
+    printQr: () => {},
+  });
+  const http = await createHttpServer({ db, logger, conversations: runtime, channels: { channels, resolveBusiness } });
+  const url = (await http.listen({ port: 0, host: '127.0.0.1' })).replace('localhost', '127.0.0.1');
+  await runtime.start();
+  channels.start();
+
+  async function api(method: string, path: string, body?: unknown, token?: string) {
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+  }
+  const login = await api('POST', '/api/v1/auth/login', ADMIN);
+  if (login.status !== 200) throw new Error(`login failed: ${JSON.stringify(login.body)}`);
+  const token = (login.body as { token: string }).token;
+
+  return {
+    url,
+    http,
+    runtime,
+    channels,
+    token,
+    api: (method, path, body) => api(method, path, body, token),
+    async stop() {
+      await channels.stop();
+      await runtime.stop();
+      await http.close();
+    },
+  };
+}
+
+/** The conversation row behind a channel conversation id (read-only check of what the stack stored). */
+export async function conversationOf(db: Database, channelConversationId: string) {
+  return db.prisma.conversation.findFirstOrThrow({ where: { channelConversationId } });
+}
