@@ -11,7 +11,7 @@ import {
   type ContactPatch,
   type NewContact,
 } from './contact-fields.ts';
-import { normalizeEmail } from './email.ts';
+import { isGuestEmail, normalizeEmail } from './email.ts';
 import { DomainError } from './errors.ts';
 import { explainUniqueViolation, setIdentifier } from './identifiers.ts';
 import { normalizePhone } from './phone.ts';
@@ -149,20 +149,30 @@ export async function updateContact(
         ids.phone === null ? 'phone' : 'email',
       );
     }
-    const columns = {
+    const columns: Record<string, unknown> = {
       ...fields,
       ...addressColumns('address', address),
       ...addressColumns('billingAddress', billingAddress),
     };
+    // Real details saved against a guest make it an active contact; its pseudonymous email goes.
+    const promoted = before.status === 'guest' && (Object.keys(columns).length > 0 || Boolean(ids.phone || ids.email));
+    const changedIds: Identifiers = { ...ids };
+    if (promoted) {
+      columns.status = 'active';
+      if (ids.email === undefined && beforeIds.email && isGuestEmail(beforeIds.email)) {
+        await setIdentifier(tx, businessId, owner, 'email', null);
+        changedIds.email = null;
+      }
+    }
     if (Object.keys(columns).length) await tx.contact.update({ where: { id: contactId }, data: columns });
-    const changes = diff({ ...before, ...beforeIds }, { ...columns, ...ids });
+    const changes = diff({ ...before, ...beforeIds }, { ...columns, ...changedIds });
     if (Object.keys(changes).length) {
       await recordAudit(tx, {
         businessId,
         actor,
         entityType: 'contact',
         entityId: contactId,
-        action: 'updated',
+        action: promoted ? 'promoted' : 'updated',
         changes,
       });
     }

@@ -42,6 +42,8 @@ const inputSchema = z.object({
 /**
  * Race-safe: the identifier table's unique constraint decides between racing writers; the loser retries once
  * and then sees the winner's contact (and merges into it) or gets IDENTIFIER_TAKEN.
+ * A customer (actor 'customer') may fill in what an established contact lacks, never overwrite its phone, email or
+ * names (a chat is not authenticated); a user (actor 'user') may overwrite.
  * Errors: NOT_FOUND; VALIDATION_FAILED (field email/phone); IDENTIFIER_TAKEN {kind, holder:'user'} when a user
  * holds one; IDENTIFIERS_CONFLICT when the email and the phone belong to two different contacts.
  */
@@ -117,25 +119,35 @@ async function save(
     return { contactId: target.id, outcome: 'merged' };
   }
 
+  // A customer in a chat is not authenticated: on an established contact they may fill in what is missing, never
+  // overwrite what the business already has (an agent or admin, actor 'user', may).
+  let { email, phone, firstName, lastName } = v;
+  if (v.actor.type === 'customer' && contact.status !== 'guest') {
+    const existing = await tx.identifier.findMany({ where: { contactId: contact.id } });
+    if (existing.some((i) => i.kind === 'email' && !isGuestEmail(i.value))) email = undefined;
+    if (existing.some((i) => i.kind === 'phone')) phone = undefined;
+    if (contact.firstName) firstName = undefined;
+    if (contact.lastName) lastName = undefined;
+  }
   const before: Record<string, unknown> = { ...contact };
   const owner = { contactId: contact.id };
-  before.email = await setIdentifier(tx, v.businessId, owner, 'email', v.email);
-  before.phone = await setIdentifier(tx, v.businessId, owner, 'phone', v.phone);
+  before.email = await setIdentifier(tx, v.businessId, owner, 'email', email);
+  before.phone = await setIdentifier(tx, v.businessId, owner, 'phone', phone);
   const promoted = contact.status === 'guest';
-  if (promoted && !v.email && typeof before.email === 'string' && isGuestEmail(before.email)) {
+  if (promoted && !email && typeof before.email === 'string' && isGuestEmail(before.email)) {
     // The pseudonymous email only stood for the guest; a real contact does not keep it.
     await setIdentifier(tx, v.businessId, owner, 'email', null);
   }
   const update = {
-    ...(v.firstName ? { firstName: v.firstName } : {}),
-    ...(v.lastName ? { lastName: v.lastName } : {}),
+    ...(firstName ? { firstName } : {}),
+    ...(lastName ? { lastName } : {}),
     ...(promoted ? { status: 'active' as const } : {}),
   };
   if (Object.keys(update).length) await tx.contact.update({ where: { id: contact.id }, data: update });
   const changes = diff(before, {
     ...update,
-    email: promoted && !v.email && typeof before.email === 'string' && isGuestEmail(before.email) ? null : v.email,
-    phone: v.phone,
+    email: promoted && !email && typeof before.email === 'string' && isGuestEmail(before.email) ? null : email,
+    phone,
   });
   if (Object.keys(changes).length) {
     await recordAudit(tx, {

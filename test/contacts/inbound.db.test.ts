@@ -199,6 +199,36 @@ describe(`inbound senders and saved details on ${testDbKind()}`, () => {
     expect((await getContactCard(db, businessId, g.contactId)).status).toBe('guest');
   });
 
+  it('a customer fills in what an established contact lacks but never overwrites it; a user may', async () => {
+    const r = await resolveInboundSender(db, {
+      businessId,
+      channel: 'whatsapp',
+      phone: '+447911000888',
+      profileName: 'Kim Park',
+    });
+    const saved = await saveContactDetails(db, {
+      businessId,
+      contactId: r.contactId,
+      phone: '+447911000889',
+      email: 'kim@example.com',
+      firstName: 'Someone',
+      actor: customer,
+    });
+    expect(saved).toEqual({ contactId: r.contactId, outcome: 'updated' });
+    expect(await getContactCard(db, businessId, r.contactId)).toMatchObject({
+      phone: '+447911000888',
+      email: 'kim@example.com',
+      firstName: 'Kim',
+    });
+    await saveContactDetails(db, {
+      businessId,
+      contactId: r.contactId,
+      phone: '+447911000889',
+      actor: { type: 'user', userId: adminId },
+    });
+    expect((await getContactCard(db, businessId, r.contactId)).phone).toBe('+447911000889');
+  });
+
   it('validates again: a bad phone is refused with the reason', async () => {
     const g = await resolveInboundSender(db, { businessId, channel: 'webchat' });
     await expect(

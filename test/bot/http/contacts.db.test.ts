@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveInboundSender } from '../../../contacts/index.ts';
 import type { Database } from '../../../prisma/index.ts';
 import { createTestDatabase, testDbKind } from '../../support/db.ts';
 import { buildApi, businessWithStaff, call } from './api.ts';
@@ -160,6 +161,20 @@ describe(`the contacts API on ${testDbKind()}`, () => {
       },
     });
     expect(audit.items[1]!.changes).not.toHaveProperty('firstName');
+  });
+
+  it('editing a guest with real details makes it an active, listed contact', async () => {
+    const g = await resolveInboundSender(db, { businessId: s.business.id, channel: 'webchat' });
+    const res = await call(app, s.agentToken, 'PATCH', `/api/v1/contacts/${g.contactId}`, {
+      firstName: 'Real',
+      lastName: 'Visitor',
+    });
+    expect(res.json()).toMatchObject({ status: 'active', displayName: 'Real Visitor', email: null });
+    expect(await db.prisma.identifier.count({ where: { contactId: g.contactId } })).toBe(0);
+    const listed = (await call(app, s.agentToken, 'GET', '/api/v1/contacts?search=visitor')).json() as {
+      items: Card[];
+    };
+    expect(listed.items.map((c) => c.id)).toEqual([g.contactId]);
   });
 
   it('an active contact keeps a phone or an email', async () => {
