@@ -65,6 +65,26 @@ describe('OpenAiAgent.reply', () => {
     ]);
   });
 
+  it("maps agents' and system messages, keeps the last 30 messages, and tells the model the locale", async () => {
+    server.script({ content: 'Claro.' });
+    const history: AgentContext['history'] = [
+      ...Array.from({ length: 40 }, (_, i) => ({ author: 'customer' as const, text: `m${i}` })),
+      { author: 'agent', text: 'Soy Ana, del equipo.' },
+      { author: 'system', text: 'Ana se ha unido' },
+    ];
+    await agent.reply('¿me ayudas?', { ...ctx, history, locale: 'es-ES', channel: 'whatsapp' });
+    const { messages } = server.requests[0]!.body;
+    expect(messages[0]?.content).toContain("The customer's locale is es-ES.");
+    expect(messages[0]?.content).toContain('whatsapp chat');
+    expect(messages).toHaveLength(1 + 30 + 1);
+    expect(messages[1]).toEqual({ role: 'user', content: 'm12' });
+    expect(messages.slice(-3)).toEqual([
+      { role: 'assistant', content: 'Soy Ana, del equipo.' },
+      { role: 'system', content: 'Ana se ha unido' },
+      { role: 'user', content: '¿me ayudas?' },
+    ]);
+  });
+
   it('turns a request_human tool call into a handover', async () => {
     server.script(
       {
