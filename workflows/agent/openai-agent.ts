@@ -45,10 +45,12 @@ export const saveContactDetailsArgs = z.object({
   declined: z.boolean().describe('true if the customer refuses to give their details'),
 });
 
-const tool = (name: string, description: string, schema: z.ZodType): ChatCompletionTool => ({
-  type: 'function',
-  function: { name, description, parameters: z.toJSONSchema(schema) as Record<string, unknown> },
-});
+/** a function tool whose JSON Schema comes from the zod schema that validates its arguments */
+function tool(name: string, description: string, schema: z.ZodType): ChatCompletionTool {
+  // "$schema" is dropped: some OpenAI-compatible servers reject keys they do not know
+  const { $schema: _dialect, ...parameters } = z.toJSONSchema(schema) as Record<string, unknown>;
+  return { type: 'function', function: { name, description, parameters } };
+}
 
 export const REQUEST_HUMAN = tool(
   'request_human',

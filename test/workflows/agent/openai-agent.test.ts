@@ -53,7 +53,9 @@ describe('OpenAiAgent.reply', () => {
     expect(req.body.tools?.[0]?.function.parameters).toMatchObject({
       type: 'object',
       properties: { reason: { enum: ['customer_asked', 'cannot_help', 'frustrated'] } },
+      required: ['reason'],
     });
+    expect(req.body.tools?.[0]?.function.parameters).not.toHaveProperty('$schema');
     const [system, ...rest] = req.body.messages;
     expect(system?.role).toBe('system');
     expect(system?.content).toContain('Acme Bikes');
