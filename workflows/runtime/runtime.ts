@@ -22,7 +22,7 @@ import {
   type ConversationStatus,
 } from '../conversation/index.ts';
 import type { ChannelGateway, InboundMessage } from '../contracts.ts';
-import type { RuntimeEvent } from './events.ts';
+import type { MessageView, RuntimeEvent } from './events.ts';
 import {
   findOpenConversation,
   lockChannelConversation,
@@ -80,6 +80,8 @@ interface DispatchOptions {
   timerId?: string;
   /** customer locale, passed on to the AI agent */
   locale?: string | undefined;
+  /** runs right after the commit, before the effects that leave the database */
+  committed?: () => void;
 }
 
 interface Outbound {
@@ -201,6 +203,7 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
       { timeout: 20_000, maxWait: 20_000 },
     );
     if (!committed) return null;
+    opts.committed?.();
     await afterCommit(committed, opts);
     return committed;
   }
@@ -396,59 +399,70 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
   }
 
   async function handleInbound(msg: InboundMessage): Promise<InboundResult> {
-    const { id, opened, assignedAgentId } = await openConversation(msg);
-    if (opened) {
-      emit({
-        type: 'conversation',
-        businessId: msg.businessId,
-        conversationId: id,
-        status: 'ai',
-        assignedAgentId,
-        reason: 'opened',
-      });
-    }
-    let duplicate = false;
-    await dispatch(
-      id,
-      { type: 'customer.message', text: msg.text },
-      {
-        locale: msg.locale,
-        before: async (tx, conv) => {
-          if (msg.channelMessageId) {
-            const seen = await tx.message.findFirst({
-              where: { conversationId: conv.id, channelMessageId: msg.channelMessageId, direction: 'inbound' },
-              select: { id: true },
-            });
-            if (seen) {
-              duplicate = true;
+    for (let attempt = 0; ; attempt++) {
+      const { id, opened, assignedAgentId } = await openConversation(msg);
+      if (opened) {
+        emit({
+          type: 'conversation',
+          businessId: msg.businessId,
+          conversationId: id,
+          status: 'ai',
+          assignedAgentId,
+          reason: 'opened',
+        });
+      }
+      let duplicate = false;
+      let closedMeanwhile = false;
+      let stored: MessageView | undefined;
+      await dispatch(
+        id,
+        { type: 'customer.message', text: msg.text },
+        {
+          locale: msg.locale,
+          before: async (tx, conv) => {
+            if (conv.status === 'closed' && attempt === 0) {
+              // closed between finding it and locking it (an agent, or inactivity): open a new one
+              closedMeanwhile = true;
               return 'skip';
             }
-          }
-          const m = await tx.message.create({
-            data: {
-              conversationId: conv.id,
-              direction: 'inbound',
-              author: 'customer',
-              text: msg.text,
-              channelMessageId: msg.channelMessageId ?? null,
-            },
-          });
-          await tx.conversation.update({
-            where: { id: conv.id },
-            data: { reference: msg.reference as Prisma.InputJsonValue },
-          });
-          conv.reference = msg.reference;
-          queueMicrotask(() =>
-            emit({ type: 'message', businessId: conv.businessId, conversationId: conv.id, message: messageView(m) }),
-          );
+            if (msg.channelMessageId) {
+              const seen = await tx.message.findFirst({
+                where: { conversationId: conv.id, channelMessageId: msg.channelMessageId, direction: 'inbound' },
+                select: { id: true },
+              });
+              if (seen) {
+                duplicate = true;
+                return 'skip';
+              }
+            }
+            const m = await tx.message.create({
+              data: {
+                conversationId: conv.id,
+                direction: 'inbound',
+                author: 'customer',
+                text: msg.text,
+                channelMessageId: msg.channelMessageId ?? null,
+              },
+            });
+            await tx.conversation.update({
+              where: { id: conv.id },
+              data: { reference: msg.reference as Prisma.InputJsonValue },
+            });
+            conv.reference = msg.reference;
+            stored = messageView(m);
+          },
+          committed: () => {
+            if (stored) emit({ type: 'message', businessId: msg.businessId, conversationId: id, message: stored });
+          },
         },
-      },
-    );
-    const row = await db.prisma.conversation.findUniqueOrThrow({
-      where: { id },
-      select: { status: true, contactId: true },
-    });
-    return { conversationId: id, contactId: row.contactId, status: row.status, duplicate };
+      );
+      if (closedMeanwhile) continue;
+      const row = await db.prisma.conversation.findUniqueOrThrow({
+        where: { id },
+        select: { status: true, contactId: true },
+      });
+      return { conversationId: id, contactId: row.contactId, status: row.status, duplicate };
+    }
   }
 
   function refuseOthers(agentUserId: string) {
