@@ -25,6 +25,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { Database } from '../../prisma/index.ts';
+import { redactText } from '../redact.ts';
 import type { ConversationRuntime } from '../../workflows/index.ts';
 import { channelRoutes, type ChannelRouteDeps } from '../channels/index.ts';
 import { installAuth, requireTokenByDefault } from './auth.ts';
@@ -85,6 +86,16 @@ const ROOT_ROUTES: RootRouteModule[] = [channelRoutes];
 
 export const API_PREFIX = '/api/v1';
 
+function logUrl(req: { method?: string; url?: string }) {
+  let url = req.url ?? '';
+  try {
+    url = decodeURIComponent(url.replace(/\+/g, ' '));
+  } catch {
+    url = url.split('?')[0] ?? '';
+  }
+  return { method: req.method, url: redactText(url) };
+}
+
 declare module 'fastify' {
   interface FastifyInstance {
     /** every route under /api/v1 (method, url) */
@@ -93,7 +104,12 @@ declare module 'fastify' {
 }
 
 export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger });
+  // Request URLs are logged decoded, then masked: "?search=%2B447911000123" must not slip past the masking.
+  const logger = deps.logger.child(
+    {},
+    { serializers: { req: (req: { method?: string; url?: string }) => logUrl(req) } },
+  );
+  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger });
   installErrorHandling(app);
 
   let tokenSecret = deps.tokenSecret;
