@@ -11,6 +11,7 @@ import {
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { ConfigError, type Config } from '../config.ts';
+import type { LimitHook } from './rate-limits.ts';
 
 export type BotFrameworkConfig = Pick<
   Config,
@@ -110,16 +111,29 @@ function shim(request: FastifyRequest) {
 
 export function registerBotFrameworkRoute(
   app: FastifyInstance,
-  options: { adapter: CloudAdapter; bot: Pick<ActivityHandlerBase, 'run'> },
+  options: { adapter: CloudAdapter; bot: Pick<ActivityHandlerBase, 'run'>; onRequest?: LimitHook[] },
 ): void {
-  app.post('/api/messages', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (typeof request.body !== 'object' || request.body === null || Array.isArray(request.body))
-      return reply
-        .code(400)
-        .send({ error: { code: 'VALIDATION_FAILED', message: 'the body must be an activity (JSON object)' } });
-    const { req, res, out } = shim(request);
-    await options.adapter.process(req, res, (context) => options.bot.run(context));
-    if (out.body === undefined) return reply.code(out.status).send();
-    return reply.code(out.status).send(out.body as Activity);
-  });
+  app.post(
+    '/api/messages',
+    { onRequest: options.onRequest ?? [] },
+    async (request: FastifyRequest, reply: FastifyReply) => {
+      if (typeof request.body !== 'object' || request.body === null || Array.isArray(request.body))
+        return reply
+          .code(400)
+          .send({ error: { code: 'VALIDATION_FAILED', message: 'the body must be an activity (JSON object)' } });
+      const serviceUrl = (request.body as { serviceUrl?: unknown }).serviceUrl;
+      if (typeof serviceUrl === 'string' && serviceUrl.startsWith('baton://'))
+        return reply.code(400).send({
+          error: {
+            code: 'VALIDATION_FAILED',
+            message: 'serviceUrl: baton:// addresses are internal',
+            field: 'serviceUrl',
+          },
+        });
+      const { req, res, out } = shim(request);
+      await options.adapter.process(req, res, (context) => options.bot.run(context));
+      if (out.body === undefined) return reply.code(out.status).send();
+      return reply.code(out.status).send(out.body as Activity);
+    },
+  );
 }

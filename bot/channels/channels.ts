@@ -16,6 +16,7 @@ import {
 } from './directline/index.ts';
 import { createChannelGateway } from './gateway.ts';
 import type { BusinessResolver, ChannelGateway, ConversationPort } from './ports.ts';
+import { enableRateLimits, limiter } from './rate-limits.ts';
 import {
   createSendQueue,
   createWebJsClient,
@@ -123,7 +124,13 @@ export function createChannels(options: ChannelsOptions): Channels {
     gateway,
     whatsAppStatus,
     async register(app, { authorizeAdmin }) {
-      registerBotFrameworkRoute(app, { adapter: botFramework.adapter, bot });
+      await app.register(async (scope) => {
+        // Unauthenticated in local-only mode: limited per IP like the other public endpoints.
+        await enableRateLimits(scope);
+        const perIp = limiter(scope, { max: config.BATON_PUBLIC_REQUESTS_PER_MINUTE, timeWindow: 60_000 }, log);
+        const onRequest = botFramework.localOnly ? [perIp] : [];
+        registerBotFrameworkRoute(scope, { adapter: botFramework.adapter, bot, onRequest });
+      });
       await registerDirectLine(app, {
         feed,
         adapter: directLineAdapter,

@@ -24,6 +24,8 @@ export function createChannelGateway(routes: GatewayRoutes): ChannelGateway {
         });
         return;
       }
+      if (reference.serviceUrl?.startsWith('baton://'))
+        throw new Error(`${reference.serviceUrl} is not served by this instance (is the channel enabled here?)`);
       if (!reference.serviceUrl)
         throw new Error(`conversation ${message.conversationId} has no serviceUrl to reply to`);
       await routes.cloud.adapter.continueConversationAsync(routes.cloud.appId, reference, async (context) => {

@@ -2,7 +2,6 @@
 // calls (start, reconnect, post, poll, WebSocket stream, token refresh), rate-limited per IP and per visitor.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import rateLimit from '@fastify/rate-limit';
 import type { Activity, TurnContext } from 'botbuilder';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
@@ -10,6 +9,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
 import { MAX_TEXT } from '../inbound.ts';
 import type { BusinessResolver } from '../ports.ts';
+import { enableRateLimits, limiter, type LimitOptions } from '../rate-limits.ts';
 import { BOT_ACCOUNT, DIRECT_LINE_SERVICE_URL, type DirectLineAdapter } from './adapter.ts';
 import type { DirectLineFeed, FeedConversation } from './store.ts';
 import { bearer, TOKEN_TTL_SECONDS, type TokenClaims, type TokenSigner } from './tokens.ts';
@@ -105,7 +105,7 @@ export async function registerDirectLine(app: FastifyInstance, options: DirectLi
   }
 
   await app.register(async (scope) => {
-    if (!scope.hasDecorator('rateLimit')) await scope.register(rateLimit, { global: false });
+    await enableRateLimits(scope);
     // CORS: the widget runs on the business's own site and sends the token in a header (no cookies), so any origin.
     scope.addHook('onRequest', async (_request, reply) => {
       reply.header('access-control-allow-origin', '*');
@@ -114,20 +114,7 @@ export async function registerDirectLine(app: FastifyInstance, options: DirectLi
       reply.header('access-control-max-age', '600');
     });
     scope.options(`${DIRECT_LINE_PREFIX}/*`, async (_request, reply) => reply.code(204).send());
-    // Several limits on one route: @fastify/rate-limit's route hooks run only one limiter per request, so the
-    // checks come from createRateLimit and are combined here.
-    const limit = (opts: { max: number; timeWindow: number; keyGenerator?: (req: FastifyRequest) => string }) => {
-      const check = scope.createRateLimit(opts);
-      return async (request: FastifyRequest, reply: Reply) => {
-        const result = await check(request);
-        if (result.isAllowed || !result.isExceeded) return;
-        logger.warn({ route: request.routeOptions.url, ip: request.ip }, 'webchat rate limit reached');
-        return reply
-          .code(429)
-          .header('retry-after', String(result.ttlInSeconds))
-          .send({ error: { code: 'RATE_LIMITED', message: `too many requests, retry in ${result.ttlInSeconds} s` } });
-      };
-    };
+    const limit = (opts: LimitOptions) => limiter(scope, opts, logger);
     const perIp = limit({ max: options.limits.requestsPerMinute, timeWindow: 60_000 });
     const newConversationsPerIp = limit({ max: options.limits.conversationsPerHour, timeWindow: 3600_000 });
     const messagesPerVisitor = limit({

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createChannels, type Channels } from '../../../bot/channels/index.ts';
+import { TestAdapter } from 'botbuilder';
+import { BatonMiddleware, createChannels, type Channels } from '../../../bot/channels/index.ts';
 import { ConfigError } from '../../../bot/config.ts';
 import { channelsConfig, emulatorActivity, quietLogger, recordingChannel, recordingRuntime } from './support.ts';
 
@@ -94,6 +95,47 @@ describe('Bot Framework: POST /api/messages through CloudAdapter', () => {
       headers: { 'content-type': 'application/json' },
     });
     expect(bad.statusCode).toBe(400);
+  });
+});
+
+describe("BatonMiddleware in a developer's own bot", () => {
+  it("hands customer messages to Baton and stops; other activities reach the developer's handler", async () => {
+    const runtime = recordingRuntime({ echo: false });
+    const adapter = new TestAdapter(async (context) => {
+      await context.sendActivity(`developer bot saw ${context.activity.type}`);
+    });
+    adapter.use(
+      new BatonMiddleware({ conversations: runtime, defaultBusinessId: async () => business.id, typing: false }),
+    );
+    await adapter.send('hello Baton').startTest();
+    expect(runtime.inbound).toEqual([
+      expect.objectContaining({ businessId: business.id, channel: 'test', text: 'hello Baton' }),
+    ]);
+    await adapter.send({ type: 'event', name: 'custom' }).assertReply('developer bot saw event').startTest();
+    expect(runtime.inbound).toHaveLength(1);
+  });
+});
+
+describe('POST /api/messages hardening in local-only mode', () => {
+  it('refuses internal baton:// service URLs and limits requests per IP', async () => {
+    const { app, runtime } = await serve({ BATON_PUBLIC_REQUESTS_PER_MINUTE: '3' });
+    try {
+      const internal = await app.inject({
+        method: 'POST',
+        url: '/api/messages',
+        payload: emulatorActivity('baton://directline', 'hi'),
+      });
+      expect(internal.statusCode).toBe(400);
+      expect(runtime.inbound).toHaveLength(0);
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const update = { ...emulatorActivity('http://127.0.0.1:9', ''), type: 'conversationUpdate' };
+        statuses.push((await app.inject({ method: 'POST', url: '/api/messages', payload: update })).statusCode);
+      }
+      expect(statuses).toEqual([200, 200, 429]);
+    } finally {
+      await app.close();
+    }
   });
 });
 

@@ -29,7 +29,8 @@ describe('the real whatsapp-web.js client', () => {
       expect(await readdir(path.join(dataDir, 'whatsapp'))).toContain('session-baton');
     } finally {
       await connection.stop();
-      await rm(dataDir, { recursive: true, force: true });
+      // Chromium's helper processes may still flush the profile for a moment after the browser closed.
+      await rm(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
     }
     expect(connection.status().state).toBe('stopped');
   });
