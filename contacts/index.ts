@@ -43,6 +43,14 @@ export { contactPatchSchema, newContactSchema, addressSchema } from './contact-f
 export type { ContactPatch, NewContact, Address } from './contact-fields.ts';
 export { listTags, createTag, renameTag, deleteTag, tagNameSchema } from './tags.ts';
 export type { TagView } from './tags.ts';
-export { listUsers, getUser, createUser, updateUser, newUserSchema, userPatchSchema } from './users.ts';
+export {
+  listUsers,
+  getUser,
+  createUser,
+  updateUser,
+  newUserSchema,
+  userPatchSchema,
+  listAssignableAgents,
+} from './users.ts';
 export type { UserView, NewUser, UserPatch } from './users.ts';
 export { actorSchema } from './actor.ts';

@@ -184,3 +184,12 @@ export async function updateUser(
   });
   return getUser(db, businessId, userId);
 }
+
+/** Active users one can assign a contact to: id and name only (agents may see this much, not emails or phones). */
+export async function listAssignableAgents(db: Database, businessId: string) {
+  const users = await db.prisma.user.findMany({
+    where: { businessId, active: true },
+    orderBy: [{ firstName: 'asc' }, { lastName: 'asc' }, { id: 'asc' }],
+  });
+  return users.map((u) => ({ id: u.id, name: `${u.firstName} ${u.lastName}`.trim(), role: u.role }));
+}

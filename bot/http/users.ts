@@ -1,6 +1,13 @@
 // /api/v1/users: admins list, add, edit and deactivate the business's agents and admins.
 import { z } from 'zod';
-import { createUser, listUsers, newUserSchema, updateUser, userPatchSchema } from '../../contacts/index.ts';
+import {
+  createUser,
+  listAssignableAgents,
+  listUsers,
+  newUserSchema,
+  updateUser,
+  userPatchSchema,
+} from '../../contacts/index.ts';
 import { authOf } from './auth.ts';
 import { idParams, userView } from './schemas.ts';
 import type { RouteModule } from './server.ts';
@@ -49,5 +56,20 @@ export const userRoutes: RouteModule = async (app, { db }) => {
       const auth = authOf(request);
       return updateUser(db, auth.businessId, request.params.id, request.body, { type: 'user', userId: auth.userId });
     },
+  );
+  app.get(
+    '/agents',
+    {
+      schema: {
+        tags,
+        summary: 'Active agents and admins one can assign a contact to (id and name only; any user)',
+        response: {
+          200: z.object({
+            items: z.array(z.object({ id: z.string(), name: z.string(), role: z.enum(['admin', 'agent']) })),
+          }),
+        },
+      },
+    },
+    async (request) => ({ items: await listAssignableAgents(db, authOf(request).businessId) }),
   );
 };

@@ -31,6 +31,7 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'PATCH', path: '/tags/:tag', body: { name: 'renamed-@{n}' }, agent: false },
   { method: 'DELETE', path: '/tags/:tag', agent: false },
   { method: 'GET', path: '/users', agent: false },
+  { method: 'GET', path: '/agents', agent: true },
   {
     method: 'POST',
     path: '/users',

@@ -246,6 +246,11 @@ describe(`the contacts API on ${testDbKind()}`, () => {
 
   it('assignment: to an active agent of the business only', async () => {
     const c = (await create({ firstName: 'As', lastName: 'Signed', email: 'assigned@x.test' })).json() as Card;
+    const agents = (await call(app, s.agentToken, 'GET', '/api/v1/agents')).json() as {
+      items: { id: string; name: string }[];
+    };
+    expect(agents.items).toContainEqual({ id: s.agent.id, name: 'Alan Agent', role: 'agent' });
+    expect(JSON.stringify(agents)).not.toContain('@');
     const ok = await call(app, s.agentToken, 'PUT', `/api/v1/contacts/${c.id}/assignment`, { agentId: s.agent.id });
     expect(ok.json()).toMatchObject({ assignedAgent: { id: s.agent.id, name: 'Alan Agent' } });
     const inactive = await call(app, s.adminToken, 'POST', '/api/v1/users', {
