@@ -1,6 +1,6 @@
 // Every transition of the conversation statechart, pure, with a simulated clock and no I/O.
 import { describe, expect, it } from 'vitest';
-import { wording } from '../../workflows/conversation/index.ts';
+import { wording, wordingFor } from '../../workflows/conversation/index.ts';
 import { extraction, found, none, SimulatedConversation } from './support/simulator.ts';
 
 const reply = (text: string) => ({ type: 'ai.replied', reply: { kind: 'reply', text } }) as const;
@@ -333,5 +333,27 @@ describe('closed', () => {
     expect(c.status).toBe('ai');
     c.advance(10_000);
     expect(c.status).toBe('closed');
+  });
+});
+
+describe('language', () => {
+  it("Baton's own texts follow the customer's language; a message that shows none keeps it", () => {
+    const es = wordingFor('es');
+    const c = new SimulatedConversation();
+    c.send({ type: 'customer.message', text: 'quiero hablar con una persona', lang: 'es' });
+    c.send(handover('Estoy buscando a una persona.'));
+    c.advance(120_000);
+    expect(c.sentTexts().at(-1)).toBe(es.askDetails(null));
+    c.send({ type: 'customer.message', text: 'ana@example.com' });
+    expect(c.send(extraction(found('ana@example.com'), none))).toEqual([
+      { type: 'send', author: 'ai', text: es.missingPhone },
+    ]);
+    c.send({ type: 'customer.message', text: '07911 123456' });
+    c.send(extraction(none, found('+447911123456')));
+    c.send({ type: 'details.saved', email: 'ana@example.com', phone: '+447911123456', outcome: 'promoted' });
+    expect(c.sentTexts().at(-1)).toBe(es.readBack('ana@example.com', '+447911123456'));
+    expect(es.readBack('ana@example.com', '+447911123456')).not.toBe(
+      wording.readBack('ana@example.com', '+447911123456'),
+    );
   });
 });

@@ -2,7 +2,7 @@
 // what ends up in contacts. No test agent, no fakes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../prisma/index.ts';
-import { createAgent, createConversationRuntime, wording } from '../../workflows/index.ts';
+import { createAgent, createConversationRuntime, wording, wordingFor } from '../../workflows/index.ts';
 import { createTestDatabase } from '../support/db.ts';
 import { Clock, inbound, makeBusiness, RecordingGateway, silentLogger } from './support/fixtures.ts';
 
@@ -101,6 +101,21 @@ describe('the whole flow with the offline agent', () => {
     expect(declined.status).toBe('followup');
     expect(gateway.texts(other.conversationId).at(-1)).toBe(wording.declined);
     expect(await db.prisma.identifier.count({ where: { contactId: other.contactId, kind: 'email' } })).toBe(0);
+    await rt.stop();
+  });
+
+  it('Spanish: the handover, the request for details and the read-back are in Spanish', async () => {
+    const { business } = await makeBusiness(db);
+    const clock = new Clock();
+    const { rt, gateway } = runtime(clock);
+    const say = (text: string) => rt.handleInbound(inbound(business.id, 'web-es', text));
+    expect((await say('hola, quiero hablar con una persona por favor')).status).toBe('waiting');
+    expect(gateway.texts().at(-1)).toMatch(/persona/);
+    clock.advance(120);
+    await rt.fireDueTimers();
+    expect(gateway.texts().at(-1)).toBe(wordingFor('es').askDetails(null));
+    await say('claro, mi correo es ana.lopez@example.com y mi teléfono el 07911 123456');
+    expect(gateway.texts().at(-1)).toBe(wordingFor('es').readBack('ana.lopez@example.com', '+447911123456'));
     await rt.stop();
   });
 });

@@ -1,7 +1,7 @@
 // Detail capture, pure: merges what the AI agent read from one reply into what was collected so far,
 // and decides whether to save, ask again (at most MAX_REASKS times), or stop.
 import type { DetailExtraction, DetailFinding } from '../agent/types.ts';
-import { wording } from './wording.ts';
+import { wordingFor, type Lang } from './wording.ts';
 
 export const MAX_REASKS = 2;
 
@@ -31,7 +31,8 @@ function phoneNeeded(progress: CaptureProgress, knownPhone: string | null): bool
   return progress.phone === null && knownPhone === null;
 }
 
-function problemFor(field: 'email' | 'phone', finding: DetailFinding): string {
+function problemFor(field: 'email' | 'phone', finding: DetailFinding, lang: Lang): string {
+  const wording = wordingFor(lang);
   switch (finding.status) {
     case 'invalid':
       return wording.invalid(field, finding.raw, finding.reason);
@@ -46,7 +47,9 @@ export function decideCapture(
   progress: CaptureProgress,
   extraction: DetailExtraction,
   knownPhone: string | null,
+  lang: Lang = 'en',
 ): CaptureStep {
+  const wording = wordingFor(lang);
   const next: CaptureProgress = { ...progress };
   if (extraction.email.status === 'found') next.email = extraction.email.value;
   if (extraction.phone.status === 'found' && extraction.phone.value !== knownPhone) next.phone = extraction.phone.value;
@@ -61,8 +64,8 @@ export function decideCapture(
   }
   if (next.reasks < MAX_REASKS) {
     const problems: string[] = [];
-    if (next.email === null) problems.push(problemFor('email', extraction.email));
-    if (phoneNeeded(next, knownPhone)) problems.push(problemFor('phone', extraction.phone));
+    if (next.email === null) problems.push(problemFor('email', extraction.email, lang));
+    if (phoneNeeded(next, knownPhone)) problems.push(problemFor('phone', extraction.phone, lang));
     next.reasks += 1;
     return { progress: next, decision: { kind: 'ask', text: wording.reask(problems) } };
   }
@@ -72,7 +75,12 @@ export function decideCapture(
 }
 
 /** After a detail was refused (it belongs to a user): drop it, then ask again, save the rest, or stop. */
-export function decideAfterRefusal(progress: CaptureProgress, field: 'email' | 'phone'): CaptureStep {
+export function decideAfterRefusal(
+  progress: CaptureProgress,
+  field: 'email' | 'phone',
+  lang: Lang = 'en',
+): CaptureStep {
+  const wording = wordingFor(lang);
   const next: CaptureProgress = { ...progress, [field]: null };
   if (next.reasks < MAX_REASKS) {
     next.reasks += 1;

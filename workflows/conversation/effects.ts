@@ -20,7 +20,8 @@ export type TimerEventType = 'handover.timeout' | 'inactivity.timeout';
 
 /** Events the machine accepts. Timer events carry the key of the timer that fired. */
 export type ConversationEvent =
-  | { type: 'customer.message'; text: string }
+  /** `lang`: the language the customer writes in, when the message shows it (Baton's own texts follow it) */
+  | { type: 'customer.message'; text: string; lang?: 'en' | 'es' | undefined }
   | { type: 'ai.replied'; reply: AgentReply }
   | { type: 'details.extracted'; extraction: DetailExtraction }
   | { type: 'details.saved'; email: string | null; phone: string | null; outcome: 'updated' | 'promoted' | 'merged' }

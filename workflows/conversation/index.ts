@@ -7,4 +7,5 @@ export { HANDOVER_TIMER_PREFIX, INACTIVITY_TIMER_KEY } from './effects.ts';
 export type { ConversationEffect, ConversationEvent, TimerEventType } from './effects.ts';
 export { decideCapture, decideAfterRefusal, MAX_REASKS } from './capture.ts';
 export type { CaptureProgress, CaptureDecision } from './capture.ts';
-export { wording } from './wording.ts';
+export { wording, wordingFor } from './wording.ts';
+export type { Lang, Wording } from './wording.ts';

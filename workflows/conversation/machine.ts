@@ -14,7 +14,7 @@ import {
   type ConversationEffect,
   type ConversationEvent,
 } from './effects.ts';
-import { wording } from './wording.ts';
+import { wordingFor, type Lang } from './wording.ts';
 
 export interface ConversationInput {
   channel: string;
@@ -22,6 +22,8 @@ export interface ConversationInput {
   knownPhone: string | null;
   handoverTimeoutMs: number;
   inactivityTimeoutMs: number;
+  /** the language of Baton's own texts until the customer's messages show another (default en) */
+  lang?: Lang | undefined;
 }
 
 export interface ConversationContext extends ConversationInput {
@@ -30,6 +32,7 @@ export interface ConversationContext extends ConversationInput {
   /** the agent who claimed the conversation */
   agentId: string | null;
   capture: CaptureProgress;
+  lang: Lang;
 }
 
 export const handoverKey = (n: number) => `${HANDOVER_TIMER_PREFIX}${n}`;
@@ -44,8 +47,9 @@ const touch = ({ context }: Ctx): ConversationEffect => ({
 });
 
 function captureStep({ context, event }: Ctx): CaptureStep {
-  if (event.type === 'details.extracted') return decideCapture(context.capture, event.extraction, context.knownPhone);
-  if (event.type === 'details.refused') return decideAfterRefusal(context.capture, event.field);
+  if (event.type === 'details.extracted')
+    return decideCapture(context.capture, event.extraction, context.knownPhone, context.lang);
+  if (event.type === 'details.refused') return decideAfterRefusal(context.capture, event.field, context.lang);
   throw new Error(`no capture step for ${event.type}`);
 }
 
@@ -58,6 +62,9 @@ const machineSetup = setup({
   actions: {
     // The runtime collects these (xstate's `transition()` returns them); executing them here does nothing.
     effect: (_args, _effect: ConversationEffect) => {},
+    rememberLang: assign({
+      lang: ({ context, event }: Ctx) => (event.type === 'customer.message' && event.lang ? event.lang : context.lang),
+    }),
   },
   guards: {
     captureSaves: (a: Ctx) => captureStep(a).decision.kind === 'save',
@@ -71,6 +78,7 @@ const machineSetup = setup({
 
 const applyCapture = machineSetup.enqueueActions(({ context, event, enqueue }) => {
   const step = captureStep({ context, event });
+  const wording = wordingFor(context.lang);
   enqueue.assign({ capture: step.progress });
   const d = step.decision;
   if (d.kind === 'save') enqueue({ type: 'effect', params: { type: 'details.save', email: d.email, phone: d.phone } });
@@ -83,21 +91,33 @@ const applyCapture = machineSetup.enqueueActions(({ context, event, enqueue }) =
 
 export const conversationMachine = machineSetup.createMachine({
   id: 'conversation',
-  context: ({ input }) => ({ ...input, handovers: 0, agentId: null, capture: emptyCapture() }),
+  context: ({ input }) => ({
+    ...input,
+    lang: input.lang ?? 'en',
+    handovers: 0,
+    agentId: null,
+    capture: emptyCapture(),
+  }),
   initial: 'ai',
   on: {
     'agent.claimed': {
       target: '.human',
       actions: [
         assign({ agentId: ({ event }) => event.agentId }),
-        { type: 'effect', params: { type: 'send', author: 'system', text: wording.agentJoined } },
+        {
+          type: 'effect',
+          params: ({ context }) => ({ type: 'send', author: 'system', text: wordingFor(context.lang).agentJoined }),
+        },
       ],
     },
     'agent.message': {
       target: '.human',
       actions: [
         assign({ agentId: ({ event }) => event.agentId }),
-        { type: 'effect', params: { type: 'send', author: 'system', text: wording.agentJoined } },
+        {
+          type: 'effect',
+          params: ({ context }) => ({ type: 'send', author: 'system', text: wordingFor(context.lang).agentJoined }),
+        },
         {
           type: 'effect',
           params: ({ event }) => ({ type: 'send', author: 'agent', agentId: event.agentId, text: event.text }),
@@ -113,6 +133,7 @@ export const conversationMachine = machineSetup.createMachine({
       on: {
         'customer.message': {
           actions: [
+            'rememberLang',
             { type: 'effect', params: ({ event }) => ({ type: 'ai.reply', text: event.text }) },
             { type: 'effect', params: touch },
           ],
@@ -150,7 +171,7 @@ export const conversationMachine = machineSetup.createMachine({
         { type: 'effect', params: { type: 'agents.notify', reason: 'handover' } },
       ],
       on: {
-        'customer.message': { actions: { type: 'effect', params: touch } },
+        'customer.message': { actions: ['rememberLang', { type: 'effect', params: touch }] },
         'handover.timeout': { guard: 'isCurrentHandoverTimer', target: 'capture' },
       },
     },
@@ -160,7 +181,11 @@ export const conversationMachine = machineSetup.createMachine({
         assign({ capture: emptyCapture }),
         {
           type: 'effect',
-          params: ({ context }) => ({ type: 'send', author: 'ai', text: wording.askDetails(context.knownPhone) }),
+          params: ({ context }) => ({
+            type: 'send',
+            author: 'ai',
+            text: wordingFor(context.lang).askDetails(context.knownPhone),
+          }),
         },
         { type: 'effect', params: { type: 'agents.notify', reason: 'capture' } },
       ],
@@ -170,6 +195,7 @@ export const conversationMachine = machineSetup.createMachine({
             'customer.message': {
               target: 'reading',
               actions: [
+                'rememberLang',
                 {
                   type: 'effect',
                   params: ({ context, event }) => ({
@@ -185,7 +211,7 @@ export const conversationMachine = machineSetup.createMachine({
         },
         reading: {
           on: {
-            'customer.message': { actions: { type: 'effect', params: touch } },
+            'customer.message': { actions: ['rememberLang', { type: 'effect', params: touch }] },
             'details.extracted': [
               { guard: 'captureSaves', target: 'saving', actions: applyCapture },
               { guard: 'captureAsks', target: 'asking', actions: applyCapture },
@@ -195,7 +221,7 @@ export const conversationMachine = machineSetup.createMachine({
         },
         saving: {
           on: {
-            'customer.message': { actions: { type: 'effect', params: touch } },
+            'customer.message': { actions: ['rememberLang', { type: 'effect', params: touch }] },
             'details.saved': {
               target: '#conversation.followup',
               actions: {
@@ -203,7 +229,7 @@ export const conversationMachine = machineSetup.createMachine({
                 params: ({ context, event }) => ({
                   type: 'send',
                   author: 'ai',
-                  text: wording.readBack(event.email, event.phone ?? context.knownPhone),
+                  text: wordingFor(context.lang).readBack(event.email, event.phone ?? context.knownPhone),
                 }),
               },
             },
@@ -214,7 +240,14 @@ export const conversationMachine = machineSetup.createMachine({
             ],
             'details.failed': {
               target: '#conversation.followup',
-              actions: { type: 'effect', params: { type: 'send', author: 'system', text: wording.saveFailed } },
+              actions: {
+                type: 'effect',
+                params: ({ context }) => ({
+                  type: 'send',
+                  author: 'system',
+                  text: wordingFor(context.lang).saveFailed,
+                }),
+              },
             },
           },
         },
@@ -227,6 +260,7 @@ export const conversationMachine = machineSetup.createMachine({
       on: {
         'customer.message': {
           actions: [
+            'rememberLang',
             { type: 'effect', params: ({ event }) => ({ type: 'ai.reply', text: event.text }) },
             { type: 'effect', params: touch },
           ],
@@ -234,7 +268,10 @@ export const conversationMachine = machineSetup.createMachine({
         'ai.replied': [
           {
             guard: 'isHandover',
-            actions: { type: 'effect', params: { type: 'send', author: 'ai', text: wording.alreadyQueued } },
+            actions: {
+              type: 'effect',
+              params: ({ context }) => ({ type: 'send', author: 'ai', text: wordingFor(context.lang).alreadyQueued }),
+            },
           },
           {
             actions: {
@@ -252,7 +289,7 @@ export const conversationMachine = machineSetup.createMachine({
         { type: 'effect', params: { type: 'agents.notify', reason: 'claimed' } },
       ],
       on: {
-        'customer.message': { actions: { type: 'effect', params: touch } },
+        'customer.message': { actions: ['rememberLang', { type: 'effect', params: touch }] },
         'agent.claimed': {},
         'agent.message': {
           actions: [

@@ -1,30 +1,46 @@
-// What Baton says to customers on its own (the AI agent words its own answers). English only, for now.
+// What Baton says to customers on its own (the AI agent words its own answers), in English and Spanish —
+// the languages the offline agent reads.
+export type Lang = 'en' | 'es';
 
-export const wording = {
+export interface Wording {
+  agentJoined: string;
+  askDetails(knownPhone: string | null): string;
+  reask(problems: string[]): string;
+  missingEmail: string;
+  missingPhone: string;
+  invalid(field: 'email' | 'phone', raw: string, reason: string): string;
+  ambiguous(field: 'email' | 'phone', options: string[]): string;
+  refused(field: 'email' | 'phone'): string;
+  readBack(email: string | null, phone: string | null): string;
+  declined: string;
+  noDetails: string;
+  saveFailed: string;
+  alreadyQueued: string;
+}
+
+const en: Wording = {
   agentJoined: 'You are now chatting with a member of our team.',
-  askDetails(knownPhone: string | null): string {
+  askDetails(knownPhone) {
     if (knownPhone)
       return `Sorry, nobody from our team is free right now. So that we can get back to you, could you tell me your email address? We would reach you on ${knownPhone} — if another number is better, tell me that too.`;
     return 'Sorry, nobody from our team is free right now. So that we can get back to you, could you tell me your email address and phone number?';
   },
-  reask(problems: string[]): string {
-    return `${problems.join(' ')}`;
-  },
+  reask: (problems) => problems.join(' '),
   missingEmail: 'Could you tell me your email address?',
   missingPhone: 'Could you tell me your phone number?',
-  invalid(field: 'email' | 'phone', raw: string, reason: string): string {
+  invalid(field, raw, reason) {
     const what = field === 'email' ? 'email address' : 'phone number';
     return `"${raw}" does not look like a valid ${what} (${reason}). Could you check it?`;
   },
-  ambiguous(field: 'email' | 'phone', options: string[]): string {
+  ambiguous(field, options) {
     const what = field === 'email' ? 'email address' : 'phone number';
     return `I found more than one ${what}: ${options.join(' or ')}. Which one should we use?`;
   },
-  refused(field: 'email' | 'phone'): string {
+  refused(field) {
     const what = field === 'email' ? 'email address' : 'phone number';
     return `Sorry, I can't save that ${what}: it is already used by someone else here. Could you give me another one?`;
   },
-  readBack(email: string | null, phone: string | null): string {
+  readBack(email, phone) {
     const parts = [email ? `email ${email}` : null, phone ? `phone ${phone}` : null].filter(Boolean);
     return `Thank you! I have saved your ${parts.join(' and ')}. Someone from our team will get back to you.`;
   },
@@ -33,4 +49,42 @@ export const wording = {
   saveFailed:
     'Sorry, I could not save your details just now. This chat stays open, and someone from our team will reply here.',
   alreadyQueued: 'You are in our queue: someone from our team will get back to you as soon as possible.',
-} as const;
+};
+
+const es: Wording = {
+  agentJoined: 'Ahora estás hablando con una persona de nuestro equipo.',
+  askDetails(knownPhone) {
+    if (knownPhone)
+      return `Lo siento, ahora mismo no hay nadie del equipo disponible. Para que podamos contactarte, ¿me dices tu correo electrónico? Te contactaríamos en el ${knownPhone}; si prefieres otro número, dímelo también.`;
+    return 'Lo siento, ahora mismo no hay nadie del equipo disponible. Para que podamos contactarte, ¿me dices tu correo electrónico y tu número de teléfono?';
+  },
+  reask: (problems) => problems.join(' '),
+  missingEmail: '¿Me dices tu correo electrónico?',
+  missingPhone: '¿Me dices tu número de teléfono?',
+  invalid(field, raw, reason) {
+    const what = field === 'email' ? 'correo electrónico' : 'número de teléfono';
+    return `"${raw}" no parece un ${what} válido (${reason}). ¿Puedes revisarlo?`;
+  },
+  ambiguous(field, options) {
+    const what = field === 'email' ? 'correo electrónico' : 'número de teléfono';
+    return `He encontrado más de un ${what}: ${options.join(' o ')}. ¿Cuál usamos?`;
+  },
+  refused(field) {
+    const what = field === 'email' ? 'correo electrónico' : 'número de teléfono';
+    return `Lo siento, no puedo guardar ese ${what}: ya lo usa otra persona aquí. ¿Me das otro?`;
+  },
+  readBack(email, phone) {
+    const parts = [email ? `correo ${email}` : null, phone ? `teléfono ${phone}` : null].filter(Boolean);
+    return `¡Gracias! He guardado tu ${parts.join(' y tu ')}. Alguien de nuestro equipo se pondrá en contacto contigo.`;
+  },
+  declined: 'No pasa nada. Gracias: este chat sigue abierto y alguien de nuestro equipo te responderá aquí.',
+  noDetails: 'Gracias. Este chat sigue abierto y alguien de nuestro equipo te responderá aquí lo antes posible.',
+  saveFailed:
+    'Lo siento, ahora mismo no he podido guardar tus datos. Este chat sigue abierto y alguien de nuestro equipo te responderá aquí.',
+  alreadyQueued: 'Ya estás en nuestra cola: alguien de nuestro equipo te responderá lo antes posible.',
+};
+
+export const wordingFor = (lang: Lang): Wording => (lang === 'es' ? es : en);
+
+/** English, the default */
+export const wording = en;

@@ -23,6 +23,7 @@ import {
 } from '../conversation/index.ts';
 import type { ChannelGateway, InboundMessage } from '../contracts.ts';
 import type { MessageView, RuntimeEvent } from './events.ts';
+import { customerLanguage } from './language.ts';
 import {
   findOpenConversation,
   lockChannelConversation,
@@ -416,7 +417,7 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
       let stored: MessageView | undefined;
       await dispatch(
         id,
-        { type: 'customer.message', text: msg.text },
+        { type: 'customer.message', text: msg.text, lang: customerLanguage(msg.text, msg.locale) },
         {
           locale: msg.locale,
           before: async (tx, conv) => {
