@@ -119,9 +119,11 @@ export const importRoutes: RouteModule = async (app, deps) => {
     async (request, reply) => {
       const auth = authOf(request);
       const status = await startImport(db, auth.businessId, request.params.id, request.body);
-      void runImport(db, status.id, { logger }).catch((e: unknown) =>
-        logger.error({ err: e, importJob: status.id }, 'import crashed'),
-      );
+      const filePath = path.join(dir, `${status.id}.csv`);
+      void runImport(db, status.id, { logger })
+        // The uploaded file is no longer needed once its rows are saved (failed rows keep their cells).
+        .then((done) => (done.status === 'completed' && !done.dryRun ? rm(filePath, { force: true }) : undefined))
+        .catch((e: unknown) => logger.error({ err: e, importJob: status.id }, 'import crashed'));
       return reply.status(202).send(status);
     },
   );

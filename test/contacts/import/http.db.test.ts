@@ -1,5 +1,6 @@
 // The import and export HTTP API: upload, preview, run (dry and real), progress, errors.csv, 413, roles,
 // business isolation, and the export's round trip through the importer.
+import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +16,7 @@ import { businessWithStaff, call } from '../../bot/http/api.ts';
 
 let db: Database;
 let app: FastifyInstance;
+let importDir: string;
 beforeAll(async () => {
   db = await createTestDatabase();
   app = await createHttpServer({
@@ -22,7 +24,7 @@ beforeAll(async () => {
     logger: createLogger('silent'),
     tokenSecret: 'test-secret-test-secret-test-secret-1234',
     loginAttemptsPerMinute: 1000,
-    importDir: await mkdtemp(path.join(os.tmpdir(), 'B-uploads-')),
+    importDir: (importDir = await mkdtemp(path.join(os.tmpdir(), 'B-uploads-'))),
     importMaxBytes: 2048,
   });
 });
@@ -92,6 +94,7 @@ describe('imports API', () => {
       dryRun: true,
     });
     expect(dry.statusCode).toBe(202);
+    expect(existsSync(path.join(importDir, `${body.id}.csv`))).toBe(true);
     const dryDone = await finished(adminToken, body.id);
     expect(dryDone).toMatchObject({
       status: 'completed',
@@ -116,6 +119,8 @@ describe('imports API', () => {
       skipped: 1,
       errors: [{ row: 3, column: 'Mobile Phone', code: 'PHONE_INVALID' }],
     });
+    // The upload is deleted once its rows are saved (it was kept through the dry run).
+    await waitFor(async () => (existsSync(path.join(importDir, `${body.id}.csv`)) ? undefined : true));
     const errors = await call(app, adminToken, 'GET', `/api/v1/imports/${body.id}/errors.csv`);
     expect(errors.statusCode).toBe(200);
     expect(errors.headers['content-type']).toMatch(/^text\/csv/);
