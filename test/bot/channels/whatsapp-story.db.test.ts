@@ -72,6 +72,41 @@ describe(`WhatsApp stories on ${testDbKind()}`, () => {
     ]);
   });
 
+  it('an archived contact writing again is re-activated with its old name; an assigned contact goes to its agent', async () => {
+    const jane = (
+      (await stack.api('GET', '/api/v1/contacts?search=jane.doe')).body as { items: (Card & { id: string })[] }
+    ).items[0]!;
+    expect((await stack.api('DELETE', `/api/v1/contacts/${jane.id}`)).status).toBe(200);
+    // Her earlier conversation is closed by the agent; the next message opens a new one.
+    const earlier = await conversationOf(db, '447911123456@c.us');
+    expect((await stack.api('POST', `/api/v1/conversations/${earlier.id}/close`)).status).toBe(200);
+    fake.receive({ number: '447911123456', pushname: 'JD', body: 'Hello again' });
+    await expect
+      .poll(async () => (await db.prisma.contact.findUniqueOrThrow({ where: { id: jane.id } })).status, {
+        timeout: 10_000,
+      })
+      .toBe('active');
+    expect(await db.prisma.contact.findUniqueOrThrow({ where: { id: jane.id } })).toMatchObject({
+      firstName: 'Jane',
+      lastName: 'Doe',
+    });
+
+    const created = await stack.api('POST', '/api/v1/contacts', {
+      firstName: 'Carla',
+      lastName: 'Gómez',
+      phone: '+34612345678',
+    });
+    expect(created.status).toBe(201);
+    const admin = await db.prisma.user.findFirstOrThrow({ where: { role: 'admin' } });
+    const assigned = await stack.api('PUT', `/api/v1/contacts/${(created.body as { id: string }).id}/assignment`, {
+      agentId: admin.id,
+    });
+    expect(assigned.status).toBe(200);
+    fake.receive({ number: '34612345678', pushname: 'Carla', body: 'Hola' });
+    await expect.poll(() => sentTo('34612345678').length, { timeout: 10_000 }).toBe(1);
+    expect((await conversationOf(db, '34612345678@c.us')).assignedAgentId).toBe(admin.id);
+  });
+
   it('an agent claims and replies; the reply is sent to the WhatsApp chat', async () => {
     const number = '14155552671';
     fake.receive({ number, pushname: 'Bob', body: 'Can I speak to a person?' });
