@@ -272,34 +272,55 @@ async function processJob(db: Database, job: Job, deps: RunDeps): Promise<void> 
     await pending;
     // Stopping: the batch read meanwhile is left for the resumed run.
     if (deps.signal?.aborted) return;
-    pending = inTransaction(db, async (query) => {
-      if (!job.dryRun) state.holders = new Map();
-      await loadHolders(query, job.businessId, phones, emails, state);
-      const m = matchBatch(drafts, state, columns);
-      for (const e of m.errors) {
-        errorRows.add(e.row);
-        errors.push({ ...e, cells: JSON.stringify(batch[e.row - start - 2]) });
-      }
-      const changed = new Map(m.touched.map((e) => [e, changes(e)]));
-      await writeBatch(query, {
-        businessId: job.businessId,
-        jobId: job.id,
-        actorId: job.createdById,
-        entities: m.touched,
-        changes: changed,
-        errors,
-        progress: {
-          processedRows: upTo,
-          created: m.created,
-          updated: m.updated,
-          unchanged: m.unchanged,
-          skipped,
-          failed: errorRows.size,
-        },
-        tagIds,
-        dryRun: job.dryRun,
+    const write = () =>
+      inTransaction(db, async (query) => {
+        // Batches of imports into one business take turns: each sees what the other wrote.
+        await query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`baton-import:${job.businessId}`]);
+        if (!job.dryRun) state.holders = new Map();
+        const batchErrors = [...errors];
+        const failedRows = new Set(errorRows);
+        await loadHolders(query, job.businessId, phones, emails, state);
+        const m = matchBatch(drafts, state, columns);
+        for (const e of m.errors) {
+          failedRows.add(e.row);
+          batchErrors.push({ ...e, cells: JSON.stringify(batch[e.row - start - 2]) });
+        }
+        const changed = new Map(m.touched.map((e) => [e, changes(e)]));
+        await writeBatch(query, {
+          businessId: job.businessId,
+          jobId: job.id,
+          actorId: job.createdById,
+          entities: m.touched,
+          changes: changed,
+          errors: batchErrors,
+          progress: {
+            processedRows: upTo,
+            created: m.created,
+            updated: m.updated,
+            unchanged: m.unchanged,
+            skipped,
+            failed: failedRows.size,
+          },
+          tagIds,
+          dryRun: job.dryRun,
+        });
       });
-    }).then(() => deps.onProgress?.(upTo, total));
+    // A contact saved meanwhile by someone else (a unique identifier taken between our read and our write) rolls the
+    // batch back; it is read and matched again. A dry run writes no contact, so it never meets this.
+    pending = (async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await write();
+          break;
+        } catch (e) {
+          const code = (e as { code?: string }).code;
+          if (job.dryRun || attempt >= 3 || !(code === '23505' || code === '40P01' || code === '40001')) throw e;
+          tagIds.clear();
+          deps.logger?.warn({ importJob: job.id, attempt, code }, 'import batch conflicted; retrying it');
+        }
+      }
+      deps.onProgress?.(upTo, total);
+    })();
     // Surface a failure now rather than at the next batch, but keep reading meanwhile.
     pending.catch(() => undefined);
   };

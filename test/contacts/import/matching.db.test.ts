@@ -195,6 +195,20 @@ describe('matching', () => {
     expect(await getImport(db, businessId, upload.id)).toMatchObject({ status: 'completed', processedRows: 10 });
   });
 
+  it('two imports of overlapping files at once create each contact once', async () => {
+    const lines = (from: number, to: number) =>
+      Array.from({ length: to - from }, (_, k) => `P${from + k},Q,,p${from + k}@x.com,T${(from + k) % 3}`).join('\n');
+    const [a, b] = await Promise.all([
+      importCsv(db, businessId, `${HEAD}${lines(0, 120)}\n`, { batchSize: 15 }),
+      importCsv(db, businessId, `${HEAD}${lines(60, 180)}\n`, { batchSize: 15 }),
+    ]);
+    expect([a.status.status, b.status.status]).toEqual(['completed', 'completed']);
+    expect(a.report.created + b.report.created).toBe(180);
+    expect(a.report.unchanged + b.report.unchanged).toBe(60);
+    expect(await db.prisma.contact.count({ where: { businessId } })).toBe(180);
+    expect(await db.prisma.tag.count({ where: { businessId } })).toBe(3);
+  });
+
   it('a job cannot run twice at once, nor be imported again after completing', async () => {
     const { upload } = await importCsv(db, businessId, `${HEAD}Jane,Doe,07911 123456,,\n`);
     await expect(startImport(db, businessId, upload.id, { mapping: upload.suggestedMapping })).rejects.toMatchObject({
