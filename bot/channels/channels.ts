@@ -43,6 +43,7 @@ export type ChannelsConfig = Pick<
   | 'BATON_WEBCHAT_MESSAGES_PER_MINUTE'
   | 'BATON_WEBCHAT_CONVERSATIONS_PER_HOUR'
   | 'BATON_PUBLIC_REQUESTS_PER_MINUTE'
+  | 'BATON_TOKEN_SECRET'
 >;
 
 export interface ChannelsOptions {
@@ -134,7 +135,7 @@ export function createChannels(options: ChannelsOptions): Channels {
       await registerDirectLine(app, {
         feed,
         adapter: directLineAdapter,
-        signer: new TokenSigner(),
+        signer: new TokenSigner(config.BATON_TOKEN_SECRET),
         bot,
         resolveBusiness: options.resolveBusiness,
         limits: {

@@ -16,8 +16,12 @@ export const TOKEN_TTL_SECONDS = 3600;
 
 export class TokenSigner {
   private readonly key: Buffer;
-  constructor(secret?: Buffer) {
-    this.key = secret ?? randomBytes(32);
+  /**
+   * `secret`: the server's token secret (BATON_TOKEN_SECRET); a key for Direct Line is derived from it, so tokens
+   * stay valid across restarts and instances. Without one, a random key: tokens end with the process.
+   */
+  constructor(secret?: string) {
+    this.key = secret ? createHmac('sha256', secret).update('baton/directline-token').digest() : randomBytes(32);
   }
 
   sign(claims: Omit<TokenClaims, 'exp'>, nowSeconds = Math.floor(Date.now() / 1000)): string {

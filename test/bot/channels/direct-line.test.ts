@@ -205,3 +205,45 @@ describe("Baton's Direct Line 3.0 server (what botframework-directlinejs calls)"
     expect(res.headers.get('access-control-allow-headers')).toContain('authorization');
   });
 });
+
+describe('Direct Line tokens across a restart', () => {
+  it('with BATON_TOKEN_SECRET set, a visitor token from before a restart still opens the same conversation', async () => {
+    const secret = 'a-long-enough-secret-for-the-api-tokens-0123456789';
+    const start = async () => {
+      const runtime = recordingRuntime();
+      const channels = createChannels({
+        config: channelsConfig({ BATON_TOKEN_SECRET: secret }),
+        logger: quietLogger(),
+        conversations: runtime,
+        resolveBusiness: async () => acme,
+      });
+      const app = Fastify();
+      await channels.register(app, { authorizeAdmin: async () => {} });
+      await app.ready();
+      return { app, runtime };
+    };
+    const before = await start();
+    const session = (
+      await before.app.inject({ method: 'POST', url: '/v3/directline/tokens/generate', payload: {} })
+    ).json<{ conversationId: string; token: string }>();
+    await before.app.close();
+
+    const after = await start(); // a new process: empty feed, same secret
+    const auth = { authorization: `Bearer ${session.token}` };
+    expect(
+      (await after.app.inject({ url: `/v3/directline/conversations/${session.conversationId}`, headers: auth }))
+        .statusCode,
+    ).toBe(200);
+    const post = await after.app.inject({
+      method: 'POST',
+      url: `/v3/directline/conversations/${session.conversationId}/activities`,
+      headers: auth,
+      payload: { type: 'message', text: 'back again' },
+    });
+    expect(post.statusCode).toBe(200);
+    await expect
+      .poll(() => after.runtime.inbound.map((m) => [m.channelConversationId, m.businessId]))
+      .toEqual([[session.conversationId, acme.id]]);
+    await after.app.close();
+  });
+});
