@@ -1,5 +1,6 @@
 // Import jobs: upload (inspect + suggest + preview), run (batches, each one transaction with its progress),
 // resume after a restart, report, and the CSV of failed rows.
+import { existsSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import type { Logger } from 'pino';
 import type { Database } from '../../prisma/index.ts';
@@ -130,6 +131,9 @@ async function previewRows(
   mapping: Mapping,
   country: string,
 ): Promise<PreviewRow[]> {
+  if (!existsSync(filePath)) {
+    throw new DomainError('CONFLICT', 'the file of this import is no longer kept; upload it again', 'id');
+  }
   const plan = planRows(headers, mapping, country);
   const out: PreviewRow[] = [];
   let index = 0;

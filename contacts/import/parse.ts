@@ -153,7 +153,10 @@ export const isEmptyRecord = (record: readonly string[]) => record.every((c) => 
 
 /** Streams the data records of a file (header skipped), starting after `skip` data records. */
 export async function* readRecords(filePath: string, delimiter: Delimiter, skip = 0): AsyncGenerator<string[]> {
-  const parser = createReadStream(filePath).pipe(csvParser(delimiter));
+  const input = createReadStream(filePath);
+  const parser = input.pipe(csvParser(delimiter));
+  // A file that disappears or cannot be read ends the iteration with its error instead of hanging it.
+  input.on('error', (e) => parser.destroy(e));
   let index = -1;
   for await (const record of parser as AsyncIterable<string[]>) {
     index++;

@@ -70,3 +70,12 @@ describe('files refused whole', () => {
     await expect(inspectFile(await tempFile(big))).rejects.toThrow(/not UTF-8/);
   });
 });
+
+describe('reading records', () => {
+  it('a file that cannot be read ends with its error, never hangs', async () => {
+    const rows = async () => {
+      for await (const r of readRecords('/nonexistent/B-missing.csv', ',')) void r;
+    };
+    await expect(rows()).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
