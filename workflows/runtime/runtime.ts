@@ -24,6 +24,7 @@ import {
 import type { ChannelGateway, InboundMessage } from '../contracts.ts';
 import type { MessageView, RuntimeEvent } from './events.ts';
 import { customerLanguage } from './language.ts';
+import { startEventRelay, type EventRelay } from './relay.ts';
 import {
   findOpenConversation,
   lockChannelConversation,
@@ -118,12 +119,17 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
   let polling: Promise<number> | undefined;
   const businesses = new Map<string, { at: number; business: BusinessView }>();
 
-  const emit = (event: RuntimeEvent) => {
+  let relay: EventRelay | null = null;
+  const deliverLocally = (event: RuntimeEvent) => {
     try {
       emitter.emit('event', event);
     } catch (e) {
       logger.warn({ err: e }, 'a conversation event listener failed');
     }
+  };
+  const emit = (event: RuntimeEvent) => {
+    deliverLocally(event);
+    relay?.publish(event);
   };
 
   function track<T>(p: Promise<T>): Promise<T> {
@@ -584,6 +590,7 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
     async start() {
       if (running) return;
       running = true;
+      relay = await startEventRelay(db, { instanceId, logger, deliver: deliverLocally });
       const fired = await poll();
       logger.info({ fired }, 'conversation runtime started: due timers fired');
       pollTimer = setInterval(() => void poll(), pollIntervalMs);
@@ -597,6 +604,8 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
       if (wakeTimer) clearTimeout(wakeTimer);
       pollTimer = wakeTimer = undefined;
       while (inFlight.size) await Promise.allSettled([...inFlight]);
+      await relay?.stop().catch((e: unknown) => logger.warn({ err: e }, 'stopping the event relay failed'));
+      relay = null;
       emitter.removeAllListeners();
     },
     fireDueTimers: () => poll(),
