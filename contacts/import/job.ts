@@ -10,7 +10,7 @@ import { TEXT_COLUMNS, type Field, type Mapping, type TextField } from './fields
 import { missingFields, suggestMapping, validateMapping } from './mapping.ts';
 import { inspectFile, readRecords, type Delimiter } from './parse.ts';
 import { planRows, readRow, type RowDraft, type RowError, type RowPlan } from './row.ts';
-import { inTransaction, loadAgents, loadHolders, writeBatch } from './store.ts';
+import { inTransaction, loadAgents, loadHolders, SupersededError, writeBatch } from './store.ts';
 
 export interface PreviewRow {
   row: number;
@@ -224,6 +224,10 @@ export async function runImport(db: Database, id: string, deps: RunDeps = {}): P
     );
     deps.logger?.info({ importJob: id }, 'import completed');
   } catch (e) {
+    if (e instanceof SupersededError) {
+      deps.logger?.warn({ importJob: id }, 'import continued by another runner; this one stops');
+      return getImport(db, job.businessId, id);
+    }
     const message = e instanceof DomainError ? e.message : `the import stopped: ${(e as Error).message}`;
     deps.logger?.error({ importJob: id, err: e }, 'import failed');
     await db.query(
@@ -291,6 +295,7 @@ async function processJob(db: Database, job: Job, deps: RunDeps): Promise<void> 
         }
         const changed = new Map(m.touched.map((e) => [e, changes(e)]));
         await writeBatch(query, {
+          from: start,
           businessId: job.businessId,
           jobId: job.id,
           actorId: job.createdById,

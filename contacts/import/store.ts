@@ -137,6 +137,8 @@ export interface BatchWrite {
   entities: Entity[];
   changes: Map<Entity, Record<string, unknown>>;
   errors: (RowError & { cells: string })[];
+  /** The job's processedRows before this batch: the write goes through only if nobody else moved it. */
+  from: number;
   progress: {
     processedRows: number;
     created: number;
@@ -169,12 +171,21 @@ export async function writeBatch(query: Query, w: BatchWrite): Promise<void> {
     );
   }
   const p = w.progress;
-  await query(
+  const moved = await query(
     `UPDATE "ImportJob" SET "processedRows" = $2, created = created + $3, updated = updated + $4,
        unchanged = unchanged + $5, skipped = skipped + $6, failed = failed + $7, "updatedAt" = now()
-     WHERE id = $1`,
-    [w.jobId, p.processedRows, p.created, p.updated, p.unchanged, p.skipped, p.failed],
+     WHERE id = $1 AND "processedRows" = $8 AND status = 'running' RETURNING id`,
+    [w.jobId, p.processedRows, p.created, p.updated, p.unchanged, p.skipped, p.failed, w.from],
   );
+  // Another runner (a second instance resuming the same job) got here first: this batch is rolled back.
+  if (moved.length === 0) throw new SupersededError();
+}
+
+export class SupersededError extends Error {
+  constructor() {
+    super('another runner has moved this import on');
+    this.name = 'SupersededError';
+  }
 }
 
 async function writeContacts(query: Query, w: BatchWrite): Promise<void> {

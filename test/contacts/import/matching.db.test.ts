@@ -209,6 +209,21 @@ describe('matching', () => {
     expect(await db.prisma.tag.count({ where: { businessId } })).toBe(3);
   });
 
+  it('two runners of one job (two instances resuming it) never count a row twice', async () => {
+    const lines = Array.from({ length: 40 }, (_, i) => `P${i},Q,,p${i}@x.com,`);
+    const file = await tempFile(`${HEAD}${lines.join('\n')}\n`);
+    const upload = await createImport(db, { businessId, fileName: 'c.csv', filePath: file });
+    await startImport(db, businessId, upload.id, { mapping: upload.suggestedMapping });
+    await Promise.all([runImport(db, upload.id, { batchSize: 4 }), runImport(db, upload.id, { batchSize: 4 })]);
+    expect(await getImport(db, businessId, upload.id)).toMatchObject({
+      status: 'completed',
+      processedRows: 40,
+      created: 40,
+      unchanged: 0,
+    });
+    expect(await db.prisma.contact.count({ where: { businessId } })).toBe(40);
+  });
+
   it('a job cannot run twice at once, nor be imported again after completing', async () => {
     const { upload } = await importCsv(db, businessId, `${HEAD}Jane,Doe,07911 123456,,\n`);
     await expect(startImport(db, businessId, upload.id, { mapping: upload.suggestedMapping })).rejects.toMatchObject({
