@@ -50,5 +50,12 @@ export function messageView(m: {
   text: string;
   createdAt: Date;
 }): MessageView {
-  return { ...m, createdAt: m.createdAt.toISOString() };
+  return {
+    id: m.id,
+    direction: m.direction,
+    author: m.author,
+    agentId: m.agentId,
+    text: m.text,
+    createdAt: m.createdAt.toISOString(),
+  };
 }
