@@ -225,4 +225,33 @@ describe('conversation runtime', () => {
     );
     await rt.stop();
   });
+
+  it('refuses bad input with VALIDATION_FAILED naming the field, and writes nothing', async () => {
+    const { business, sam } = await makeBusiness(db);
+    const { rt } = runtime(new Clock());
+    const before = await db.prisma.conversation.count();
+    await expect(
+      rt.handleInbound({ ...inbound(business.id, 'bad-1', 'hi'), businessId: 'nope' }),
+    ).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      field: 'businessId',
+    });
+    await expect(rt.handleInbound(inbound(business.id, '', 'hi'))).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      field: 'channelConversationId',
+    });
+    await expect(rt.handleInbound(inbound(business.id, 'bad-2', 'x'.repeat(10_001)))).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      field: 'text',
+    });
+    expect(await db.prisma.conversation.count()).toBe(before);
+    const { conversationId } = await rt.handleInbound(inbound(business.id, 'ok-1', 'hi'));
+    await expect(rt.agentMessage(conversationId, sam.id, '   ')).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      field: 'text',
+    });
+    await expect(rt.claim('00000000-0000-4000-8000-000000000000', sam.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect((await db.prisma.conversation.findUniqueOrThrow({ where: { id: conversationId } })).status).toBe('ai');
+    await rt.stop();
+  });
 });

@@ -25,6 +25,7 @@ import type { ChannelGateway, InboundMessage } from '../contracts.ts';
 import type { MessageView, RuntimeEvent } from './events.ts';
 import { customerLanguage } from './language.ts';
 import { startEventRelay, type EventRelay } from './relay.ts';
+import { parseAgentText, parseInbound } from './validation.ts';
 import {
   findOpenConversation,
   lockChannelConversation,
@@ -554,7 +555,7 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
   }
 
   return {
-    handleInbound: (msg) => track(handleInbound(msg)),
+    handleInbound: (msg) => track(Promise.resolve().then(() => handleInbound(parseInbound(msg)))),
     registerGateway(channel, gateway) {
       gateways.set(channel, gateway);
     },
@@ -574,7 +575,7 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
         (async () => {
           const c = await dispatch(
             conversationId,
-            { type: 'agent.message', agentId: agentUserId, text },
+            { type: 'agent.message', agentId: agentUserId, text: parseAgentText(text) },
             { before: refuseOthers(agentUserId) },
           );
           return c?.status ?? statusOf(conversationId);
