@@ -59,7 +59,7 @@ export const conversationRoutes: RouteModule = async (app, deps) => {
   app.get(
     '/conversations',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       schema: {
         tags,
         summary: 'A queue of conversations',
@@ -93,7 +93,7 @@ export const conversationRoutes: RouteModule = async (app, deps) => {
   app.get(
     '/conversations/events',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       schema: {
         tags,
         summary: 'Live stream (text/event-stream) of queue changes and messages',
@@ -134,7 +134,7 @@ export const conversationRoutes: RouteModule = async (app, deps) => {
   app.get(
     '/conversations/:id',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       schema: {
         tags,
         summary: 'One conversation with its messages and contact',
@@ -151,7 +151,7 @@ export const conversationRoutes: RouteModule = async (app, deps) => {
   app.post(
     '/conversations/:id/claim',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       schema: {
         tags,
         summary:
@@ -170,7 +170,7 @@ export const conversationRoutes: RouteModule = async (app, deps) => {
   app.post(
     '/conversations/:id/messages',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       schema: {
         tags,
         summary: 'Send a message to the customer (claims the conversation if nobody has; 409 if another agent has it)',
@@ -192,7 +192,7 @@ export const conversationRoutes: RouteModule = async (app, deps) => {
   app.post(
     '/conversations/:id/close',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       schema: { tags, summary: 'Close a conversation', params: idParams, response: { 200: stateReply } },
     },
     async (request) => {

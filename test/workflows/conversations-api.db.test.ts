@@ -54,6 +54,10 @@ describe('conversations API', () => {
     expect((await call(app, other.agentToken, 'GET', `/api/v1/conversations/${id}`)).statusCode).toBe(404);
     expect((await call(app, other.agentToken, 'POST', `/api/v1/conversations/${id}/claim`)).statusCode).toBe(404);
     expect((await call(app, undefined, 'GET', '/api/v1/conversations')).statusCode).toBe(401);
+    // no token and a bad body: 401 first (authentication runs before validation)
+    expect((await call(app, undefined, 'POST', `/api/v1/conversations/${id}/messages`, { text: '' })).statusCode).toBe(
+      401,
+    );
     expect((await call(app, staff.agentToken, 'GET', '/api/v1/conversations?status=everything')).statusCode).toBe(400);
 
     const one = await call(app, staff.agentToken, 'GET', `/api/v1/conversations/${id}`);
