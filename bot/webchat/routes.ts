@@ -2,7 +2,7 @@
 // botframework-webchat bundle at GET /webchat/bundle.js.
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import type { BusinessResolver } from '../channels/ports.ts'; // type only: channels import webchat, not the reverse
+import type { BusinessResolver } from '../channels/index.ts'; // type only (erased): channels import webchat at runtime
 import { loadBundle } from './bundle.ts';
 
 const WIDGET = readFileSync(new URL('./assets/widget.js', import.meta.url), 'utf8');
