@@ -1,7 +1,7 @@
 // The durable runtime on a real database: the whole lifecycle, claims, details saved to contacts, restarts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../prisma/index.ts';
-import { wording } from '../../workflows/conversation/index.ts';
+import { restoreConversation, statusOf, wording } from '../../workflows/conversation/index.ts';
 import { createConversationRuntime, type RuntimeEvent } from '../../workflows/runtime/index.ts';
 import { createTestDatabase } from '../support/db.ts';
 import { Clock, inbound, makeBusiness, RecordingGateway, silentLogger, testAgent } from './support/fixtures.ts';
@@ -72,6 +72,10 @@ describe('conversation runtime', () => {
     // the console's stream saw the queue move
     const reasons = events.flatMap((e) => (e.type === 'conversation' ? [e.reason] : []));
     expect(reasons).toEqual(['opened', 'handover', 'capture', 'followup']);
+    // Conversation.status is the machine's state, and the version counted every persisted event
+    const row = await db.prisma.conversation.findUniqueOrThrow({ where: { id } });
+    expect(statusOf(restoreConversation(row.snapshot))).toBe(row.status);
+    expect(row.version).toBe(10);
     await rt.stop();
   });
 
