@@ -18,6 +18,7 @@ import { createChannelGateway } from './gateway.ts';
 import type { BusinessResolver, ChannelGateway, ConversationPort } from './ports.ts';
 import { enableRateLimits, limiter } from './rate-limits.ts';
 import {
+  clearWebJsSession,
   createSendQueue,
   createWebJsClient,
   printQrInTerminal,
@@ -95,6 +96,7 @@ export function createChannels(options: ChannelsOptions): Channels {
         adapter.useSender(client);
         client.on('message', (message) => void adapter.receive(message, (context) => bot.run(context)));
       },
+      clearSession: options.createWhatsAppClient ? undefined : () => clearWebJsSession(config.BATON_DATA_DIR),
       printQr: options.printQr ?? printQrInTerminal,
       logger: log.child({ channel: 'whatsapp' }),
       queued: () => queue.pending,

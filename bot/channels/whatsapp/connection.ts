@@ -41,6 +41,8 @@ export interface WhatsAppConnectionOptions {
   printQr?: (qr: string) => void;
   logger: Logger;
   backoff?: { initialMs: number; maxMs: number };
+  /** deletes the stored session after it was lost (logout, unpaired, auth failure), so the next start pairs anew */
+  clearSession?: () => Promise<void>;
   queued?: () => number;
 }
 
@@ -130,7 +132,13 @@ export class WhatsAppConnection {
     this.generation++;
     const client = this.client;
     this.client = undefined;
-    if (client) this.closing = client.destroy().catch(() => undefined);
+    const closed = client ? client.destroy().catch(() => undefined) : Promise.resolve();
+    this.closing =
+      sessionLost && this.options.clearSession
+        ? closed
+            .then(() => this.options.clearSession?.())
+            .catch((err: unknown) => this.options.logger.warn({ err }, 'whatsapp: clearing the session failed'))
+        : closed;
     const { initialMs, maxMs } = this.options.backoff ?? { initialMs: 2_000, maxMs: 300_000 };
     const delay = sessionLost ? initialMs : Math.min(maxMs, initialMs * 2 ** this.attempt++);
     const reconnectAt = new Date(Date.now() + delay).toISOString();

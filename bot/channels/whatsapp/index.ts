@@ -7,5 +7,5 @@ export { skipReason, messageText, senderE164 } from './message.ts';
 export type { WhatsAppMessageLike, SkipReason } from './message.ts';
 export { createSendQueue } from './send-queue.ts';
 export type { SendQueue } from './send-queue.ts';
-export { createWebJsClient, printQrInTerminal, CHROMIUM_ARGS } from './web-client.ts';
+export { createWebJsClient, clearWebJsSession, sessionDir, printQrInTerminal, CHROMIUM_ARGS } from './web-client.ts';
 export { registerWhatsAppStatusRoute } from './routes.ts';

@@ -1,4 +1,5 @@
 // The real whatsapp-web.js client: LocalAuth under BATON_DATA_DIR, Debian's Chromium (never a puppeteer download).
+import { rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import qrcode from 'qrcode-terminal';
@@ -26,6 +27,16 @@ export function createWebJsClient(options: { dataDir: string; chromiumPath: stri
     puppeteer: { executablePath: options.chromiumPath, headless: true, args: CHROMIUM_ARGS },
   });
   return client as unknown as WhatsAppClientLike;
+}
+
+/** Where LocalAuth keeps the session (the Chromium profile): <BATON_DATA_DIR>/whatsapp/session-baton. */
+export function sessionDir(dataDir: string): string {
+  return path.resolve(dataDir, 'whatsapp', 'session-baton');
+}
+
+/** Forgets a lost session: the next client start shows a new pairing QR. */
+export async function clearWebJsSession(dataDir: string): Promise<void> {
+  await rm(sessionDir(dataDir), { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
 }
 
 export function printQrInTerminal(qr: string): void {

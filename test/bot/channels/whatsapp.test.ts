@@ -144,6 +144,7 @@ describe('WhatsApp through the adapter (fake whatsapp-web.js client)', () => {
 describe('WhatsApp connection supervision', () => {
   it('reconnects with backoff after a disconnect and asks for a new pairing after a logout', async () => {
     const clients: FakeWhatsAppClient[] = [];
+    const cleared: number[] = [];
     const connection = new WhatsAppConnection({
       createClient: () => {
         const c = new FakeWhatsAppClient((client) => {
@@ -156,6 +157,7 @@ describe('WhatsApp connection supervision', () => {
       onClient: () => {},
       logger: quietLogger(),
       backoff: { initialMs: 20, maxMs: 100 },
+      clearSession: async () => void cleared.push(clients.length),
     });
     connection.start();
     await expect.poll(() => connection.status().state).toBe('ready');
@@ -164,10 +166,13 @@ describe('WhatsApp connection supervision', () => {
     expect(clients[0]!.destroyed).toBe(1);
     await expect.poll(() => clients.length).toBe(2);
     await expect.poll(() => connection.status().state).toBe('ready');
+    expect(cleared).toEqual([]); // an ordinary disconnect keeps the session
 
     clients[1]!.emit('disconnected', 'LOGOUT');
     expect(connection.status().reason).toMatch(/new pairing/);
     await expect.poll(() => clients.length).toBe(3);
+    expect(cleared).toEqual([2]); // the lost session was forgotten after the second client closed
+    expect(clients[1]!.destroyed).toBe(1);
     await connection.stop();
     expect(connection.status().state).toBe('stopped');
   });
