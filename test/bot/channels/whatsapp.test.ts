@@ -137,6 +137,7 @@ describe('WhatsApp through the adapter (fake whatsapp-web.js client)', () => {
     const res = await app.inject({ url: '/api/v1/channels/whatsapp', headers: { authorization: 'Bearer admin' } });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ enabled: true, state: 'qr', qr: '2@fake-qr-payload' });
+    expect(res.json<{ qrSvg: string }>().qrSvg).toMatch(/^<svg[^>]*>.*<\/svg>\s*$/s);
     await app.close();
   });
 });
