@@ -7,7 +7,7 @@ import { createEmptyPostgresDatabase, testDbKind } from '../support/db.ts';
 import { baton, freePort, ROOT, spawnNode, waitFor } from '../support/spawn.ts';
 
 // The product as a user runs it: `npm start` (bot/main.ts through tsx), then SIGTERM.
-describe(`the Baton server on ${testDbKind()}`, () => {
+describe(`the Baton server on ${testDbKind()}`, { timeout: 120_000 }, () => {
   const dirs: string[] = [];
   afterAll(async () => {
     for (const d of dirs) await rm(d, { recursive: true, force: true });
