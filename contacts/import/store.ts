@@ -1,5 +1,5 @@
 // The import's SQL: loading what a batch needs to match, and writing a batch, through the raw driver
-// (unnest arrays: one statement per table per batch). Each batch runs in one transaction with its progress.
+// (json_to_recordset or unnest: one statement per table per batch). Each batch runs in one transaction with its progress.
 import type { Database } from '../../prisma/index.ts';
 import { snapshot, type ContactStatus, type Entity, type MatchState } from './batch.ts';
 import { CONTACT_COLUMNS, type ContactColumn } from './fields.ts';
@@ -192,37 +192,26 @@ async function writeContacts(query: Query, w: BatchWrite): Promise<void> {
   const created = w.entities.filter((e) => e.isNew);
   const updated = w.entities.filter((e) => !e.isNew && Object.keys(w.changes.get(e) ?? {}).length > 0);
   const cols = CONTACT_COLUMNS;
-  const textArrays = (list: Entity[]) => cols.map((c) => list.map((e) => e.fields[c]));
-  const unnestCols = cols.map((_, i) => `$${i + 5}::text[]`).join(', ');
-  const aliases = cols.map((_, i) => `c${i}`).join(', ');
+  // One JSON document per statement (json_to_recordset): no per-element array escaping on either side.
+  const recordType = `id uuid, status text, agent uuid, ${cols.map((c) => `${q(c)} text`).join(', ')}`;
+  const records = (list: Entity[]) =>
+    JSON.stringify(list.map((e) => ({ id: e.id, status: e.status, agent: e.assignedAgentId, ...e.fields })));
 
   if (created.length > 0) {
     await query(
       `INSERT INTO "Contact" (id, "businessId", status, channel, "assignedAgentId", ${cols.map(q).join(', ')}, "createdAt", "updatedAt")
-       SELECT u.id, $1, u.status::"ContactStatus", 'import', u.agent, ${cols.map((_, i) => `u.c${i}`).join(', ')}, now(), now()
-       FROM unnest($2::uuid[], $3::text[], $4::uuid[], ${unnestCols}) AS u(id, status, agent, ${aliases})`,
-      [
-        w.businessId,
-        created.map((e) => e.id),
-        created.map((e) => e.status),
-        created.map((e) => e.assignedAgentId),
-        ...textArrays(created),
-      ],
+       SELECT u.id, $1, u.status::"ContactStatus", 'import', u.agent, ${cols.map((c) => `u.${q(c)}`).join(', ')}, now(), now()
+       FROM json_to_recordset($2::json) AS u(${recordType})`,
+      [w.businessId, records(created)],
     );
   }
   if (updated.length > 0) {
     await query(
       `UPDATE "Contact" AS c SET status = u.status::"ContactStatus", "assignedAgentId" = u.agent,
-         ${cols.map((col, i) => `${q(col)} = u.c${i}`).join(', ')}, "updatedAt" = now()
-       FROM unnest($2::uuid[], $3::text[], $4::uuid[], ${unnestCols}) AS u(id, status, agent, ${aliases})
+         ${cols.map((col) => `${q(col)} = u.${q(col)}`).join(', ')}, "updatedAt" = now()
+       FROM json_to_recordset($2::json) AS u(${recordType})
        WHERE c.id = u.id AND c."businessId" = $1`,
-      [
-        w.businessId,
-        updated.map((e) => e.id),
-        updated.map((e) => e.status),
-        updated.map((e) => e.assignedAgentId),
-        ...textArrays(updated),
-      ],
+      [w.businessId, records(updated)],
     );
   }
 
@@ -249,8 +238,8 @@ async function writeContacts(query: Query, w: BatchWrite): Promise<void> {
     await query(
       `INSERT INTO "Identifier" (id, "businessId", kind, value, "contactId", "createdAt")
        SELECT gen_random_uuid(), $1, u.kind::"IdentifierKind", u.value, u.id, now()
-       FROM unnest($2::uuid[], $3::text[], $4::text[]) AS u(id, kind, value)`,
-      [w.businessId, add.map((a) => a.id), add.map((a) => a.kind), add.map((a) => a.value)],
+       FROM json_to_recordset($2::json) AS u(id uuid, kind text, value text)`,
+      [w.businessId, JSON.stringify(add)],
     );
   }
 
@@ -281,8 +270,8 @@ async function writeContacts(query: Query, w: BatchWrite): Promise<void> {
   if (links.length > 0) {
     await query(
       `INSERT INTO "ContactTag" ("contactId", "tagId", "createdAt")
-       SELECT u.cid, u.tid, now() FROM unnest($1::uuid[], $2::uuid[]) AS u(cid, tid) ON CONFLICT DO NOTHING`,
-      [links.map((l) => l.id), links.map((l) => w.tagIds.get(l.key))],
+       SELECT u.cid, u.tid, now() FROM json_to_recordset($1::json) AS u(cid uuid, tid uuid) ON CONFLICT DO NOTHING`,
+      [JSON.stringify(links.map((l) => ({ cid: l.id, tid: w.tagIds.get(l.key) })))],
     );
   }
 
@@ -291,14 +280,14 @@ async function writeContacts(query: Query, w: BatchWrite): Promise<void> {
   if (audited.length > 0) {
     await query(
       `INSERT INTO "AuditEvent" (id, "businessId", "actorType", "actorId", "entityType", "entityId", action, changes, "createdAt")
-       SELECT gen_random_uuid(), $1, 'import', $2, 'contact', u.id, u.action, u.changes::jsonb, now()
-       FROM unnest($3::text[], $4::text[], $5::text[]) AS u(id, action, changes)`,
+       SELECT gen_random_uuid(), $1, 'import', $2, 'contact', u.id, u.action, u.changes, now()
+       FROM json_to_recordset($3::json) AS u(id uuid, action text, changes jsonb)`,
       [
         w.businessId,
         w.actorId,
-        audited.map((e) => e.id),
-        audited.map((e) => (e.isNew ? 'created' : 'updated')),
-        audited.map((e) => JSON.stringify(w.changes.get(e) ?? {})),
+        JSON.stringify(
+          audited.map((e) => ({ id: e.id, action: e.isNew ? 'created' : 'updated', changes: w.changes.get(e) ?? {} })),
+        ),
       ],
     );
   }
