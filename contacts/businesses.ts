@@ -125,7 +125,7 @@ export const businessSettingsSchema = z
     handoverTimeoutSeconds: z
       .number()
       .int('must be a whole number')
-      .min(10, 'must be at least 10')
+      .min(1, 'must be at least 1 second')
       .max(86_400, 'must be at most 86400'),
   })
   .partial();

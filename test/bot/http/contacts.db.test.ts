@@ -308,6 +308,8 @@ describe(`the contacts API on ${testDbKind()}`, () => {
     expect((await call(app, s.agentToken, 'GET', '/api/v1/business')).json()).toMatchObject({ country: 'GB' });
     const bad = await call(app, s.adminToken, 'PATCH', '/api/v1/business', { country: 'XX' });
     expect(bad.json()).toMatchObject({ error: { code: 'VALIDATION_FAILED', field: 'country' } });
+    const zero = await call(app, s.adminToken, 'PATCH', '/api/v1/business', { handoverTimeoutSeconds: 0 });
+    expect(zero.json()).toMatchObject({ error: { code: 'VALIDATION_FAILED', field: 'handoverTimeoutSeconds' } });
     const ok = await call(app, s.adminToken, 'PATCH', '/api/v1/business', {
       country: 'us',
       handoverTimeoutSeconds: 90,
