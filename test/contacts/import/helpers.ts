@@ -1,12 +1,19 @@
 // Shared helpers for the import tests: a business, a file on disk, one call that uploads and runs.
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll } from 'vitest';
 import { createBusiness } from '../../../contacts/index.ts';
 import { createImport, importReport, runImport, startImport, type Mapping } from '../../../contacts/import/index.ts';
 import type { Database } from '../../../prisma/index.ts';
 
 let dir: string | undefined;
+
+// The files a test file wrote go when it ends.
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+  dir = undefined;
+});
 
 export async function tempFile(content: string | Buffer, name = 'contacts.csv'): Promise<string> {
   dir ??= await mkdtemp(path.join(os.tmpdir(), 'B-import-test-'));

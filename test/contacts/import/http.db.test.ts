@@ -1,7 +1,7 @@
 // The import and export HTTP API: upload, preview, run (dry and real), progress, errors.csv, 413, roles,
 // business isolation, and the export's round trip through the importer.
 import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -31,6 +31,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app.close();
   await db.close();
+  await rm(importDir, { recursive: true, force: true });
 });
 
 function upload(token: string, content: string, filename = 'contacts.csv') {
