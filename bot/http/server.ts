@@ -28,6 +28,7 @@ import type { Database } from '../../prisma/index.ts';
 import { redactText } from '../redact.ts';
 import type { ConversationRuntime } from '../../workflows/index.ts';
 import { channelRoutes, type ChannelRouteDeps } from '../channels/index.ts';
+import { consoleRoutes } from '../console/index.ts';
 import { installAuth, requireTokenByDefault } from './auth.ts';
 import { authRoutes } from './auth-routes.ts';
 import { businessRoutes } from './business.ts';
@@ -82,7 +83,7 @@ const API_ROUTES: RouteModule[] = [
 ];
 
 /** Mounted at /, outside the documented API. */
-const ROOT_ROUTES: RootRouteModule[] = [channelRoutes];
+const ROOT_ROUTES: RootRouteModule[] = [channelRoutes, consoleRoutes];
 
 export const API_PREFIX = '/api/v1';
 
