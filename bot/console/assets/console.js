@@ -347,6 +347,7 @@
     }
     const parts = [s.enabled ? s.state : 'disabled'];
     if (s.reason) parts.push(s.reason);
+    if (s.qrSvg) parts.push('scan with WhatsApp → Linked devices');
     if (s.queued) parts.push(`${s.queued} queued`);
     $('whatsapp-state').textContent = parts.join(' · ');
     const img = $('whatsapp-qr');
