@@ -1,21 +1,12 @@
 // `baton`: the command line. Each subcommand opens the database from the same configuration as the server.
 import { Command, InvalidArgumentError } from 'commander';
 import { createBusiness, isDomainError } from '../contacts/index.ts';
-import { openDatabase, type Database } from '../prisma/index.ts';
+import { openDatabase } from '../prisma/index.ts';
 import { startBaton } from './app.ts';
 import { contactsCommand } from './cli/contacts.ts';
+import { withDatabase } from './cli/database.ts';
 import { importCommand } from './cli/import.ts';
-import { ConfigError, loadConfig, type Config } from './config.ts';
-
-async function withDatabase<T>(config: Config, fn: (db: Database) => Promise<T>): Promise<T> {
-  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.BATON_DATA_DIR });
-  try {
-    await db.migrate();
-    return await fn(db);
-  } finally {
-    await db.close();
-  }
-}
+import { ConfigError, loadConfig } from './config.ts';
 
 const country = (value: string) => {
   const v = value.trim().toUpperCase();
@@ -75,7 +66,7 @@ export function buildCli(): Command {
       }) => {
         if (opts.adminPassword.length < 10)
           throw new InvalidArgumentError('--admin-password must be at least 10 characters');
-        const result = await withDatabase(loadConfig(), (db) =>
+        const result = await withDatabase((db) =>
           createBusiness(db, {
             name: opts.name,
             slug: opts.slug,
