@@ -1,15 +1,19 @@
 // A botbuilder adapter for Baton's own Direct Line server: turns run through the same middleware and bot as
 // /api/messages; what the bot sends lands in the conversation's feed (and from there on the visitor's WebSocket).
-import { BotAdapter, TurnContext, type Activity, type ConversationReference, type ResourceResponse } from 'botbuilder';
+import { TurnContext, type Activity, type ConversationReference, type ResourceResponse } from 'botbuilder';
+import { BatonChannelAdapter } from '../baton-adapter.ts';
 import type { DirectLineFeed } from './store.ts';
 import { BUSINESS_ID } from '../turn-state.ts';
 
 export const DIRECT_LINE_SERVICE_URL = 'baton://directline';
 export const BOT_ACCOUNT = { id: 'baton', name: 'Baton', role: 'bot' } as const;
 
-export class DirectLineAdapter extends BotAdapter {
+export class DirectLineAdapter extends BatonChannelAdapter {
   constructor(private readonly feed: DirectLineFeed) {
-    super();
+    super({
+      update: 'Direct Line: updating an activity is not supported',
+      delete: 'Direct Line: deleting an activity is not supported',
+    });
   }
 
   /** Runs one visitor activity through the middleware and the bot's logic. */
@@ -46,26 +50,8 @@ export class DirectLineAdapter extends BotAdapter {
     return responses;
   }
 
-  async updateActivity(): Promise<void> {
-    throw new Error('Direct Line: updating an activity is not supported');
-  }
-
-  async deleteActivity(): Promise<void> {
-    throw new Error('Direct Line: deleting an activity is not supported');
-  }
-
-  async continueConversation(
-    reference: Partial<ConversationReference>,
-    logic: (context: TurnContext) => Promise<void>,
-  ): Promise<void> {
-    const activity = TurnContext.applyConversationReference(
-      { type: 'event', name: 'continueConversation' },
-      reference,
-      true,
-    );
-    const context = new TurnContext(this, activity);
+  protected override prepareProactiveTurn(context: TurnContext, reference: Partial<ConversationReference>): void {
     const conversation = reference.conversation?.id ? this.feed.get(reference.conversation.id) : undefined;
     if (conversation) context.turnState.set(BUSINESS_ID, conversation.businessId);
-    await this.runMiddleware(context, logic);
   }
 }

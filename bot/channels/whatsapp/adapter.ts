@@ -1,6 +1,7 @@
 // WhatsApp as a botbuilder channel adapter: whatsapp-web.js messages become message activities run through the
 // same middleware and bot as every other channel; the bot's replies go out through a paced send queue.
-import { BotAdapter, TurnContext, type Activity, type ConversationReference, type ResourceResponse } from 'botbuilder';
+import { TurnContext, type Activity, type ResourceResponse } from 'botbuilder';
+import { BatonChannelAdapter } from '../baton-adapter.ts';
 import type { Logger } from 'pino';
 import { BUSINESS_ID, SENDER_PHONE } from '../turn-state.ts';
 import { messageText, senderE164, skipReason, type WhatsAppMessageLike } from './message.ts';
@@ -20,12 +21,15 @@ export interface WhatsAppAdapterOptions {
   logger: Logger;
 }
 
-export class WhatsAppAdapter extends BotAdapter {
+export class WhatsAppAdapter extends BatonChannelAdapter {
   private sender: WhatsAppSender | undefined;
   private sent = 0;
 
   constructor(private readonly options: WhatsAppAdapterOptions) {
-    super();
+    super({
+      update: 'WhatsApp: editing a sent message is not supported',
+      delete: 'WhatsApp: deleting a sent message is not supported',
+    });
   }
 
   /** The client that sends (replaced when the connection re-creates it). */
@@ -95,26 +99,5 @@ export class WhatsAppAdapter extends BotAdapter {
       responses.push({ id });
     }
     return responses;
-  }
-
-  async updateActivity(): Promise<void> {
-    throw new Error('WhatsApp: editing a sent message is not supported');
-  }
-
-  async deleteActivity(): Promise<void> {
-    throw new Error('WhatsApp: deleting a sent message is not supported');
-  }
-
-  async continueConversation(
-    reference: Partial<ConversationReference>,
-    logic: (context: TurnContext) => Promise<void>,
-  ): Promise<void> {
-    const activity = TurnContext.applyConversationReference(
-      { type: 'event', name: 'continueConversation' },
-      reference,
-      true,
-    );
-    const context = new TurnContext(this, activity);
-    await this.runMiddleware(context, logic);
   }
 }
