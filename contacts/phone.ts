@@ -52,12 +52,15 @@ export function normalizePhone(input: string, defaultCountry: string): PhoneResu
   try {
     const parsed = parsePhoneNumberWithError(text, { defaultCountry: country });
     where = parsed.country ?? where;
-    if (!parsed.isValid()) {
+    // With full metadata isValid() is getType() !== undefined (libphonenumber-js's isValid.js, for every country
+    // whose metadata has types): classify once, and ask isValid() only when no type matched.
+    const type = parsed.getType();
+    if (type === undefined && !parsed.isValid()) {
       const len = validatePhoneNumberLength(text, { defaultCountry: country });
       if (len === 'TOO_SHORT' || len === 'TOO_LONG' || len === 'INVALID_LENGTH') return fail(len, input, where);
       return fail('INVALID_FOR_COUNTRY', input, where);
     }
-    return { ok: true, e164: parsed.number, country: parsed.country, type: TYPE[parsed.getType() ?? ''] ?? 'other' };
+    return { ok: true, e164: parsed.number, country: parsed.country, type: TYPE[type ?? ''] ?? 'other' };
   } catch (e) {
     if (e instanceof ParseError) {
       const m = e.message;

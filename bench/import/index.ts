@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createBusiness } from '../../contacts/index.ts';
@@ -96,10 +97,17 @@ try {
   const t0 = performance.now();
   const upload = await createImport(db, { businessId: business.id, fileName: 'bench.csv', filePath: file });
   await startImport(db, business.id, upload.id, { mapping: upload.suggestedMapping });
+  const before = process.memoryUsage();
+  console.log(
+    `before the import: RSS ${mb(before.rss)} (JS heap ${mb(before.heapUsed)}, external ${mb(before.external)})`,
+  );
   peak = 0;
+  const elu0 = performance.eventLoopUtilization();
   const t1 = performance.now();
   let last = 0;
+  const timings = new Map<string, number>();
   const status = await runImport(db, upload.id, {
+    timings,
     batchSize: Number(values.batch),
     onProgress: (done, total) => {
       if (process.stderr.isTTY && performance.now() - last > 1000) {
@@ -109,6 +117,7 @@ try {
     },
   });
   const s = (performance.now() - t1) / 1000;
+  const busy = performance.eventLoopUtilization(elu0).active / 1000;
   if (process.stderr.isTTY) process.stderr.write('\n');
   const report = await importReport(db, business.id, upload.id, 0);
   const rate = rows / s;
@@ -119,7 +128,10 @@ try {
   console.log(
     `import into ${kind}: ${rows} rows in ${s.toFixed(1)} s = ${Math.round(rate)} rows/s, peak RSS ${mb(peak)}`,
   );
+  console.log(`main thread busy ${busy.toFixed(1)} s of ${s.toFixed(1)} s`);
   if (!Number.isNaN(ceiling)) console.log(`ratio import/ceiling: ${(rate / ceiling).toFixed(2)}`);
+  const perRow = [...timings].sort((a, b) => b[1] - a[1]).map(([k, ms]) => `${k} ${((ms * 1000) / rows).toFixed(1)}`);
+  console.log(`database time per row, µs (wall clock, by statement): ${perRow.join(', ')}`);
   console.log(`max RSS of the whole run: ${mb(process.resourceUsage().maxRSS * 1024)}`);
 } finally {
   clearInterval(sampler);

@@ -9,8 +9,10 @@ import { changes, matchBatch, type MatchState } from './batch.ts';
 import { TEXT_COLUMNS, type Field, type Mapping, type TextField } from './fields.ts';
 import { missingFields, suggestMapping, validateMapping } from './mapping.ts';
 import { inspectFile, readRecords, type Delimiter } from './parse.ts';
+import { readBatchesInline, type ReadOptions } from './read.ts';
+import { readBatchesInWorker } from './reader.ts';
 import { planRows, readRow, type RowDraft, type RowError, type RowPlan } from './row.ts';
-import { inTransaction, loadAgents, loadHolders, SupersededError, writeBatch } from './store.ts';
+import { inTransaction, loadAgents, loadHolders, SupersededError, writeBatch, type StatementTimings } from './store.ts';
 
 export interface PreviewRow {
   row: number;
@@ -69,11 +71,15 @@ export interface RunDeps {
   batchSize?: number | undefined;
   /** Stops after the batch in flight, leaving the job running: it resumes from there at the next start. */
   signal?: AbortSignal | undefined;
+  /** Read the file in a worker thread (default: when at least 20,000 rows are left to import). */
+  readInWorker?: boolean | undefined;
+  /** Filled with the time spent per kind of SQL statement (the benchmark prints it). */
+  timings?: StatementTimings | undefined;
 }
 
 const PREVIEW_ROWS = 10;
-/** Rows normalised between two turns of the event loop while a batch is read. */
-const YIELD_EVERY = 200;
+/** Files with at least this many rows left are read in a worker thread. */
+const WORKER_FROM_ROWS = 20_000;
 
 /** Registers an uploaded (or local) file as an import: checks it and suggests a mapping. Imports nothing yet. */
 export async function createImport(
@@ -252,76 +258,81 @@ async function processJob(db: Database, job: Job, deps: RunDeps): Promise<void> 
   const columns = { phone: columnOf('phone'), email: columnOf('email'), agent: columnOf('assignedAgent') };
   const state: MatchState = { holders: new Map(), agents: await loadAgents(db.query, job.businessId) };
   const tagIds = new Map<string, string>();
-  let processed = job.processedRows;
+  const processed = job.processedRows;
   const total = job.totalRows;
-  let records: string[][] = [];
   let pending: Promise<void> = Promise.resolve();
+  const read: ReadOptions = {
+    filePath: job.filePath,
+    delimiter: job.delimiter as Delimiter,
+    from: processed,
+    plan,
+    batchSize,
+  };
+  const inWorker = deps.readInWorker ?? total - processed >= WORKER_FROM_ROWS;
+  const batches = inWorker ? readBatchesInWorker(read) : readBatchesInline(read);
 
-  const flush = async () => {
-    const batch = records;
-    records = [];
-    const start = processed;
-    processed += batch.length;
-    const drafts: RowDraft[] = [];
-    const errors: (RowError & { cells: string })[] = [];
-    let skipped = 0;
-    const errorRows = new Set<number>();
-    for (let i = 0; i < batch.length; i++) {
-      // Normalising a row costs ~30 µs (libphonenumber): yield now and then, so the batch being written meanwhile
-      // gets its next statement sent as soon as the database answers the previous one.
-      if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
-      const record = batch[i]!;
-      const r = readRow(record, start + i + 2, plan);
-      if (r.kind === 'draft') drafts.push(r.draft);
-      else if (r.kind === 'skipped') skipped++;
-      else {
-        errorRows.add(r.row);
-        for (const e of r.errors) errors.push({ ...e, cells: JSON.stringify(record) });
-      }
-    }
+  // One batch in flight: the next one is read and normalised (in the worker, or inline between statements) while
+  // this one is written.
+  const waited = (label: string, t: number) =>
+    deps.timings?.set(label, (deps.timings.get(label) ?? 0) + performance.now() - t);
+  let t = performance.now();
+  for await (const batch of batches) {
+    waited('wait for the reader', t);
+    t = performance.now();
+    await pending;
+    waited('wait for the previous batch', t);
+    // Stopping: the batch read meanwhile is left for the resumed run.
+    if (deps.signal?.aborted) break;
+    const start = batch.start;
+    const upTo = start + batch.records.length;
+    const { drafts, skipped } = batch;
     const phones = drafts.flatMap((d) => (d.phone ? [d.phone] : []));
     const emails = drafts.flatMap((d) => (d.email ? [d.email] : []));
-    const upTo = processed;
-    // One batch in flight: this one is read and normalised while the previous one is written.
-    await pending;
-    // Stopping: the batch read meanwhile is left for the resumed run.
-    if (deps.signal?.aborted) return;
     const write = () =>
-      inTransaction(db, async (query) => {
-        // Batches of imports into one business take turns: each sees what the other wrote.
-        await query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`baton-import:${job.businessId}`]);
-        if (!job.dryRun) state.holders = new Map();
-        const batchErrors = [...errors];
-        const failedRows = new Set(errorRows);
-        await loadHolders(query, job.businessId, phones, emails, state);
-        const m = matchBatch(drafts, state, columns);
-        for (const e of m.errors) {
-          failedRows.add(e.row);
-          batchErrors.push({ ...e, cells: JSON.stringify(batch[e.row - start - 2]) });
-        }
-        const changed = new Map(m.touched.map((e) => [e, changes(e)]));
-        await writeBatch(query, {
-          from: start,
-          businessId: job.businessId,
-          jobId: job.id,
-          actorId: job.createdById,
-          entities: m.touched,
-          changes: changed,
-          errors: batchErrors,
-          progress: {
-            processedRows: upTo,
-            created: m.created,
-            updated: m.updated,
-            unchanged: m.unchanged,
-            skipped,
-            failed: failedRows.size,
-          },
-          tagIds,
-          dryRun: job.dryRun,
-        });
-      });
+      inTransaction(
+        db,
+        async (tx) => {
+          const { query } = tx;
+          // Batches of imports into one business take turns: each sees what the other wrote.
+          const [lock] = await query<{ now: Date }>(`SELECT pg_advisory_xact_lock(hashtext($1)), now() AS now`, [
+            `baton-import:${job.businessId}`,
+          ]);
+          if (!job.dryRun) state.holders = new Map();
+          const batchErrors = [...batch.errors];
+          const failedRows = new Set(batch.errorRows);
+          await loadHolders(query, job.businessId, phones, emails, state);
+          const m = matchBatch(drafts, state, columns);
+          for (const e of m.errors) {
+            failedRows.add(e.row);
+            batchErrors.push({ ...e, cells: JSON.stringify(batch.records[e.row - start - 2]) });
+          }
+          const changed = new Map(m.touched.map((e) => [e, changes(e)]));
+          await writeBatch(tx, {
+            from: start,
+            now: lock!.now,
+            businessId: job.businessId,
+            jobId: job.id,
+            actorId: job.createdById,
+            entities: m.touched,
+            changes: changed,
+            errors: batchErrors,
+            progress: {
+              processedRows: upTo,
+              created: m.created,
+              updated: m.updated,
+              unchanged: m.unchanged,
+              skipped,
+              failed: failedRows.size,
+            },
+            tagIds,
+            dryRun: job.dryRun,
+          });
+        },
+        deps.timings,
+      );
     // A contact saved meanwhile by someone else (a unique identifier taken between our read and our write) rolls the
-    // batch back; it is read and matched again. A dry run writes no contact, so it never meets this.
+    // batch back (so does a tag deleted meanwhile); it is read and matched again. A dry run writes no contact, so it
+    // never meets this.
     pending = (async () => {
       for (let attempt = 1; ; attempt++) {
         try {
@@ -329,7 +340,7 @@ async function processJob(db: Database, job: Job, deps: RunDeps): Promise<void> 
           break;
         } catch (e) {
           const code = (e as { code?: string }).code;
-          if (job.dryRun || attempt >= 3 || !(code === '23505' || code === '40P01' || code === '40001')) throw e;
+          if (job.dryRun || attempt >= 3 || !['23505', '23503', '40P01', '40001'].includes(code ?? '')) throw e;
           tagIds.clear();
           deps.logger?.warn({ importJob: job.id, attempt, code }, 'import batch conflicted; retrying it');
         }
@@ -338,14 +349,8 @@ async function processJob(db: Database, job: Job, deps: RunDeps): Promise<void> 
     })();
     // Surface a failure now rather than at the next batch, but keep reading meanwhile.
     pending.catch(() => undefined);
-  };
-
-  for await (const record of readRecords(job.filePath, job.delimiter as Delimiter, processed)) {
-    if (deps.signal?.aborted) break;
-    records.push(record);
-    if (records.length >= batchSize) await flush();
+    t = performance.now();
   }
-  if (records.length > 0 && !deps.signal?.aborted) await flush();
   await pending;
 }
 

@@ -1,0 +1,23 @@
+// PostgreSQL's COPY text format: one row a line, fields separated by tabs, NULL as \N, and backslash, tab, newline
+// and carriage return escaped. Pure.
+const SPECIAL = /[\\\t\n\r]/;
+const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+export type CopyValue = string | number | null;
+
+export function copyField(value: CopyValue): string {
+  if (value === null) return '\\N';
+  if (typeof value === 'number') return String(value);
+  return SPECIAL.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]!) : value;
+}
+
+/** The COPY text of some rows (every line ends with a newline). */
+export function copyText(rows: readonly (readonly CopyValue[])[]): string {
+  let out = '';
+  for (const row of rows) {
+    let line = '';
+    for (let i = 0; i < row.length; i++) line += (i === 0 ? '' : '\t') + copyField(row[i]!);
+    out += line + '\n';
+  }
+  return out;
+}

@@ -1,0 +1,37 @@
+// Inside the reader's worker thread (bundled by reader.ts): reads the file's batches and posts them, keeping at most `readAhead` batches
+// ahead of what the main thread has taken.
+import { parentPort, workerData } from 'node:worker_threads';
+import { DomainError } from '../errors.ts';
+import { readBatchesInline, type ReadOptions } from './read.ts';
+import type { WorkerMessage } from './reader.ts';
+
+const port = parentPort!;
+const options = workerData as ReadOptions & { readAhead: number };
+let credit = options.readAhead;
+let wake: (() => void) | undefined;
+port.on('message', () => {
+  credit++;
+  wake?.();
+});
+
+async function main(): Promise<void> {
+  try {
+    for await (const batch of readBatchesInline(options)) {
+      while (credit <= 0) await new Promise<void>((resolve) => (wake = resolve));
+      credit--;
+      port.postMessage({ type: 'batch', batch } satisfies WorkerMessage);
+    }
+    port.postMessage({ type: 'end' } satisfies WorkerMessage);
+  } catch (e) {
+    const err = e as Error;
+    port.postMessage({
+      type: 'error',
+      message: err.message,
+      code: e instanceof DomainError ? e.code : undefined,
+      field: e instanceof DomainError ? e.field : undefined,
+    } satisfies WorkerMessage);
+  }
+  port.close();
+}
+
+void main();

@@ -1,0 +1,73 @@
+// The reader's worker thread: for large files the file is parsed and normalised (libphonenumber for every phone) on
+// another core while this thread matches and writes, which matters most on PGlite, whose database work runs on
+// this thread. The worker runs a bundle of read-worker.ts made once per process by esbuild (tsx's own compiler):
+// a worker started on the TypeScript sources would need a module loader thread of its own, ~60 MB more.
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { buildSync } from 'esbuild';
+import { DomainError, type ErrorCode } from '../errors.ts';
+import type { ReadBatch, ReadOptions } from './read.ts';
+
+/** Batches the worker reads ahead of the batch being written. */
+const READ_AHEAD = 2;
+
+export type WorkerMessage =
+  | { type: 'batch'; batch: ReadBatch }
+  | { type: 'end' }
+  | { type: 'error'; message: string; code?: ErrorCode | undefined; field?: string | undefined };
+
+let bundle: string | undefined;
+function workerSource(): string {
+  bundle ??= buildSync({
+    entryPoints: [fileURLToPath(new URL('./read-worker.ts', import.meta.url))],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    write: false,
+    logLevel: 'silent',
+  }).outputFiles[0]!.text;
+  return bundle;
+}
+
+/** The file's batches, read by a worker thread at most READ_AHEAD batches ahead of the consumer. */
+export async function* readBatchesInWorker(o: ReadOptions): AsyncGenerator<ReadBatch> {
+  const worker = new Worker(workerSource(), {
+    eval: true,
+    workerData: { ...o, readAhead: READ_AHEAD },
+    // Its heap holds a few batches: a bound keeps a runaway from taking the server's memory.
+    resourceLimits: { maxOldGenerationSizeMb: 256 },
+  });
+  const queue: WorkerMessage[] = [];
+  let wake: (() => void) | undefined;
+  let failure: Error | undefined;
+  worker.on('message', (m: WorkerMessage) => {
+    queue.push(m);
+    wake?.();
+  });
+  worker.on('error', (e: Error) => {
+    failure = e;
+    wake?.();
+  });
+  worker.on('exit', (code) => {
+    if (code !== 0) failure ??= new Error(`the import's reader stopped (exit code ${code})`);
+    wake?.();
+  });
+  try {
+    for (;;) {
+      const m = queue.shift();
+      if (!m) {
+        if (failure) throw failure;
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+        continue;
+      }
+      if (m.type === 'end') return;
+      if (m.type === 'error') throw m.code ? new DomainError(m.code, m.message, m.field) : new Error(m.message);
+      worker.postMessage('next');
+      yield m.batch;
+    }
+  } finally {
+    await worker.terminate();
+  }
+}
