@@ -36,7 +36,14 @@ if (!Number.isInteger(rows) || rows < 1) throw new Error('--rows must be a posit
 if (kind !== 'pglite' && kind !== 'postgres') throw new Error('--db must be pglite or postgres');
 
 let peak = 0;
-const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 100);
+let atPeak: NodeJS.MemoryUsage | undefined;
+const sampler = setInterval(() => {
+  const rss = process.memoryUsage.rss();
+  if (rss > peak) {
+    peak = rss;
+    atPeak = process.memoryUsage();
+  }
+}, 100);
 const mb = (b: number) => `${Math.round(b / 1024 / 1024)} MB`;
 
 const file = path.join(os.tmpdir(), `baton-bench-outlook-${rows}.csv`);
@@ -128,6 +135,12 @@ try {
   console.log(
     `import into ${kind}: ${rows} rows in ${s.toFixed(1)} s = ${Math.round(rate)} rows/s, peak RSS ${mb(peak)}`,
   );
+  if (atPeak) {
+    console.log(
+      `at the peak: main thread's JS heap ${mb(atPeak.heapUsed)} used of ${mb(atPeak.heapTotal)}, ` +
+        `external ${mb(atPeak.external)} (PGlite's WASM memory is here), the rest is code, stacks and the reader's heap`,
+    );
+  }
   console.log(`main thread busy ${busy.toFixed(1)} s of ${s.toFixed(1)} s`);
   if (!Number.isNaN(ceiling)) console.log(`ratio import/ceiling: ${(rate / ceiling).toFixed(2)}`);
   const perRow = [...timings].sort((a, b) => b[1] - a[1]).map(([k, ms]) => `${k} ${((ms * 1000) / rows).toFixed(1)}`);

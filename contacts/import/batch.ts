@@ -55,7 +55,10 @@ export function snapshot(e: Omit<Entity, 'before'>): Snapshot {
   };
 }
 
-const emptyFields = () => Object.fromEntries(CONTACT_COLUMNS.map((c) => [c, null])) as Entity['fields'];
+const EMPTY_FIELDS = Object.fromEntries(CONTACT_COLUMNS.map((c) => [c, null])) as Entity['fields'];
+// A spread copy of one template: a plain fast-properties object (Object.fromEntries per contact was one of the
+// import's hottest allocations).
+const emptyFields = (): Entity['fields'] => ({ ...EMPTY_FIELDS });
 
 /** Applies one batch of drafts in file order. Mutates `state` (holders) and the entities it touches. */
 export function matchBatch(
@@ -144,9 +147,11 @@ export function matchBatch(
 /** Writes a draft onto an entity: non-empty cells overwrite, tags are added. Returns whether anything changed. */
 function apply(entity: Entity, d: RowDraft, agentId: string | undefined, state: MatchState): boolean {
   let changed = false;
-  for (const [column, value] of Object.entries(d.fields) as [ContactColumn, string][]) {
-    if (entity.fields[column] !== value) {
-      entity.fields[column] = value;
+  const fields = d.fields as Record<ContactColumn, string>;
+  for (const column in fields) {
+    const value = fields[column as ContactColumn];
+    if (entity.fields[column as ContactColumn] !== value) {
+      entity.fields[column as ContactColumn] = value;
       changed = true;
     }
   }

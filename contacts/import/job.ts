@@ -284,10 +284,20 @@ async function processJob(db: Database, job: Job, deps: RunDeps): Promise<void> 
     // Stopping: the batch read meanwhile is left for the resumed run.
     if (deps.signal?.aborted) break;
     const start = batch.start;
-    const upTo = start + batch.records.length;
+    const upTo = start + batch.count;
     const { drafts, skipped } = batch;
-    const phones = drafts.flatMap((d) => (d.phone ? [d.phone] : []));
-    const emails = drafts.flatMap((d) => (d.email ? [d.email] : []));
+    const phones: string[] = [];
+    const emails: string[] = [];
+    let cellsByRow: Map<number, string> | undefined;
+    const cellsOf = (row: number) => {
+      cellsByRow ??= new Map(drafts.map((d, i) => [d.row, batch.cells[i]!]));
+      return cellsByRow.get(row) ?? '[]';
+    };
+    for (let i = 0; i < drafts.length; i++) {
+      const d = drafts[i]!;
+      if (d.phone) phones.push(d.phone);
+      if (d.email) emails.push(d.email);
+    }
     const write = () =>
       inTransaction(
         db,
@@ -301,12 +311,14 @@ async function processJob(db: Database, job: Job, deps: RunDeps): Promise<void> 
           const batchErrors = [...batch.errors];
           const failedRows = new Set(batch.errorRows);
           await loadHolders(query, job.businessId, phones, emails, state);
+          const tm = performance.now();
           const m = matchBatch(drafts, state, columns);
           for (const e of m.errors) {
             failedRows.add(e.row);
-            batchErrors.push({ ...e, cells: JSON.stringify(batch.records[e.row - start - 2]) });
+            batchErrors.push({ ...e, cells: cellsOf(e.row) });
           }
           const changed = new Map(m.touched.map((e) => [e, changes(e)]));
+          waited('js: match and changes', tm);
           await writeBatch(tx, {
             from: start,
             now: lock!.now,

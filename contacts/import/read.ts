@@ -7,9 +7,11 @@ import { readRow, type RowDraft, type RowError, type RowPlan } from './row.ts';
 export interface ReadBatch {
   /** Data rows of the file before this batch. */
   start: number;
-  /** The batch's records as read (the cells of a row that fails later are saved from them). */
-  records: string[][];
+  /** Records in the batch. */
+  count: number;
   drafts: RowDraft[];
+  /** Each draft's cells as read, as JSON: saved with the row if it fails when matched. */
+  cells: string[];
   skipped: number;
   errors: (RowError & { cells: string })[];
   /** Rows with at least one error. */
@@ -35,15 +37,25 @@ export async function normaliseBatch(
   plan: RowPlan,
   yieldEvery = Infinity,
 ): Promise<ReadBatch> {
-  const batch: ReadBatch = { start, records, drafts: [], skipped: 0, errors: [], errorRows: [] };
+  const batch: ReadBatch = {
+    start,
+    count: records.length,
+    drafts: [],
+    cells: [],
+    skipped: 0,
+    errors: [],
+    errorRows: [],
+  };
   for (let i = 0; i < records.length; i++) {
     // Normalising a row costs ~30 µs (libphonenumber): the batch being written meanwhile gets its next statement sent
     // as soon as the database answers the previous one.
     if (i % yieldEvery === yieldEvery - 1) await new Promise((resolve) => setImmediate(resolve));
     const record = records[i]!;
     const r = readRow(record, start + i + 2, plan);
-    if (r.kind === 'draft') batch.drafts.push(r.draft);
-    else if (r.kind === 'skipped') batch.skipped++;
+    if (r.kind === 'draft') {
+      batch.drafts.push(r.draft);
+      batch.cells.push(JSON.stringify(record));
+    } else if (r.kind === 'skipped') batch.skipped++;
     else {
       batch.errorRows.push(r.row);
       const cells = JSON.stringify(record);
