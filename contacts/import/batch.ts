@@ -18,9 +18,11 @@ export interface Entity {
   tagKeys: Set<string>;
   tagNames: Map<string, string>;
   before: Snapshot | undefined;
+  /** The one row that created this contact and nothing else touched (no agent either): its prepared text is used. */
+  source?: RowDraft | undefined;
 }
 
-type Snapshot = Omit<Entity, 'before' | 'isNew' | 'id' | 'tagNames'>;
+type Snapshot = Omit<Entity, 'before' | 'isNew' | 'id' | 'tagNames' | 'source'>;
 
 /** Who holds an identifier: a user, or a contact. */
 export type Holder = { kind: 'user' } | { kind: 'contact'; entity: Entity };
@@ -128,10 +130,11 @@ export function matchBatch(
         tagKeys: new Set(),
         tagNames: new Map(),
       };
-      entity = { ...fresh, before: undefined };
+      entity = { ...fresh, before: undefined, source: agentId ? undefined : d };
       apply(entity, d, agentId, state);
       out.created++;
     } else {
+      entity.source = undefined;
       const changed = apply(entity, d, agentId, state);
       if (changed) out.updated++;
       else out.unchanged++;

@@ -11,10 +11,17 @@ export function copyField(value: CopyValue): string {
   return SPECIAL.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]!) : value;
 }
 
+/** A row to COPY: its values, or its line already encoded (without the newline). */
+export type CopyRow = readonly CopyValue[] | string;
+
 /** The COPY text of some rows (every line ends with a newline). */
-export function copyText(rows: readonly (readonly CopyValue[])[]): string {
+export function copyText(rows: readonly CopyRow[]): string {
   let out = '';
   for (const row of rows) {
+    if (typeof row === 'string') {
+      out += row + '\n';
+      continue;
+    }
     let line = '';
     for (let i = 0; i < row.length; i++) line += (i === 0 ? '' : '\t') + copyField(row[i]!);
     out += line + '\n';

@@ -317,7 +317,8 @@ async function processJob(db: Database, job: Job, deps: RunDeps): Promise<void> 
             failedRows.add(e.row);
             batchErrors.push({ ...e, cells: cellsOf(e.row) });
           }
-          const changed = new Map(m.touched.map((e) => [e, changes(e)]));
+          // A contact made from one row alone has its audit changes prepared already.
+          const changed = new Map(m.touched.filter((e) => !e.source?.prepared).map((e) => [e, changes(e)]));
           waited('js: match and changes', tm);
           await writeBatch(tx, {
             from: start,

@@ -2,6 +2,7 @@
 // (libphonenumber for every phone). Runs inline here, or inside the reader's worker thread (reader.ts).
 import type { Delimiter } from './parse.ts';
 import { readRecords } from './parse.ts';
+import { prepare } from './prepared.ts';
 import { readRow, type RowDraft, type RowError, type RowPlan } from './row.ts';
 
 export interface ReadBatch {
@@ -53,6 +54,7 @@ export async function normaliseBatch(
     const record = records[i]!;
     const r = readRow(record, start + i + 2, plan);
     if (r.kind === 'draft') {
+      r.draft.prepared = prepare(r.draft);
       batch.drafts.push(r.draft);
       batch.cells.push(JSON.stringify(record));
     } else if (r.kind === 'skipped') batch.skipped++;

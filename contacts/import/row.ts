@@ -2,6 +2,7 @@
 import { normalizeEmail } from '../email.ts';
 import { normalizePhone, type PhoneResult } from '../phone.ts';
 import { countryCode } from './countries.ts';
+import type { Prepared } from './prepared.ts';
 import { TEXT_COLUMNS, type ContactColumn, type Field, type Mapping, type TextField } from './fields.ts';
 
 export interface RowError {
@@ -20,6 +21,8 @@ export interface RowDraft {
   /** Tag names, de-duplicated by their key (lower-cased, trimmed). */
   tags: { name: string; key: string }[];
   agentEmail?: string;
+  /** Its contact's text as COPY fields and audit changes, when it creates one on its own (set while reading). */
+  prepared?: Prepared;
 }
 
 export type RowOutcome =

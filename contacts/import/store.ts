@@ -6,7 +6,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { newId } from './ids.ts';
 import type { Database } from '../../prisma/index.ts';
 import { snapshot, type ContactStatus, type Entity, type MatchState } from './batch.ts';
-import { copyText, type CopyValue } from './copy-text.ts';
+import { copyField, copyText, type CopyRow, type CopyValue } from './copy-text.ts';
 import { CONTACT_COLUMNS, type ContactColumn } from './fields.ts';
 import type { RowError } from './row.ts';
 
@@ -15,7 +15,7 @@ export type Query = <R extends Record<string, unknown>>(text: string, params?: u
 /** A transaction on the raw driver: statements, and COPY for bulk inserts (the fastest way in on both databases). */
 export interface Tx {
   query: Query;
-  copy(table: string, columns: readonly string[], rows: readonly (readonly CopyValue[])[]): Promise<void>;
+  copy(table: string, columns: readonly string[], rows: readonly CopyRow[]): Promise<void>;
 }
 
 /** Time spent per kind of statement ("INSERT Contact" → ms), when a caller wants to see where a batch's time goes. */
@@ -273,16 +273,12 @@ async function writeContacts(tx: Tx, w: BatchWrite): Promise<void> {
   await tx.copy(
     'Contact',
     ['id', 'businessId', 'status', 'channel', 'assignedAgentId', ...cols, 'createdAt', 'updatedAt'],
-    created.map((e) => [
-      e.id,
-      w.businessId,
-      e.status,
-      'import',
-      e.assignedAgentId,
-      ...cols.map((c) => e.fields[c]),
-      now,
-      now,
-    ]),
+    created.map((e): CopyRow => {
+      // A contact made from one row alone: its line is the row's prepared text between the id and the times.
+      const pre = e.source?.prepared;
+      if (pre) return `${e.id}\t${w.businessId}\t${e.status}\timport\t\\N\t${pre.fields}\t${now}\t${now}`;
+      return [e.id, w.businessId, e.status, 'import', e.assignedAgentId, ...cols.map((c) => e.fields[c]), now, now];
+    }),
   );
   if (updated.length > 0) {
     // One JSON document per statement (json_to_recordset) for the few updated rows.
@@ -353,19 +349,25 @@ async function writeContacts(tx: Tx, w: BatchWrite): Promise<void> {
   );
 
   // One audit event per contact written, with the batch: who (the import's user), what (fields, old → new), when.
+  const actor = copyField(w.actorId);
   await tx.copy(
     'AuditEvent',
     ['id', 'businessId', 'actorType', 'actorId', 'entityType', 'entityId', 'action', 'changes', 'createdAt'],
-    [...created, ...updated].map((e) => [
-      newId(),
-      w.businessId,
-      'import',
-      w.actorId,
-      'contact',
-      e.id,
-      e.isNew ? 'created' : 'updated',
-      JSON.stringify(w.changes.get(e) ?? {}),
-      now,
-    ]),
+    [...created, ...updated].map((e): CopyRow => {
+      const pre = e.source?.prepared;
+      if (pre)
+        return `${newId()}\t${w.businessId}\timport\t${actor}\tcontact\t${e.id}\tcreated\t${pre.created}\t${now}`;
+      return [
+        newId(),
+        w.businessId,
+        'import',
+        w.actorId,
+        'contact',
+        e.id,
+        e.isNew ? 'created' : 'updated',
+        JSON.stringify(w.changes.get(e) ?? {}),
+        now,
+      ];
+    }),
   );
 }

@@ -1,11 +1,16 @@
-// The pure pieces of the import's bulk path: COPY text escaping, time-ordered ids, and the phone rule's one-pass
-// classification, which must judge every number exactly as libphonenumber-js's isValid() does.
+// The pure pieces of the import's bulk path: COPY text escaping, time-ordered ids, rows prepared while reading (the
+// same text as the general path), and the phone rule's one-pass classification, which must judge every number exactly
+// as libphonenumber-js's isValid() does.
 import { parsePhoneNumberWithError } from 'libphonenumber-js/max';
 import { describe, expect, it } from 'vitest';
 import { phoneSpelling } from '../../../bench/import/generate.ts';
 import { normalizePhone } from '../../../contacts/phone.ts';
+import { changes, matchBatch } from '../../../contacts/import/batch.ts';
 import { copyField, copyText } from '../../../contacts/import/copy-text.ts';
+import { CONTACT_COLUMNS } from '../../../contacts/import/fields.ts';
 import { newId } from '../../../contacts/import/ids.ts';
+import { planRows, readRow, suggestMapping } from '../../../contacts/import/index.ts';
+import { prepare } from '../../../contacts/import/prepared.ts';
 
 describe('COPY text', () => {
   it('escapes backslash, tab, newline and carriage return, and writes NULL as \\N', () => {
@@ -83,5 +88,80 @@ describe('normalizePhone', () => {
     // Both kinds are exercised.
     expect(valid).toBeGreaterThan(inputs.length / 2);
     expect(valid).toBeLessThan(inputs.length);
+  });
+});
+
+describe('prepared rows', () => {
+  it('give exactly the COPY line and audit changes the general path gives, for a contact made from one row', () => {
+    const headers = ['First Name', 'Last Name', 'Company', 'Mobile Phone', 'E-mail Address', 'Notes', 'Categories'];
+    const plan = planRows(headers, suggestMapping(headers), 'GB');
+    const rows: string[][] = [
+      ['Jane', 'Smith', '', '07911 123456', 'jane@example.com', '', ''],
+      ['Ann', '', 'Tab\tand back\\slash', '+44 7911 123457', '', 'line one\nline two\r\n"quoted"', 'VIP; retail;vip'],
+      ['', "Ö'Neill", ':::', '', 'o@example.com', 'ünïcödé ✓', ':::'],
+      ['Zoë', 'Müller', 'Acme, Inc.', '0044 7911 123458', 'ZOE@Example.COM', '', 'a,b'],
+    ];
+    let seed = 3;
+    const r = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (let i = 0; i < 300; i++) {
+      rows.push([
+        `First${i}`,
+        r() < 0.2 ? '' : `Last\\${i}`,
+        r() < 0.5 ? `Co ${i}` : '',
+        phoneSpelling(i, r),
+        r() < 0.5 ? `p${i}@example.com` : '',
+        r() < 0.2 ? `n\t${i}` : '',
+        r() < 0.3 ? 'X;Y' : '',
+      ]);
+    }
+    const now = '2026-11-25T12:00:00.000Z';
+    let compared = 0;
+    for (const [i, record] of rows.entries()) {
+      const out = readRow(record, i + 2, plan);
+      if (out.kind !== 'draft') continue;
+      const pre = prepare(out.draft);
+      const state = { holders: new Map(), agents: new Map<string, string>() };
+      const m = matchBatch([out.draft], state, {});
+      const e = m.touched[0]!;
+      expect(e.source).toBe(out.draft);
+      const general = copyText([
+        [e.id, 'B', e.status, 'import', e.assignedAgentId, ...CONTACT_COLUMNS.map((c) => e.fields[c]), now, now],
+      ]);
+      expect(`${e.id}\tB\t${e.status}\timport\t\\N\t${pre.fields}\t${now}\t${now}\n`).toBe(general);
+      expect(pre.created).toBe(copyField(JSON.stringify(changes(e))));
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(250);
+  });
+
+  it('are not used once a second row of the file, an assigned agent or an existing contact touches the contact', () => {
+    const headers = ['First Name', 'Mobile Phone', 'Assigned To'];
+    const plan = planRows(
+      headers,
+      { 'First Name': 'firstName', 'Mobile Phone': 'phone', 'Assigned To': 'assignedAgent' },
+      'GB',
+    );
+    const draft = (cells: string[], row: number) => {
+      const out = readRow(cells, row, plan);
+      if (out.kind !== 'draft') throw new Error('expected a draft');
+      out.draft.prepared = prepare(out.draft);
+      return out.draft;
+    };
+    const state = { holders: new Map(), agents: new Map([['agent@example.com', 'agent-id']]) };
+    const m = matchBatch(
+      [
+        draft(['Jane', '07911 123456', ''], 2),
+        draft(['Janet', '07911 123456', ''], 3),
+        draft(['Al', '07911 123457', 'agent@example.com'], 4),
+      ],
+      state,
+      {},
+    );
+    expect(m.created).toBe(2);
+    expect(m.touched.map((e) => e.source)).toEqual([undefined, undefined]);
+    expect(m.touched[0]!.fields.firstName).toBe('Janet');
   });
 });
