@@ -7,6 +7,7 @@ import { openDatabase, type Database } from '../prisma/index.ts';
 import { createAgent, createConversationRuntime, loadFaqFile, type ConversationRuntime } from '../workflows/index.ts';
 import { createBusinessResolver, createChannels, type Channels } from './channels/index.ts';
 import type { Config } from './config.ts';
+import { forgetUpload } from './http/imports.ts';
 import { createHttpServer } from './http/server.ts';
 import { createLogger, type Logger } from './logger.ts';
 
@@ -70,13 +71,14 @@ export async function startBaton(config: Config, options: { logger?: Logger; db?
     const resolveBusiness = createBusinessResolver(db);
     channels = createChannels({ config, logger, conversations, resolveBusiness });
 
+    const importDir = path.join(config.BATON_DATA_DIR, 'imports');
     const http = await createHttpServer({
       db,
       logger,
       conversations,
       channels: { channels, resolveBusiness },
       tokenSecret: config.BATON_TOKEN_SECRET,
-      importDir: path.join(config.BATON_DATA_DIR, 'imports'),
+      importDir,
       importMaxBytes: config.BATON_IMPORT_MAX_MB * 1024 * 1024,
     });
     const address = await http.listen({ port: config.PORT, host: config.HOST });
@@ -89,7 +91,9 @@ export async function startBaton(config: Config, options: { logger?: Logger; db?
     const liveChannels = channels;
     liveChannels.start();
     // Imports that were running when the process stopped continue from their last committed batch.
-    void resumeImports(db, { logger }).catch((e: unknown) => logger.error({ err: e }, 'resuming imports failed'));
+    void resumeImports(db, { logger, onFinished: (done) => forgetUpload(importDir, done) }).catch((e: unknown) =>
+      logger.error({ err: e }, 'resuming imports failed'),
+    );
 
     let stopping: Promise<void> | undefined;
     const stop = () =>

@@ -24,6 +24,18 @@ import { authOf } from './auth.ts';
 import type { RouteModule } from './server.ts';
 
 const tags = ['imports'];
+
+/** Where uploads are kept until they are imported (BATON_DATA_DIR/imports in the server). */
+export const uploadsDir = (dir: string | undefined) => dir ?? path.join(os.tmpdir(), 'baton-imports');
+
+/**
+ * Deletes the uploaded copy of a file once a real import of it has completed: its rows are saved, and failed rows keep
+ * their own cells for errors.csv. Kept after a dry run or a failure (the file is run again). Never touches files
+ * outside the uploads directory (a `baton import` of a local file is the admin's own file).
+ */
+export async function forgetUpload(dir: string, done: { id: string; status: string; dryRun: boolean }): Promise<void> {
+  if (done.status === 'completed' && !done.dryRun) await rm(path.join(dir, `${done.id}.csv`), { force: true });
+}
 const idParams = z.object({ id: z.uuid({ error: 'id: not an import id' }) });
 const mapping = z.record(z.string(), z.enum(FIELDS).nullable());
 const country = z
@@ -38,7 +50,7 @@ const DEFAULT_MAX_MB = 100;
 export const importRoutes: RouteModule = async (app, deps) => {
   const { db, logger } = deps;
   const maxBytes = deps.importMaxBytes ?? DEFAULT_MAX_MB * 1024 * 1024;
-  const dir = deps.importDir ?? path.join(os.tmpdir(), 'baton-imports');
+  const dir = uploadsDir(deps.importDir);
   await app.register(multipart, { limits: { fileSize: maxBytes, files: 1, fields: 5, parts: 6 } });
   const admin = app.requireRole('admin');
 
@@ -119,11 +131,9 @@ export const importRoutes: RouteModule = async (app, deps) => {
     async (request, reply) => {
       const auth = authOf(request);
       const status = await startImport(db, auth.businessId, request.params.id, request.body);
-      const filePath = path.join(dir, `${status.id}.csv`);
-      void runImport(db, status.id, { logger })
-        // The uploaded file is no longer needed once its rows are saved (failed rows keep their cells).
-        .then((done) => (done.status === 'completed' && !done.dryRun ? rm(filePath, { force: true }) : undefined))
-        .catch((e: unknown) => logger.error({ err: e, importJob: status.id }, 'import crashed'));
+      void runImport(db, status.id, { logger, onFinished: (done) => forgetUpload(dir, done) }).catch((e: unknown) =>
+        logger.error({ err: e, importJob: status.id }, 'import crashed'),
+      );
       return reply.status(202).send(status);
     },
   );

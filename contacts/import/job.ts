@@ -71,6 +71,8 @@ export interface RunDeps {
   batchSize?: number | undefined;
   /** Stops after the batch in flight, leaving the job running: it resumes from there at the next start. */
   signal?: AbortSignal | undefined;
+  /** Called when a run ends (completed or failed; not when paused or superseded). */
+  onFinished?: ((status: ImportStatusView) => Promise<void> | void) | undefined;
   /** Read the file in a worker thread (default: when at least 20,000 rows are left to import). */
   readInWorker?: boolean | undefined;
   /** Filled with the time spent per kind of SQL statement (the benchmark prints it). */
@@ -243,7 +245,9 @@ export async function runImport(db: Database, id: string, deps: RunDeps = {}): P
       [id, message],
     );
   }
-  return getImport(db, job.businessId, id);
+  const finished = await getImport(db, job.businessId, id);
+  await deps.onFinished?.(finished);
+  return finished;
 }
 
 type Job = Awaited<ReturnType<typeof loadJob>>;

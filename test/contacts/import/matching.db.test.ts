@@ -183,12 +183,17 @@ describe('matching', () => {
     const upload = await createImport(db, { businessId, fileName: 'c.csv', filePath: file });
     await startImport(db, businessId, upload.id, { mapping: upload.suggestedMapping });
     const stop = new AbortController();
-    await runImport(db, upload.id, { batchSize: 3, signal: stop.signal, onProgress: () => stop.abort() });
+    const finished: string[] = [];
+    const onFinished = (s: { status: string }) => void finished.push(s.status);
+    await runImport(db, upload.id, { batchSize: 3, signal: stop.signal, onProgress: () => stop.abort(), onFinished });
+    // Paused is not finished: the uploaded file must stay for the resumed run.
+    expect(finished).toEqual([]);
     const paused = await getImport(db, businessId, upload.id);
     expect(paused).toMatchObject({ status: 'running', processedRows: 3, created: 3 });
     expect(await db.prisma.contact.count({ where: { businessId } })).toBe(3);
     // The next start: the job continues from row 3.
-    expect(await resumeImports(db)).toEqual([upload.id]);
+    expect(await resumeImports(db, { onFinished })).toEqual([upload.id]);
+    expect(finished).toEqual(['completed']);
     const done = await importReport(db, businessId, upload.id);
     expect(done).toMatchObject({ created: 10, updated: 0, unchanged: 0, failed: 0 });
     expect(await db.prisma.contact.count({ where: { businessId } })).toBe(10);
