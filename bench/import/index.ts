@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createBusiness } from '../../contacts/index.ts';
@@ -110,6 +110,9 @@ try {
   );
   peak = 0;
   const elu0 = performance.eventLoopUtilization();
+  // How long a request arriving during the import could wait for the event loop (the server's chats and API).
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
   const t1 = performance.now();
   let last = 0;
   const timings = new Map<string, number>();
@@ -141,7 +144,12 @@ try {
         `external ${mb(atPeak.external)} (PGlite's WASM memory is here), the rest is code, stacks and the reader's heap`,
     );
   }
-  console.log(`main thread busy ${busy.toFixed(1)} s of ${s.toFixed(1)} s`);
+  delay.disable();
+  const ms = (ns: number) => `${Math.round(ns / 1e6)} ms`;
+  console.log(
+    `main thread busy ${busy.toFixed(1)} s of ${s.toFixed(1)} s; event loop delay p50 ${ms(delay.percentile(50))}, ` +
+      `p99 ${ms(delay.percentile(99))}, max ${ms(delay.max)}`,
+  );
   if (!Number.isNaN(ceiling)) console.log(`ratio import/ceiling: ${(rate / ceiling).toFixed(2)}`);
   const perRow = [...timings].sort((a, b) => b[1] - a[1]).map(([k, ms]) => `${k} ${((ms * 1000) / rows).toFixed(1)}`);
   console.log(`database time per row, µs (wall clock, by statement): ${perRow.join(', ')}`);
