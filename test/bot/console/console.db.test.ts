@@ -108,8 +108,7 @@ describe(`the agent console on ${testDbKind()}`, () => {
 
     await item.click();
     await agent.locator('#messages .msg.customer', { hasText: ask }).waitFor();
-    console.log('DBG2', await agent.innerHTML('#contact-card')); // the markup shown as text …
-    expect(await agent.locator('#messages b').count()).toBe(0); // … never parsed
+    expect(await agent.locator('#messages b').count()).toBe(0); // the customer's markup is shown as text, never parsed
 
     // The contact panel, from the conversation's contact card.
     await expect.poll(() => agent.textContent('#contact-card [data-field=name]')).toBe('Jane Doe');
