@@ -5,7 +5,7 @@ import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapt
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from './generated/client.ts';
-import { applyMigrations } from './migrations.ts';
+import { allMigrationsApplied, applyMigrations } from './migrations.ts';
 import { openPGlite } from './pglite.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -59,15 +59,17 @@ function build(
 ): Database {
   const prisma = new PrismaClient({ adapter });
   let closed = false;
+  const query = async <R extends Record<string, unknown>>(text: string, params: unknown[] = []) => {
+    if (driver.kind === 'pglite') return (await driver.pglite.query<R>(text, params)).rows;
+    return (await driver.pool.query<R>(text, params)).rows;
+  };
   return {
     kind,
     prisma,
     driver,
-    async query<R extends Record<string, unknown>>(text: string, params: unknown[] = []) {
-      if (driver.kind === 'pglite') return (await driver.pglite.query<R>(text, params)).rows;
-      return (await driver.pool.query<R>(text, params)).rows;
-    },
-    migrate: () => applyMigrations(adapter),
+    query,
+    // Nothing pending (every start after the first): the schema engine is not loaded at all.
+    migrate: async () => ((await allMigrationsApplied(query)) ? [] : applyMigrations(adapter)),
     async close() {
       if (closed) return;
       closed = true;

@@ -1,6 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fromPGlite, openDatabase, type Database } from '../../prisma/index.ts';
+import { allMigrationsApplied } from '../../prisma/migrations.ts';
 import { createEmptyPostgresDatabase, testDbKind } from '../support/db.ts';
 
 const TABLES = [
@@ -35,6 +36,7 @@ describe(`migrations on an empty ${testDbKind()} database`, () => {
     );
     expect(before).toEqual([]);
 
+    expect(await allMigrationsApplied(db.query)).toBe(false);
     const applied = await db.migrate();
     expect(applied.length).toBeGreaterThan(0);
     expect(applied[0]).toMatch(/^\d{14}_init$/);
@@ -49,8 +51,13 @@ describe(`migrations on an empty ${testDbKind()} database`, () => {
     expect(recorded.map((r) => r.migration_name)).toEqual(applied);
     expect(recorded.every((r) => r.finished_at !== null)).toBe(true);
 
+    // Nothing pending: the next start does not load the schema engine at all.
+    expect(await allMigrationsApplied(db.query)).toBe(true);
     expect(await db.migrate()).toEqual([]);
     // The Prisma client works against the migrated schema.
     expect(await db.prisma.business.count()).toBe(0);
+    // A migration the database has not recorded (a newer release) is pending again.
+    await db.query(`DELETE FROM _prisma_migrations WHERE migration_name = $1`, [applied[applied.length - 1]]);
+    expect(await allMigrationsApplied(db.query)).toBe(false);
   });
 });
