@@ -41,7 +41,9 @@ export function contactsCommand(): Command {
         for await (const page of exportContacts(db, business.id, filter)) {
           for (const c of page) {
             if (opts.json) {
-              process.stdout.write(`${first ? '' : ','}\n${JSON.stringify(c)}`);
+              // Backpressure: a slow reader of a pipe must not make this process hold the whole list in memory.
+              if (!process.stdout.write(`${first ? '' : ','}\n${JSON.stringify(c)}`))
+                await once(process.stdout, 'drain');
             } else {
               const name = [c.firstName, c.lastName].filter(Boolean).join(' ');
               const tags = c.tags.length ? `  [${c.tags.join(', ')}]` : '';
