@@ -15,12 +15,17 @@ export const MIGRATIONS_DIR = path.join(here, 'migrations');
 
 const NO_FILTER = { externalTables: [], externalEnums: [] };
 
-export async function readMigrationList(dir = MIGRATIONS_DIR): Promise<MigrationList> {
+/** The migrations' directory names (`<timestamp>_<name>`), in order. */
+async function migrationNames(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  const names = entries
+  return entries
     .filter((e) => e.isDirectory())
     .map((e) => e.name)
     .sort();
+}
+
+export async function readMigrationList(dir = MIGRATIONS_DIR): Promise<MigrationList> {
+  const names = await migrationNames(dir);
   const migrationDirectories = await Promise.all(
     names.map(async (name) => {
       const content = await readFile(path.join(dir, name, 'migration.sql'), 'utf8').then(
@@ -56,8 +61,7 @@ export async function allMigrationsApplied(
     `SELECT migration_name AS name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
   );
   const applied = new Set(rows.map((r) => r.name));
-  const local = (await readMigrationList(dir)).migrationDirectories.map((m) => m.path);
-  return local.every((name) => applied.has(name));
+  return (await migrationNames(dir)).every((name) => applied.has(name));
 }
 
 /** Applies every migration not yet recorded in `_prisma_migrations`; returns the names applied. */

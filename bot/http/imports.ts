@@ -25,9 +25,6 @@ import type { RouteModule } from './server.ts';
 
 const tags = ['imports'];
 
-/** Where uploads are kept until they are imported (BATON_DATA_DIR/imports in the server). */
-export const uploadsDir = (dir: string | undefined) => dir ?? path.join(os.tmpdir(), 'baton-imports');
-
 /**
  * Deletes the uploaded copy of a file once a real import of it has completed: its rows are saved, and failed rows keep
  * their own cells for errors.csv. Kept after a dry run or a failure (the file is run again). Never touches files
@@ -50,7 +47,7 @@ const DEFAULT_MAX_MB = 100;
 export const importRoutes: RouteModule = async (app, deps) => {
   const { db, logger } = deps;
   const maxBytes = deps.importMaxBytes ?? DEFAULT_MAX_MB * 1024 * 1024;
-  const dir = uploadsDir(deps.importDir);
+  const dir = deps.importDir ?? path.join(os.tmpdir(), 'baton-imports');
   await app.register(multipart, { limits: { fileSize: maxBytes, files: 1, fields: 5, parts: 6 } });
   const admin = app.requireRole('admin');
 

@@ -12,7 +12,15 @@ import { inspectFile, readRecords, type Delimiter } from './parse.ts';
 import { readBatchesInline, type ReadOptions } from './read.ts';
 import { readBatchesInWorker } from './reader.ts';
 import { planRows, readRow, type RowDraft, type RowError, type RowPlan } from './row.ts';
-import { inTransaction, loadAgents, loadHolders, SupersededError, writeBatch, type StatementTimings } from './store.ts';
+import {
+  addTiming,
+  inTransaction,
+  loadAgents,
+  loadHolders,
+  SupersededError,
+  writeBatch,
+  type StatementTimings,
+} from './store.ts';
 
 export interface PreviewRow {
   row: number;
@@ -277,8 +285,7 @@ async function processJob(db: Database, job: Job, deps: RunDeps): Promise<void> 
 
   // One batch in flight: the next one is read and normalised (in the worker, or inline between statements) while
   // this one is written.
-  const waited = (label: string, t: number) =>
-    deps.timings?.set(label, (deps.timings.get(label) ?? 0) + performance.now() - t);
+  const waited = (label: string, t: number) => addTiming(deps.timings, label, t);
   let t = performance.now();
   for await (const batch of batches) {
     waited('wait for the reader', t);

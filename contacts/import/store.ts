@@ -1,13 +1,13 @@
-// The import's SQL: loading what a batch needs to match, and writing a batch, through the raw driver
-// (json_to_recordset or unnest: one statement per table per batch). Each batch runs in one transaction with its progress.
+// The import's SQL: loading what a batch needs to match, and writing a batch, through the raw driver (COPY for new
+// rows, one statement per table per batch). Each batch runs in one transaction with its progress.
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
-import { newId } from './ids.ts';
 import type { Database } from '../../prisma/index.ts';
 import { snapshot, type ContactStatus, type Entity, type MatchState } from './batch.ts';
 import { copyField, copyText, type CopyRow, type CopyValue } from './copy-text.ts';
 import { CONTACT_COLUMNS, type ContactColumn } from './fields.ts';
+import { newId } from './ids.ts';
 import type { RowError } from './row.ts';
 
 export type Query = <R extends Record<string, unknown>>(text: string, params?: unknown[]) => Promise<R[]>;
@@ -21,6 +21,10 @@ export interface Tx {
 /** Time spent per kind of statement ("INSERT Contact" → ms), when a caller wants to see where a batch's time goes. */
 export type StatementTimings = Map<string, number>;
 
+/** Adds the time since `start` (performance.now()) to `label`. */
+export const addTiming = (timings: StatementTimings | undefined, label: string, start: number) =>
+  timings?.set(label, (timings.get(label) ?? 0) + performance.now() - start);
+
 const statementLabel = (text: string) => {
   const m = /^\s*(\w+)\s+(?:INTO\s+|FROM\s+)?"?(\w+)"?/i.exec(text);
   return m ? `${m[1]!.toUpperCase()} ${m[2]}` : text.slice(0, 30);
@@ -28,14 +32,13 @@ const statementLabel = (text: string) => {
 
 function timed(tx: Tx, timings: StatementTimings | undefined): Tx {
   if (!timings) return tx;
-  const add = (label: string, t: number) => timings.set(label, (timings.get(label) ?? 0) + performance.now() - t);
   return {
     query: async <R extends Record<string, unknown>>(text: string, params?: unknown[]) => {
       const t = performance.now();
       try {
         return await tx.query<R>(text, params);
       } finally {
-        add(statementLabel(text), t);
+        addTiming(timings, statementLabel(text), t);
       }
     },
     copy: async (table, columns, rows) => {
@@ -43,14 +46,16 @@ function timed(tx: Tx, timings: StatementTimings | undefined): Tx {
       try {
         await tx.copy(table, columns, rows);
       } finally {
-        add(`COPY ${table}`, t);
+        addTiming(timings, `COPY ${table}`, t);
       }
     },
   };
 }
 
+const q = (c: string) => `"${c}"`;
+
 const copySql = (table: string, columns: readonly string[]) =>
-  `COPY "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) FROM STDIN`;
+  `COPY ${q(table)} (${columns.map(q).join(', ')}) FROM STDIN`;
 
 /** Runs `fn` in one transaction on the raw driver (PGlite: its exclusive transaction; pg: one pooled client). */
 export async function inTransaction<T>(
@@ -103,8 +108,6 @@ export async function inTransaction<T>(
     client.release();
   }
 }
-
-const q = (c: string) => `"${c}"`;
 
 /** Active users' emails → id: who a row may assign its contact to. */
 export async function loadAgents(query: Query, businessId: string): Promise<Map<string, string>> {
