@@ -22,7 +22,8 @@ export interface Entity {
   source?: RowDraft | undefined;
 }
 
-type Snapshot = Omit<Entity, 'before' | 'isNew' | 'id' | 'tagNames' | 'source'>;
+/** A contact's values as loaded (or as last written by the import). */
+export type Snapshot = Omit<Entity, 'before' | 'isNew' | 'id' | 'tagNames' | 'source'>;
 
 /** Who holds an identifier: a user, or a contact. */
 export type Holder = { kind: 'user' } | { kind: 'contact'; entity: Entity };
@@ -55,6 +56,15 @@ export function snapshot(e: Omit<Entity, 'before'>): Snapshot {
     email: e.email,
     tagKeys: new Set(e.tagKeys),
   };
+}
+
+/** Whether two snapshots hold the same values (fields, status, agent, identifiers, tags). */
+export function sameSnapshot(a: Snapshot, b: Snapshot): boolean {
+  if (a.status !== b.status || a.assignedAgentId !== b.assignedAgentId) return false;
+  if (a.phone !== b.phone || a.email !== b.email || a.tagKeys.size !== b.tagKeys.size) return false;
+  for (const c of CONTACT_COLUMNS) if (a.fields[c] !== b.fields[c]) return false;
+  for (const k of a.tagKeys) if (!b.tagKeys.has(k)) return false;
+  return true;
 }
 
 const EMPTY_FIELDS = Object.fromEntries(CONTACT_COLUMNS.map((c) => [c, null])) as Entity['fields'];

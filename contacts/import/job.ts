@@ -5,20 +5,24 @@ import { stringify } from 'csv-stringify/sync';
 import type { Logger } from 'pino';
 import type { Database } from '../../prisma/index.ts';
 import { DomainError } from '../errors.ts';
-import { changes, matchBatch, type MatchState } from './batch.ts';
+import { changes, matchBatch, snapshot, type Entity, type Holder, type MatchState, type Snapshot } from './batch.ts';
 import { TEXT_COLUMNS, type Field, type Mapping, type TextField } from './fields.ts';
 import { missingFields, suggestMapping, validateMapping } from './mapping.ts';
 import { inspectFile, readRecords, type Delimiter } from './parse.ts';
-import { readBatchesInline, type ReadOptions } from './read.ts';
+import { readBatchesInline, type ReadBatch, type ReadOptions } from './read.ts';
 import { readBatchesInWorker } from './reader.ts';
 import { planRows, readRow, type RowDraft, type RowError, type RowPlan } from './row.ts';
 import {
   addTiming,
+  executePlan,
   inTransaction,
   loadAgents,
   loadHolders,
+  planBatch,
+  sameAsLoaded,
   SupersededError,
-  writeBatch,
+  type BatchPlan,
+  type Query,
   type StatementTimings,
 } from './store.ts';
 
@@ -260,6 +264,46 @@ export async function runImport(db: Database, id: string, deps: RunDeps = {}): P
 
 type Job = Awaited<ReturnType<typeof loadJob>>;
 
+/** A batch looked up and matched ahead, outside any transaction, while the batch before it was being written. */
+interface AheadBatch {
+  plan: BatchPlan;
+  touched: Entity[];
+  /** The existing contacts its decisions rest on, as they were then: re-checked under the lock before it is written. */
+  relied: { id: string; before: Snapshot }[];
+}
+
+/** The previous batch's effect on identifiers (key → its holder, or null when the batch freed it). */
+type Carry = Map<string, Holder | null>;
+
+/** Thrown when a batch read ahead finds a contact it relied on changed meanwhile: it is matched again under the lock. */
+class StaleBatchError extends Error {}
+
+const RETRYABLE = ['23505', '23503', '40P01', '40001'];
+const phoneKey = (v: string) => `p:${v}`;
+const emailKey = (v: string) => `e:${v}`;
+
+/**
+ * What a written batch leaves behind for the batch after it, which was matched before the write was committed: the
+ * keys it took or freed, and its entities as written (their `before` becomes what they are now).
+ */
+function carryOf(touched: readonly Entity[]): Carry {
+  const carry: Carry = new Map();
+  for (const e of touched) {
+    if (e.before?.phone && e.before.phone !== e.phone) carry.set(phoneKey(e.before.phone), null);
+    if (e.before?.email && e.before.email !== e.email) carry.set(emailKey(e.before.email), null);
+  }
+  for (const e of touched) {
+    if (e.phone) carry.set(phoneKey(e.phone), { kind: 'contact', entity: e });
+    if (e.email) carry.set(emailKey(e.email), { kind: 'contact', entity: e });
+  }
+  for (const e of touched) {
+    e.isNew = false;
+    e.source = undefined;
+    e.before = snapshot(e);
+  }
+  return carry;
+}
+
 async function processJob(db: Database, job: Job, deps: RunDeps): Promise<void> {
   const batchSize = deps.batchSize ?? 5000;
   const business = await db.prisma.business.findUniqueOrThrow({ where: { id: job.businessId } });
@@ -272,7 +316,6 @@ async function processJob(db: Database, job: Job, deps: RunDeps): Promise<void> 
   const tagIds = new Map<string, string>();
   const processed = job.processedRows;
   const total = job.totalRows;
-  let pending: Promise<void> = Promise.resolve();
   const read: ReadOptions = {
     filePath: job.filePath,
     delimiter: job.delimiter as Delimiter,
@@ -282,100 +325,174 @@ async function processJob(db: Database, job: Job, deps: RunDeps): Promise<void> 
   };
   const inWorker = deps.readInWorker ?? total - processed >= WORKER_FROM_ROWS;
   const batches = inWorker ? readBatchesInWorker(read) : readBatchesInline(read);
-
-  // One batch in flight: the next one is read and normalised (in the worker, or inline between statements) while
-  // this one is written.
+  // On PostgreSQL a batch is looked up and matched on this thread while the batch before it is written by the
+  // database (on another core); it is re-checked under the lock before its own write. PGlite runs on this thread, and
+  // a dry run keeps what it has seen in memory: both take the batches one after the other.
+  const readAhead = db.driver.kind === 'postgres' && !job.dryRun;
   const waited = (label: string, t: number) => addTiming(deps.timings, label, t);
-  let t = performance.now();
-  for await (const batch of batches) {
-    waited('wait for the reader', t);
-    t = performance.now();
-    await pending;
-    waited('wait for the previous batch', t);
-    // Stopping: the batch read meanwhile is left for the resumed run.
-    if (deps.signal?.aborted) break;
-    const start = batch.start;
-    const upTo = start + batch.count;
-    const { drafts, skipped } = batch;
-    const phones: string[] = [];
-    const emails: string[] = [];
+  const lock = (query: Query) =>
+    query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`baton-import:${job.businessId}`]);
+
+  /** Matches a batch against `holders` and encodes what it writes. */
+  const decide = (batch: ReadBatch, holders: MatchState['holders']) => {
+    const tm = performance.now();
+    const { drafts } = batch;
+    const batchErrors = [...batch.errors];
+    const failedRows = new Set(batch.errorRows);
     let cellsByRow: Map<number, string> | undefined;
     const cellsOf = (row: number) => {
       cellsByRow ??= new Map(drafts.map((d, i) => [d.row, batch.cells[i]!]));
       return cellsByRow.get(row) ?? '[]';
     };
-    for (let i = 0; i < drafts.length; i++) {
-      const d = drafts[i]!;
-      if (d.phone) phones.push(d.phone);
-      if (d.email) emails.push(d.email);
+    const m = matchBatch(drafts, { holders, agents: state.agents }, columns);
+    for (const e of m.errors) {
+      failedRows.add(e.row);
+      batchErrors.push({ ...e, cells: cellsOf(e.row) });
     }
-    const write = () =>
-      inTransaction(
-        db,
-        async (tx) => {
-          const { query } = tx;
-          // Batches of imports into one business take turns: each sees what the other wrote.
-          const [lock] = await query<{ now: Date }>(`SELECT pg_advisory_xact_lock(hashtext($1)), now() AS now`, [
-            `baton-import:${job.businessId}`,
-          ]);
-          if (!job.dryRun) state.holders = new Map();
-          const batchErrors = [...batch.errors];
-          const failedRows = new Set(batch.errorRows);
-          await loadHolders(query, job.businessId, phones, emails, state);
-          const tm = performance.now();
-          const m = matchBatch(drafts, state, columns);
-          for (const e of m.errors) {
-            failedRows.add(e.row);
-            batchErrors.push({ ...e, cells: cellsOf(e.row) });
-          }
-          // A contact made from one row alone has its audit changes prepared already.
-          const changed = new Map(m.touched.filter((e) => !e.source?.prepared).map((e) => [e, changes(e)]));
-          waited('js: match and changes', tm);
-          await writeBatch(tx, {
-            from: start,
-            now: lock!.now,
-            businessId: job.businessId,
-            jobId: job.id,
-            actorId: job.createdById,
-            entities: m.touched,
-            changes: changed,
-            errors: batchErrors,
-            progress: {
-              processedRows: upTo,
-              created: m.created,
-              updated: m.updated,
-              unchanged: m.unchanged,
-              skipped,
-              failed: failedRows.size,
-            },
-            tagIds,
-            dryRun: job.dryRun,
-          });
-        },
-        deps.timings,
-      );
+    // A contact made from one row alone has its audit changes prepared already.
+    const changed = new Map(m.touched.filter((e) => !e.source?.prepared).map((e) => [e, changes(e)]));
+    const out = planBatch({
+      from: batch.start,
+      now: new Date(),
+      businessId: job.businessId,
+      jobId: job.id,
+      actorId: job.createdById,
+      entities: m.touched,
+      changes: changed,
+      errors: batchErrors,
+      progress: {
+        processedRows: batch.start + batch.count,
+        created: m.created,
+        updated: m.updated,
+        unchanged: m.unchanged,
+        skipped: batch.skipped,
+        failed: failedRows.size,
+      },
+      dryRun: job.dryRun,
+    });
+    waited('js: match and encode', tm);
+    return { plan: out, touched: m.touched };
+  };
+
+  const keysOf = (batch: ReadBatch, carry?: Carry, holders?: MatchState['holders']) => {
+    const phones: string[] = [];
+    const emails: string[] = [];
+    for (const d of batch.drafts) {
+      for (const [value, key, list] of [
+        [d.phone, d.phone && phoneKey(d.phone), phones],
+        [d.email, d.email && emailKey(d.email), emails],
+      ] as const) {
+        if (!value || !key) continue;
+        const carried = carry?.get(key);
+        if (carried === undefined) list.push(value);
+        else if (carried !== null) holders?.set(key, carried);
+      }
+    }
+    return { phones, emails };
+  };
+
+  /** Looks up and matches a batch ahead, on a connection of its own, while the previous one is written. */
+  const prepareAhead = async (batch: ReadBatch, carry: Carry): Promise<AheadBatch> => {
+    const holders: MatchState['holders'] = new Map();
+    const { phones, emails } = keysOf(batch, carry, holders);
+    await loadHolders(db.query, job.businessId, phones, emails, { holders, agents: state.agents }, false);
+    const relied = new Map<string, Snapshot>();
+    for (const h of holders.values())
+      if (h.kind === 'contact' && h.entity.before) relied.set(h.entity.id, h.entity.before);
+    return { ...decide(batch, holders), relied: [...relied].map(([id, before]) => ({ id, before })) };
+  };
+
+  const writeAhead = (ahead: AheadBatch) =>
+    inTransaction(
+      db,
+      async (tx) => {
+        await lock(tx.query);
+        if (!(await sameAsLoaded(tx.query, ahead.relied))) throw new StaleBatchError();
+        await executePlan(tx, ahead.plan, tagIds);
+      },
+      deps.timings,
+    );
+
+  /** Looks up, matches and writes a batch in one transaction, under the lock. */
+  const writeInTurn = (batch: ReadBatch) =>
+    inTransaction(
+      db,
+      async (tx) => {
+        // Batches of imports into one business take turns: each sees what the other wrote.
+        await lock(tx.query);
+        if (!job.dryRun) state.holders = new Map();
+        const { phones, emails } = keysOf(batch);
+        await loadHolders(tx.query, job.businessId, phones, emails, state);
+        await executePlan(tx, decide(batch, state.holders).plan, tagIds);
+      },
+      deps.timings,
+    );
+
+  const write = async (batch: ReadBatch, ahead: AheadBatch | undefined): Promise<{ again: boolean }> => {
+    let again = false;
+    if (ahead) {
+      try {
+        await writeAhead(ahead);
+        return { again };
+      } catch (e) {
+        // A contact changed, or an identifier taken, since the batch was looked up: it is matched again in turn.
+        const code = (e as { code?: string }).code;
+        if (!(e instanceof StaleBatchError) && !RETRYABLE.includes(code ?? '')) throw e;
+        tagIds.clear();
+        again = true;
+        deps.logger?.info(
+          { importJob: job.id, row: batch.start + 2, reason: code ?? 'contact changed' },
+          'import batch changed meanwhile; matching it again in turn',
+        );
+      }
+    }
     // A contact saved meanwhile by someone else (a unique identifier taken between our read and our write) rolls the
     // batch back (so does a tag deleted meanwhile); it is read and matched again. A dry run writes no contact, so it
     // never meets this.
-    pending = (async () => {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await write();
-          break;
-        } catch (e) {
-          const code = (e as { code?: string }).code;
-          if (job.dryRun || attempt >= 3 || !['23505', '23503', '40P01', '40001'].includes(code ?? '')) throw e;
-          tagIds.clear();
-          deps.logger?.warn({ importJob: job.id, attempt, code }, 'import batch conflicted; retrying it');
-        }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await writeInTurn(batch);
+        return { again };
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        if (job.dryRun || attempt >= 3 || !RETRYABLE.includes(code ?? '')) throw e;
+        tagIds.clear();
+        deps.logger?.warn({ importJob: job.id, attempt, code }, 'import batch conflicted; retrying it');
       }
+    }
+  };
+
+  // One batch in flight: the next one is read (in the worker, or inline between statements) — and on PostgreSQL
+  // looked up and matched — while this one is written.
+  let inflight: { done: Promise<{ again: boolean }>; carry: Carry | undefined } | undefined;
+  let t = performance.now();
+  for await (const batch of batches) {
+    waited('wait for the reader', t);
+    let ahead: AheadBatch | undefined;
+    if (readAhead && !deps.signal?.aborted) {
+      // After a batch written in turn there is nothing to carry: wait for it to be committed, then look up.
+      if (inflight && !inflight.carry) await inflight.done;
+      ahead = await prepareAhead(batch, inflight?.carry ?? new Map());
+    }
+    t = performance.now();
+    const previous = await inflight?.done;
+    waited('wait for the previous batch', t);
+    // Stopping: the batch read meanwhile is left for the resumed run.
+    if (deps.signal?.aborted) break;
+    // The previous batch was matched again: what this one was matched against is stale.
+    if (previous?.again) ahead = undefined;
+    const carry = ahead ? carryOf(ahead.touched) : undefined;
+    const upTo = batch.start + batch.count;
+    const done = write(batch, ahead).then((r) => {
       deps.onProgress?.(upTo, total);
-    })();
+      return r;
+    });
     // Surface a failure now rather than at the next batch, but keep reading meanwhile.
-    pending.catch(() => undefined);
+    done.catch(() => undefined);
+    inflight = { done, carry };
     t = performance.now();
   }
-  await pending;
+  await inflight?.done;
 }
 
 /** Continues every import that was running when the process stopped (dry runs start again: they keep no state). */

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Database } from '../../prisma/index.ts';
-import { snapshot, type ContactStatus, type Entity, type MatchState } from './batch.ts';
+import { sameSnapshot, snapshot, type ContactStatus, type Entity, type MatchState, type Snapshot } from './batch.ts';
 import { copyField, copyText, type CopyRow, type CopyValue } from './copy-text.ts';
 import { CONTACT_COLUMNS, type ContactColumn } from './fields.ts';
 import { newId } from './ids.ts';
@@ -15,7 +15,8 @@ export type Query = <R extends Record<string, unknown>>(text: string, params?: u
 /** A transaction on the raw driver: statements, and COPY for bulk inserts (the fastest way in on both databases). */
 export interface Tx {
   query: Query;
-  copy(table: string, columns: readonly string[], rows: readonly CopyRow[]): Promise<void>;
+  /** Copies rows already encoded as COPY text (copyText); nothing when the text is empty. */
+  copy(table: string, columns: readonly string[], text: string): Promise<void>;
 }
 
 /** Time spent per kind of statement ("INSERT Contact" → ms), when a caller wants to see where a batch's time goes. */
@@ -41,10 +42,10 @@ function timed(tx: Tx, timings: StatementTimings | undefined): Tx {
         addTiming(timings, statementLabel(text), t);
       }
     },
-    copy: async (table, columns, rows) => {
+    copy: async (table, columns, text) => {
       const t = performance.now();
       try {
-        await tx.copy(table, columns, rows);
+        await tx.copy(table, columns, text);
       } finally {
         addTiming(timings, `COPY ${table}`, t);
       }
@@ -71,11 +72,9 @@ export async function inTransaction<T>(
           {
             query: async <R extends Record<string, unknown>>(text: string, params: unknown[] = []) =>
               (await t.query<R>(text, params)).rows,
-            copy: async (table, columns, rows) => {
-              if (rows.length === 0) return;
-              await t.query(copySql(table, columns).replace('STDIN', "'/dev/blob'"), [], {
-                blob: new Blob([copyText(rows)]),
-              });
+            copy: async (table, columns, text) => {
+              if (text === '') return;
+              await t.query(copySql(table, columns).replace('STDIN', "'/dev/blob'"), [], { blob: new Blob([text]) });
             },
           },
           timings,
@@ -91,9 +90,9 @@ export async function inTransaction<T>(
         {
           query: async <R extends Record<string, unknown>>(text: string, params: unknown[] = []) =>
             (await client.query<R>(text, params)).rows,
-          copy: async (table, columns, rows) => {
-            if (rows.length === 0) return;
-            await pipeline(Readable.from([copyText(rows)]), client.query(copyFrom(copySql(table, columns))));
+          copy: async (table, columns, text) => {
+            if (text === '') return;
+            await pipeline(Readable.from([text]), client.query(copyFrom(copySql(table, columns))));
           },
         },
         timings,
@@ -127,7 +126,9 @@ type ContactRow = Record<ContactColumn, string | null> & {
 
 /**
  * Adds to `state.holders` whoever holds the batch's phones and emails (users, and contacts with their fields,
- * identifiers and tags, locked for the transaction). Keys already known (earlier rows of a dry run) are kept.
+ * identifiers and tags). Keys already known (earlier rows of a dry run, or the batch before, still being written)
+ * are kept. `lock`: the contacts are locked for the transaction (FOR UPDATE); without it (a batch read ahead,
+ * outside any transaction) they are re-checked under the lock before the batch is written (`sameAsLoaded`).
  */
 export async function loadHolders(
   query: Query,
@@ -135,6 +136,7 @@ export async function loadHolders(
   phones: string[],
   emails: string[],
   state: MatchState,
+  lock = true,
 ): Promise<void> {
   // Every lookup is one probe of a unique index per value (LATERAL … LIMIT 1), whatever the planner's statistics say:
   // while an import fills a table they lag behind it, and a plan chosen for an empty table (read all of the business's
@@ -156,11 +158,20 @@ export async function loadHolders(
     else if (r.contactId) contactIds.add(r.contactId);
   }
   if (contactIds.size === 0) return;
-  const list = [...contactIds];
+  for (const e of (await loadContacts(query, [...contactIds], lock)).values()) {
+    e.before = snapshot(e);
+    for (const key of [e.phone && `p:${e.phone}`, e.email && `e:${e.email}`]) {
+      if (key && !state.holders.has(key)) state.holders.set(key, { kind: 'contact', entity: e });
+    }
+  }
+}
+
+/** Contacts by id with their fields, identifiers and tags (locked FOR UPDATE when `lock`). */
+async function loadContacts(query: Query, list: string[], lock: boolean): Promise<Map<string, Entity>> {
   const contacts = await query<ContactRow>(
     `SELECT c.* FROM unnest($1::uuid[]) AS k(id) CROSS JOIN LATERAL (
        SELECT id, status::text AS status, "assignedAgentId", ${CONTACT_COLUMNS.map(q).join(', ')}
-       FROM "Contact" WHERE id = k.id FOR UPDATE
+       FROM "Contact" WHERE id = k.id ${lock ? 'FOR UPDATE' : ''}
      ) c`,
     [list],
   );
@@ -180,7 +191,7 @@ export async function loadHolders(
   const byId = new Map<string, Entity>();
   for (const c of contacts) {
     const fields = Object.fromEntries(CONTACT_COLUMNS.map((col) => [col, c[col]])) as Entity['fields'];
-    const e: Entity = {
+    byId.set(c.id, {
       id: c.id,
       isNew: false,
       status: c.status,
@@ -191,8 +202,7 @@ export async function loadHolders(
       tagKeys: new Set(),
       tagNames: new Map(),
       before: undefined,
-    };
-    byId.set(c.id, e);
+    });
   }
   for (const i of idents) {
     const e = byId.get(i.contactId);
@@ -206,12 +216,27 @@ export async function loadHolders(
     e.tagKeys.add(t.nameKey);
     e.tagNames.set(t.nameKey, t.name);
   }
-  for (const e of byId.values()) {
-    e.before = snapshot(e);
-    for (const key of [e.phone && `p:${e.phone}`, e.email && `e:${e.email}`]) {
-      if (key && !state.holders.has(key)) state.holders.set(key, { kind: 'contact', entity: e });
-    }
-  }
+  return byId;
+}
+
+/**
+ * Locks the existing contacts a batch read ahead matched, and tells whether each is still as it was loaded (`before`:
+ * fields, status, agent, identifiers and tags). False: someone changed one meanwhile.
+ */
+export async function sameAsLoaded(
+  query: Query,
+  contacts: readonly { id: string; before: Snapshot }[],
+): Promise<boolean> {
+  if (contacts.length === 0) return true;
+  const now = await loadContacts(
+    query,
+    contacts.map((c) => c.id),
+    true,
+  );
+  return contacts.every((c) => {
+    const current = now.get(c.id);
+    return current !== undefined && sameSnapshot(snapshot(current), c.before);
+  });
 }
 
 export interface BatchWrite {
@@ -219,7 +244,7 @@ export interface BatchWrite {
   jobId: string;
   /** The user who ran the import (null when run from the command line). */
   actorId: string | null;
-  /** The transaction's time: every row the batch writes carries it. */
+  /** When the batch is written: every row it writes carries this time. */
   now: Date;
   entities: Entity[];
   changes: Map<Entity, Record<string, unknown>>;
@@ -234,48 +259,59 @@ export interface BatchWrite {
     skipped: number;
     failed: number;
   };
-  /** Tag key → id, filled as tags are created; shared across batches. */
-  tagIds: Map<string, string>;
   dryRun: boolean;
 }
 
-/** Writes one batch: contacts, identifiers, tags, audit events, row errors and the job's progress. */
-export async function writeBatch(tx: Tx, w: BatchWrite): Promise<void> {
-  if (!w.dryRun) await writeContacts(tx, w);
-  await tx.copy(
-    'ImportRowError',
-    ['id', 'jobId', 'row', 'column', 'code', 'message', 'cells'],
-    w.errors.map((e) => [newId(), w.jobId, e.row, e.column, e.code, e.message, e.cells]),
-  );
-  const p = w.progress;
-  const moved = await tx.query(
-    `UPDATE "ImportJob" SET "processedRows" = $2, created = created + $3, updated = updated + $4,
-       unchanged = unchanged + $5, skipped = skipped + $6, failed = failed + $7, "updatedAt" = now()
-     WHERE id = $1 AND "processedRows" = $8 AND status = 'running' RETURNING id`,
-    [w.jobId, p.processedRows, p.created, p.updated, p.unchanged, p.skipped, p.failed, w.from],
-  );
-  // Another runner (a second instance resuming the same job) got here first: this batch is rolled back.
-  if (moved.length === 0) throw new SupersededError();
+/**
+ * What a batch writes, as data only (COPY text, JSON, arrays): made on this thread before its transaction, so the
+ * next batch can be matched (and its entities changed) while this one is written.
+ */
+export interface BatchPlan {
+  jobId: string;
+  businessId: string;
+  dryRun: boolean;
+  from: number;
+  progress: BatchWrite['progress'];
+  now: string;
+  contacts: string;
+  /** Updated contacts as one JSON array for json_to_recordset, or null. */
+  updates: string | null;
+  /** Identifiers replaced (contact id, kind): deleted before the new ones go in. */
+  drop: { ids: string[]; kinds: string[] };
+  identifiers: string;
+  /** Tags linked by this batch: key → name (created when missing). */
+  tagNames: Map<string, string>;
+  links: { id: string; key: string }[];
+  audit: string;
+  errors: string;
 }
 
-export class SupersededError extends Error {
-  constructor() {
-    super('another runner has moved this import on');
-    this.name = 'SupersededError';
-  }
-}
-
-async function writeContacts(tx: Tx, w: BatchWrite): Promise<void> {
-  const { query } = tx;
+/** Encodes one batch's writes: contacts, identifiers, tags, audit events, row errors and the job's progress. Pure. */
+export function planBatch(w: BatchWrite): BatchPlan {
   const now = w.now.toISOString();
+  const plan: BatchPlan = {
+    jobId: w.jobId,
+    businessId: w.businessId,
+    dryRun: w.dryRun,
+    from: w.from,
+    progress: w.progress,
+    now,
+    contacts: '',
+    updates: null,
+    drop: { ids: [], kinds: [] },
+    identifiers: '',
+    tagNames: new Map(),
+    links: [],
+    audit: '',
+    errors: copyText(w.errors.map((e) => [newId(), w.jobId, e.row, e.column, e.code, e.message, e.cells])),
+  };
+  if (w.dryRun) return plan;
   const created = w.entities.filter((e) => e.isNew);
   const updated = w.entities.filter((e) => !e.isNew && Object.keys(w.changes.get(e) ?? {}).length > 0);
   const cols = CONTACT_COLUMNS;
 
   // New rows go in by COPY; ids are time-ordered (UUIDv7), so each index grows at its right edge.
-  await tx.copy(
-    'Contact',
-    ['id', 'businessId', 'status', 'channel', 'assignedAgentId', ...cols, 'createdAt', 'updatedAt'],
+  plan.contacts = copyText(
     created.map((e): CopyRow => {
       // A contact made from one row alone: its line is the row's prepared text between the id and the times.
       const pre = e.source?.prepared;
@@ -284,78 +320,39 @@ async function writeContacts(tx: Tx, w: BatchWrite): Promise<void> {
     }),
   );
   if (updated.length > 0) {
-    // One JSON document per statement (json_to_recordset) for the few updated rows.
-    const recordType = `id uuid, status text, agent uuid, ${cols.map((c) => `${q(c)} text`).join(', ')}`;
-    await query(
-      `UPDATE "Contact" AS c SET status = u.status::"ContactStatus", "assignedAgentId" = u.agent,
-         ${cols.map((col) => `${q(col)} = u.${q(col)}`).join(', ')}, "updatedAt" = $3
-       FROM json_to_recordset($2::json) AS u(${recordType})
-       WHERE c.id = u.id AND c."businessId" = $1`,
-      [
-        w.businessId,
-        JSON.stringify(updated.map((e) => ({ id: e.id, status: e.status, agent: e.assignedAgentId, ...e.fields }))),
-        now,
-      ],
+    plan.updates = JSON.stringify(
+      updated.map((e) => ({ id: e.id, status: e.status, agent: e.assignedAgentId, ...e.fields })),
     );
   }
 
   // Identifiers: drop the ones replaced, then insert the new ones (deletes first, so swaps inside a batch work).
-  const drop: { id: string; kind: string }[] = [];
   const add: CopyValue[][] = [];
   for (const e of [...created, ...updated]) {
     for (const kind of ['phone', 'email'] as const) {
       const value = e[kind];
       const was = e.before?.[kind] ?? null;
       if (value === was) continue;
-      if (was) drop.push({ id: e.id, kind });
+      if (was) {
+        plan.drop.ids.push(e.id);
+        plan.drop.kinds.push(kind);
+      }
       if (value) add.push([newId(), w.businessId, kind, value, e.id, now]);
     }
   }
-  if (drop.length > 0) {
-    await query(
-      `DELETE FROM "Identifier" i USING unnest($1::uuid[], $2::text[]) AS u(id, kind)
-       WHERE i."contactId" = u.id AND i.kind::text = u.kind`,
-      [drop.map((d) => d.id), drop.map((d) => d.kind)],
-    );
-  }
-  await tx.copy('Identifier', ['id', 'businessId', 'kind', 'value', 'contactId', 'createdAt'], add);
+  plan.identifiers = copyText(add);
 
-  // Tags: create the missing ones, then link.
-  const links: { id: string; key: string }[] = [];
-  const wanted = new Map<string, string>();
+  // Tags: only those the contact lacked are linked (the contacts are new, or locked and re-checked).
   for (const e of [...created, ...updated]) {
     for (const key of e.tagKeys) {
       if (e.before?.tagKeys.has(key)) continue;
-      links.push({ id: e.id, key });
-      if (!w.tagIds.has(key) && !wanted.has(key)) wanted.set(key, e.tagNames.get(key) ?? key);
+      plan.links.push({ id: e.id, key });
+      if (!plan.tagNames.has(key)) plan.tagNames.set(key, e.tagNames.get(key) ?? key);
     }
   }
-  if (wanted.size > 0) {
-    const keys = [...wanted.keys()];
-    await query(
-      `INSERT INTO "Tag" (id, "businessId", name, "nameKey", "createdAt", "updatedAt")
-       SELECT gen_random_uuid(), $1, u.name, u.key, now(), now() FROM unnest($2::text[], $3::text[]) AS u(name, key)
-       ON CONFLICT ("businessId", "nameKey") DO NOTHING`,
-      [w.businessId, keys.map((k) => wanted.get(k)), keys],
-    );
-    const rows = await query<{ id: string; nameKey: string }>(
-      `SELECT id, "nameKey" FROM "Tag" WHERE "businessId" = $1 AND "nameKey" = ANY($2::text[])`,
-      [w.businessId, keys],
-    );
-    for (const r of rows) w.tagIds.set(r.nameKey, r.id);
-  }
-  // The contacts are locked (new, or loaded FOR UPDATE) and only tags they lacked are linked: no link exists yet.
-  await tx.copy(
-    'ContactTag',
-    ['contactId', 'tagId', 'createdAt'],
-    links.map((l) => [l.id, w.tagIds.get(l.key)!, now]),
-  );
 
   // One audit event per contact written, with the batch: who (the import's user), what (fields, old → new), when.
   const actor = copyField(w.actorId);
-  await tx.copy(
-    'AuditEvent',
-    ['id', 'businessId', 'actorType', 'actorId', 'entityType', 'entityId', 'action', 'changes', 'createdAt'],
+  plan.audit = copyText(
     [...created, ...updated].map((e): CopyRow => {
       const pre = e.source?.prepared;
       if (pre)
@@ -372,5 +369,83 @@ async function writeContacts(tx: Tx, w: BatchWrite): Promise<void> {
         now,
       ];
     }),
+  );
+  return plan;
+}
+
+/** Runs a batch's plan in the caller's transaction. `tagIds` (tag key → id) is filled as tags are created. */
+export async function executePlan(tx: Tx, plan: BatchPlan, tagIds: Map<string, string>): Promise<void> {
+  if (!plan.dryRun) await writeContacts(tx, plan, tagIds);
+  await tx.copy('ImportRowError', ['id', 'jobId', 'row', 'column', 'code', 'message', 'cells'], plan.errors);
+  const p = plan.progress;
+  const moved = await tx.query(
+    `UPDATE "ImportJob" SET "processedRows" = $2, created = created + $3, updated = updated + $4,
+       unchanged = unchanged + $5, skipped = skipped + $6, failed = failed + $7, "updatedAt" = now()
+     WHERE id = $1 AND "processedRows" = $8 AND status = 'running' RETURNING id`,
+    [plan.jobId, p.processedRows, p.created, p.updated, p.unchanged, p.skipped, p.failed, plan.from],
+  );
+  // Another runner (a second instance resuming the same job) got here first: this batch is rolled back.
+  if (moved.length === 0) throw new SupersededError();
+}
+
+export class SupersededError extends Error {
+  constructor() {
+    super('another runner has moved this import on');
+    this.name = 'SupersededError';
+  }
+}
+
+async function writeContacts(tx: Tx, plan: BatchPlan, tagIds: Map<string, string>): Promise<void> {
+  const { query } = tx;
+  const cols = CONTACT_COLUMNS;
+  await tx.copy(
+    'Contact',
+    ['id', 'businessId', 'status', 'channel', 'assignedAgentId', ...cols, 'createdAt', 'updatedAt'],
+    plan.contacts,
+  );
+  if (plan.updates !== null) {
+    // One JSON document per statement (json_to_recordset) for the few updated rows.
+    const recordType = `id uuid, status text, agent uuid, ${cols.map((c) => `${q(c)} text`).join(', ')}`;
+    await query(
+      `UPDATE "Contact" AS c SET status = u.status::"ContactStatus", "assignedAgentId" = u.agent,
+         ${cols.map((col) => `${q(col)} = u.${q(col)}`).join(', ')}, "updatedAt" = $3
+       FROM json_to_recordset($2::json) AS u(${recordType})
+       WHERE c.id = u.id AND c."businessId" = $1`,
+      [plan.businessId, plan.updates, plan.now],
+    );
+  }
+  if (plan.drop.ids.length > 0) {
+    await query(
+      `DELETE FROM "Identifier" i USING unnest($1::uuid[], $2::text[]) AS u(id, kind)
+       WHERE i."contactId" = u.id AND i.kind::text = u.kind`,
+      [plan.drop.ids, plan.drop.kinds],
+    );
+  }
+  await tx.copy('Identifier', ['id', 'businessId', 'kind', 'value', 'contactId', 'createdAt'], plan.identifiers);
+
+  // Tags: create the missing ones, then link.
+  const keys = [...plan.tagNames.keys()].filter((k) => !tagIds.has(k));
+  if (keys.length > 0) {
+    await query(
+      `INSERT INTO "Tag" (id, "businessId", name, "nameKey", "createdAt", "updatedAt")
+       SELECT gen_random_uuid(), $1, u.name, u.key, now(), now() FROM unnest($2::text[], $3::text[]) AS u(name, key)
+       ON CONFLICT ("businessId", "nameKey") DO NOTHING`,
+      [plan.businessId, keys.map((k) => plan.tagNames.get(k)), keys],
+    );
+    const rows = await query<{ id: string; nameKey: string }>(
+      `SELECT id, "nameKey" FROM "Tag" WHERE "businessId" = $1 AND "nameKey" = ANY($2::text[])`,
+      [plan.businessId, keys],
+    );
+    for (const r of rows) tagIds.set(r.nameKey, r.id);
+  }
+  await tx.copy(
+    'ContactTag',
+    ['contactId', 'tagId', 'createdAt'],
+    copyText(plan.links.map((l) => [l.id, tagIds.get(l.key)!, plan.now])),
+  );
+  await tx.copy(
+    'AuditEvent',
+    ['id', 'businessId', 'actorType', 'actorId', 'entityType', 'entityId', 'action', 'changes', 'createdAt'],
+    plan.audit,
   );
 }
