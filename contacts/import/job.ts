@@ -283,8 +283,8 @@ const phoneKey = (v: string) => `p:${v}`;
 const emailKey = (v: string) => `e:${v}`;
 
 /**
- * What a written batch leaves behind for the batch after it, which was matched before the write was committed: the
- * keys it took or freed, and its entities as written (their `before` becomes what they are now).
+ * What a written batch leaves behind for the batch after it, which is matched before the write is committed: the keys
+ * it took (→ its entity as written) or freed (→ null).
  */
 function carryOf(touched: readonly Entity[]): Carry {
   const carry: Carry = new Map();
@@ -296,12 +296,17 @@ function carryOf(touched: readonly Entity[]): Carry {
     if (e.phone) carry.set(phoneKey(e.phone), { kind: 'contact', entity: e });
     if (e.email) carry.set(emailKey(e.email), { kind: 'contact', entity: e });
   }
-  for (const e of touched) {
-    e.isNew = false;
-    e.source = undefined;
-    e.before = snapshot(e);
-  }
   return carry;
+}
+
+/**
+ * Makes an entity the previous batch wrote an existing contact as it was written, for the batch that matches it next
+ * (done for those it matches only: most entities of a batch are never matched again).
+ */
+function asWritten(e: Entity): void {
+  e.isNew = false;
+  e.source = undefined;
+  e.before = snapshot(e);
 }
 
 async function processJob(db: Database, job: Job, deps: RunDeps): Promise<void> {
@@ -377,6 +382,7 @@ async function processJob(db: Database, job: Job, deps: RunDeps): Promise<void> 
   const keysOf = (batch: ReadBatch, carry?: Carry, holders?: MatchState['holders']) => {
     const phones: string[] = [];
     const emails: string[] = [];
+    const seen = new Set<Entity>();
     for (const d of batch.drafts) {
       for (const [value, key, list] of [
         [d.phone, d.phone && phoneKey(d.phone), phones],
@@ -385,7 +391,14 @@ async function processJob(db: Database, job: Job, deps: RunDeps): Promise<void> 
         if (!value || !key) continue;
         const carried = carry?.get(key);
         if (carried === undefined) list.push(value);
-        else if (carried !== null) holders?.set(key, carried);
+        else if (carried !== null && !holders?.has(key)) {
+          // An entity is carried by its phone and its email: made "as written" once.
+          if (carried.kind === 'contact' && !seen.has(carried.entity)) {
+            seen.add(carried.entity);
+            asWritten(carried.entity);
+          }
+          holders?.set(key, carried);
+        }
       }
     }
     return { phones, emails };

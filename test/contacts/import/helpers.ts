@@ -2,6 +2,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
+import { pino, type Logger } from 'pino';
 import { afterAll } from 'vitest';
 import { createBusiness } from '../../../contacts/index.ts';
 import { createImport, importReport, runImport, startImport, type Mapping } from '../../../contacts/import/index.ts';
@@ -36,7 +38,7 @@ export async function importCsv(
   db: Database,
   businessId: string,
   content: string | Buffer,
-  options: { mapping?: Mapping; dryRun?: boolean; country?: string; batchSize?: number } = {},
+  options: { mapping?: Mapping; dryRun?: boolean; country?: string; batchSize?: number; logger?: Logger } = {},
 ) {
   const filePath = await tempFile(content);
   const upload = await createImport(db, { businessId, fileName: 'contacts.csv', filePath });
@@ -45,7 +47,7 @@ export async function importCsv(
     country: options.country,
     dryRun: options.dryRun,
   });
-  const status = await runImport(db, upload.id, { batchSize: options.batchSize });
+  const status = await runImport(db, upload.id, { batchSize: options.batchSize, logger: options.logger });
   const report = await importReport(db, businessId, upload.id);
   return { upload, status, report };
 }
@@ -56,4 +58,19 @@ export async function contactsOf(db: Database, businessId: string) {
     include: { identifiers: true, tags: { include: { tag: true } } },
     orderBy: { createdAt: 'asc' },
   });
+}
+
+/** A logger that keeps what it is given (one parsed JSON line per entry). */
+export function memoryLogger(): { logger: Logger; lines: { msg: string; [k: string]: unknown }[] } {
+  const lines: { msg: string }[] = [];
+  const logger = pino(
+    { level: 'info' },
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(JSON.parse(chunk.toString()) as { msg: string });
+        done();
+      },
+    }),
+  );
+  return { logger, lines };
 }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDomainError } from '../../../contacts/index.ts';
 import type { Database } from '../../../prisma/index.ts';
 import { createTestDatabase } from '../../support/db.ts';
-import { business, importCsv } from './helpers.ts';
+import { business, contactsOf, importCsv, memoryLogger } from './helpers.ts';
 
 let db: Database;
 beforeAll(async () => {
@@ -69,6 +69,56 @@ describe('property: random rows', () => {
           expect(errorRows.size).toBe(report.failed);
           for (const r of errorRows) expect(r >= 2 && r <= rows.length + 1).toBe(true);
           expect(await db.prisma.contact.count({ where: { businessId } })).toBe(report.created);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it('give the same contacts and report whether read in one batch or in many (matched ahead on PostgreSQL)', async () => {
+    let n = 0;
+    const saved = async (businessId: string) =>
+      (await contactsOf(db, businessId))
+        .map((c) =>
+          JSON.stringify({
+            ...c,
+            id: undefined,
+            businessId: undefined,
+            createdAt: undefined,
+            updatedAt: undefined,
+            identifiers: c.identifiers.map((i) => `${i.kind}:${i.value}`).sort(),
+            tags: c.tags.map((t) => t.tag.name).sort(),
+          }),
+        )
+        .sort();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(row, { minLength: 2, maxLength: 25 }),
+        fc.integer({ min: 1, max: 4 }),
+        async (rows, batchSize) => {
+          const csv = stringify([['First Name', 'Last Name', 'Phone', 'Email', 'Tags'], ...rows]);
+          const one = await business(db, `one${++n}`);
+          const many = await business(db, `many${n}`);
+          const run = (businessId: string, options: Parameters<typeof importCsv>[3]) =>
+            importCsv(db, businessId, csv, options).then(
+              (r) => ({ ok: true as const, ...r }),
+              (error: unknown) => ({ ok: false as const, error }),
+            );
+          const a = await run(one.businessId, {});
+          const { logger, lines } = memoryLogger();
+          const b = await run(many.businessId, { batchSize, logger });
+          if (!a.ok || !b.ok) {
+            // A file refused whole is refused the same way.
+            expect([a.ok, b.ok]).toEqual([false, false]);
+            if (!a.ok && !b.ok) expect(isDomainError(a.error) && isDomainError(b.error)).toBe(true);
+            return;
+          }
+          const { mapping: _a, ...reportA } = a.report;
+          const { mapping: _b, ...reportB } = b.report;
+          expect(reportB).toEqual(reportA);
+          // Nobody else writes here: every batch matched ahead is written as matched, never sent back.
+          expect(lines.filter((l) => l.msg.startsWith('import batch'))).toEqual([]);
+          expect(await saved(many.businessId)).toEqual(await saved(one.businessId));
         },
       ),
       { numRuns: 25 },

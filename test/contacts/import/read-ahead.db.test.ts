@@ -1,13 +1,11 @@
 // On PostgreSQL a batch is looked up and matched while the batch before it is written, then re-checked under the
 // import's lock. These tests hold that lock from another connection so that a batch is surely matched ahead, change
 // the database meanwhile, and check that the batch is matched again rather than written from what it saw.
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createImport, importReport, runImport, startImport } from '../../../contacts/import/index.ts';
 import type { Database } from '../../../prisma/index.ts';
 import { createTestDatabase, testDbKind } from '../../support/db.ts';
-import { business, contactsOf, tempFile } from './helpers.ts';
+import { business, contactsOf, memoryLogger, tempFile } from './helpers.ts';
 
 let db: Database;
 let businessId: string;
@@ -28,16 +26,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 async function importWhileLocked(csv: string, meanwhile: () => Promise<void>) {
   if (db.driver.kind !== 'postgres') throw new Error('needs PostgreSQL');
-  const lines: { msg: string; reason?: string }[] = [];
-  const logger = pino(
-    { level: 'info' },
-    new Writable({
-      write(chunk: Buffer, _enc, done) {
-        lines.push(JSON.parse(chunk.toString()) as { msg: string });
-        done();
-      },
-    }),
-  );
+  const { logger, lines } = memoryLogger();
   const file = await tempFile(csv);
   const upload = await createImport(db, { businessId, fileName: 'c.csv', filePath: file });
   await startImport(db, businessId, upload.id, { mapping: upload.suggestedMapping });
