@@ -73,14 +73,44 @@ const EMPTY_FIELDS = Object.fromEntries(CONTACT_COLUMNS.map((c) => [c, null])) a
 const emptyFields = (): Entity['fields'] => ({ ...EMPTY_FIELDS });
 
 /** Applies one batch of drafts in file order. Mutates `state` (holders) and the entities it touches. */
-export function matchBatch(
+export function matchBatch(drafts: readonly RowDraft[], state: MatchState, columns: MatchColumns): BatchOutcome {
+  const rows = matchRows(drafts, state, columns);
+  let step = rows.next();
+  while (!step.done) step = rows.next();
+  return step.value;
+}
+
+/**
+ * matchBatch, letting the event loop turn every `every` rows (a batch matched while another batch's statements are
+ * waiting to be sent).
+ */
+export async function matchBatchYielding(
   drafts: readonly RowDraft[],
   state: MatchState,
-  columns: { phone?: string | undefined; email?: string | undefined; agent?: string | undefined },
-): BatchOutcome {
+  columns: MatchColumns,
+  every: number,
+): Promise<BatchOutcome> {
+  const rows = matchRows(drafts, state, columns);
+  let step = rows.next();
+  for (let i = 1; !step.done; i++) {
+    if (i % every === 0) await new Promise((resolve) => setImmediate(resolve));
+    step = rows.next();
+  }
+  return step.value;
+}
+
+type MatchColumns = { phone?: string | undefined; email?: string | undefined; agent?: string | undefined };
+
+/** Matches the drafts one by one (a step per row), returning the batch's outcome. */
+function* matchRows(
+  drafts: readonly RowDraft[],
+  state: MatchState,
+  columns: MatchColumns,
+): Generator<void, BatchOutcome, void> {
   const out: BatchOutcome = { created: 0, updated: 0, unchanged: 0, errors: [], touched: [] };
   const touched = new Set<Entity>();
   for (const d of drafts) {
+    yield;
     const keys: [string, string | undefined][] = [];
     if (d.phone) keys.push([phoneKey(d.phone), columns.phone]);
     if (d.email) keys.push([emailKey(d.email), columns.email]);
