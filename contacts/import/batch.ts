@@ -111,12 +111,13 @@ function* matchRows(
   const touched = new Set<Entity>();
   for (const d of drafts) {
     yield;
-    const keys: [string, string | undefined][] = [];
-    if (d.phone) keys.push([phoneKey(d.phone), columns.phone]);
-    if (d.email) keys.push([emailKey(d.email), columns.email]);
+    const keys = [d.phone ? phoneKey(d.phone) : undefined, d.email ? emailKey(d.email) : undefined] as const;
     let entity: Entity | undefined;
     let error: RowError | undefined;
-    for (const [key, column] of keys) {
+    for (let k = 0; k < 2; k++) {
+      const key = keys[k];
+      if (key === undefined) continue;
+      const column = k === 0 ? columns.phone : columns.email;
       const holder = state.holders.get(key);
       if (!holder) continue;
       if (holder.kind === 'user') {
@@ -158,7 +159,7 @@ function* matchRows(
     }
 
     if (!entity) {
-      const fresh: Omit<Entity, 'before'> = {
+      entity = {
         // Time-ordered: the contacts of an import sit side by side in every index on their id.
         id: newId(),
         isNew: true,
@@ -169,13 +170,14 @@ function* matchRows(
         email: null,
         tagKeys: new Set(),
         tagNames: new Map(),
+        before: undefined,
+        source: agentId ? undefined : d,
       };
-      entity = { ...fresh, before: undefined, source: agentId ? undefined : d };
-      apply(entity, d, agentId, state);
+      apply(entity, d, keys, agentId, state);
       out.created++;
     } else {
       entity.source = undefined;
-      const changed = apply(entity, d, agentId, state);
+      const changed = apply(entity, d, keys, agentId, state);
       if (changed) out.updated++;
       else out.unchanged++;
     }
@@ -188,26 +190,33 @@ function* matchRows(
 }
 
 /** Writes a draft onto an entity: non-empty cells overwrite, tags are added. Returns whether anything changed. */
-function apply(entity: Entity, d: RowDraft, agentId: string | undefined, state: MatchState): boolean {
+function apply(
+  entity: Entity,
+  d: RowDraft,
+  keys: readonly [string | undefined, string | undefined],
+  agentId: string | undefined,
+  state: MatchState,
+): boolean {
   let changed = false;
-  const fields = d.fields as Record<ContactColumn, string>;
-  for (const column in fields) {
-    const value = fields[column as ContactColumn];
-    if (entity.fields[column as ContactColumn] !== value) {
-      entity.fields[column as ContactColumn] = value;
+  const fields = d.fields;
+  for (let i = 0; i < CONTACT_COLUMNS.length; i++) {
+    const column = CONTACT_COLUMNS[i]!;
+    const value = fields[column];
+    if (value !== undefined && entity.fields[column] !== value) {
+      entity.fields[column] = value;
       changed = true;
     }
   }
   if (d.phone && entity.phone !== d.phone) {
     if (entity.phone) state.holders.delete(phoneKey(entity.phone));
     entity.phone = d.phone;
-    state.holders.set(phoneKey(d.phone), { kind: 'contact', entity });
+    state.holders.set(keys[0]!, { kind: 'contact', entity });
     changed = true;
   }
   if (d.email && entity.email !== d.email) {
     if (entity.email) state.holders.delete(emailKey(entity.email));
     entity.email = d.email;
-    state.holders.set(emailKey(d.email), { kind: 'contact', entity });
+    state.holders.set(keys[1]!, { kind: 'contact', entity });
     changed = true;
   }
   for (const t of d.tags) {

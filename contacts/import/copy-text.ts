@@ -16,15 +16,17 @@ export type CopyRow = readonly CopyValue[] | string;
 
 /** The COPY text of some rows (every line ends with a newline). */
 export function copyText(rows: readonly CopyRow[]): string {
-  let out = '';
-  for (const row of rows) {
+  if (rows.length === 0) return '';
+  const lines = new Array<string>(rows.length);
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!;
     if (typeof row === 'string') {
-      out += row + '\n';
+      lines[r] = row;
       continue;
     }
     let line = '';
     for (let i = 0; i < row.length; i++) line += (i === 0 ? '' : '\t') + copyField(row[i]!);
-    out += line + '\n';
+    lines[r] = line;
   }
-  return out;
+  return lines.join('\n') + '\n';
 }

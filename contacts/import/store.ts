@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Database } from '../../prisma/index.ts';
 import { sameSnapshot, snapshot, type ContactStatus, type Entity, type MatchState, type Snapshot } from './batch.ts';
-import { copyField, copyText, type CopyRow, type CopyValue } from './copy-text.ts';
+import { copyField, copyText, type CopyRow } from './copy-text.ts';
 import { CONTACT_COLUMNS, type ContactColumn } from './fields.ts';
 import { newId } from './ids.ts';
 import type { RowError } from './row.ts';
@@ -326,7 +326,7 @@ export function planBatch(w: BatchWrite): BatchPlan {
   }
 
   // Identifiers: drop the ones replaced, then insert the new ones (deletes first, so swaps inside a batch work).
-  const add: CopyValue[][] = [];
+  const add: string[] = [];
   for (const e of [...created, ...updated]) {
     for (const kind of ['phone', 'email'] as const) {
       const value = e[kind];
@@ -336,7 +336,7 @@ export function planBatch(w: BatchWrite): BatchPlan {
         plan.drop.ids.push(e.id);
         plan.drop.kinds.push(kind);
       }
-      if (value) add.push([newId(), w.businessId, kind, value, e.id, now]);
+      if (value) add.push(`${newId()}\t${w.businessId}\t${kind}\t${copyField(value)}\t${e.id}\t${now}`);
     }
   }
   plan.identifiers = copyText(add);
