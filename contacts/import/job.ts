@@ -370,7 +370,6 @@ async function processJob(db: Database, job: Job, deps: RunDeps): Promise<void> 
     const changed = new Map(m.touched.filter((e) => !e.source?.prepared).map((e) => [e, changes(e)]));
     const out = planBatch({
       from: batch.start,
-      now: new Date(),
       businessId: job.businessId,
       jobId: job.id,
       actorId: job.createdById,
@@ -420,7 +419,9 @@ async function processJob(db: Database, job: Job, deps: RunDeps): Promise<void> 
   const prepareAhead = async (batch: ReadBatch, carry: Carry): Promise<AheadBatch> => {
     const holders: MatchState['holders'] = new Map();
     const { phones, emails } = keysOf(batch, carry, holders);
+    const tl = performance.now();
     await loadHolders(db.query, job.businessId, phones, emails, { holders, agents: state.agents }, false);
+    waited('lookup ahead (another connection)', tl);
     const relied = new Map<string, Snapshot>();
     for (const h of holders.values())
       if (h.kind === 'contact' && h.entity.before) relied.set(h.entity.id, h.entity.before);

@@ -244,8 +244,6 @@ export interface BatchWrite {
   jobId: string;
   /** The user who ran the import (null when run from the command line). */
   actorId: string | null;
-  /** When the batch is written: every row it writes carries this time. */
-  now: Date;
   entities: Entity[];
   changes: Map<Entity, Record<string, unknown>>;
   errors: (RowError & { cells: string })[];
@@ -272,7 +270,6 @@ export interface BatchPlan {
   dryRun: boolean;
   from: number;
   progress: BatchWrite['progress'];
-  now: string;
   contacts: string;
   /** Updated contacts as one JSON array for json_to_recordset, or null. */
   updates: string | null;
@@ -288,14 +285,12 @@ export interface BatchPlan {
 
 /** Encodes one batch's writes: contacts, identifiers, tags, audit events, row errors and the job's progress. Pure. */
 export function planBatch(w: BatchWrite): BatchPlan {
-  const now = w.now.toISOString();
   const plan: BatchPlan = {
     jobId: w.jobId,
     businessId: w.businessId,
     dryRun: w.dryRun,
     from: w.from,
     progress: w.progress,
-    now,
     contacts: '',
     updates: null,
     drop: { ids: [], kinds: [] },
@@ -310,13 +305,14 @@ export function planBatch(w: BatchWrite): BatchPlan {
   const updated = w.entities.filter((e) => !e.isNew && Object.keys(w.changes.get(e) ?? {}).length > 0);
   const cols = CONTACT_COLUMNS;
 
-  // New rows go in by COPY; ids are time-ordered (UUIDv7), so each index grows at its right edge.
+  // New rows go in by COPY; ids are time-ordered (UUIDv7), so each index grows at its right edge. Times are left to the
+  // columns' defaults (now(): the transaction's start, one for the whole batch), parsed by nobody.
   plan.contacts = copyText(
     created.map((e): CopyRow => {
       // A contact made from one row alone: its line is the row's prepared text between the id and the times.
       const pre = e.source?.prepared;
-      if (pre) return `${e.id}\t${w.businessId}\t${e.status}\timport\t\\N\t${pre.fields}\t${now}\t${now}`;
-      return [e.id, w.businessId, e.status, 'import', e.assignedAgentId, ...cols.map((c) => e.fields[c]), now, now];
+      if (pre) return `${e.id}\t${w.businessId}\t${e.status}\timport\t\\N\t${pre.fields}`;
+      return [e.id, w.businessId, e.status, 'import', e.assignedAgentId, ...cols.map((c) => e.fields[c])];
     }),
   );
   if (updated.length > 0) {
@@ -336,7 +332,7 @@ export function planBatch(w: BatchWrite): BatchPlan {
         plan.drop.ids.push(e.id);
         plan.drop.kinds.push(kind);
       }
-      if (value) add.push(`${newId()}\t${w.businessId}\t${kind}\t${copyField(value)}\t${e.id}\t${now}`);
+      if (value) add.push(`${newId()}\t${w.businessId}\t${kind}\t${copyField(value)}\t${e.id}`);
     }
   }
   plan.identifiers = copyText(add);
@@ -355,8 +351,7 @@ export function planBatch(w: BatchWrite): BatchPlan {
   plan.audit = copyText(
     [...created, ...updated].map((e): CopyRow => {
       const pre = e.source?.prepared;
-      if (pre)
-        return `${newId()}\t${w.businessId}\timport\t${actor}\tcontact\t${e.id}\tcreated\t${pre.created}\t${now}`;
+      if (pre) return `${newId()}\t${w.businessId}\timport\t${actor}\tcontact\t${e.id}\tcreated\t${pre.created}`;
       return [
         newId(),
         w.businessId,
@@ -366,7 +361,6 @@ export function planBatch(w: BatchWrite): BatchPlan {
         e.id,
         e.isNew ? 'created' : 'updated',
         JSON.stringify(w.changes.get(e) ?? {}),
-        now,
       ];
     }),
   );
@@ -398,20 +392,16 @@ export class SupersededError extends Error {
 async function writeContacts(tx: Tx, plan: BatchPlan, tagIds: Map<string, string>): Promise<void> {
   const { query } = tx;
   const cols = CONTACT_COLUMNS;
-  await tx.copy(
-    'Contact',
-    ['id', 'businessId', 'status', 'channel', 'assignedAgentId', ...cols, 'createdAt', 'updatedAt'],
-    plan.contacts,
-  );
+  await tx.copy('Contact', ['id', 'businessId', 'status', 'channel', 'assignedAgentId', ...cols], plan.contacts);
   if (plan.updates !== null) {
     // One JSON document per statement (json_to_recordset) for the few updated rows.
     const recordType = `id uuid, status text, agent uuid, ${cols.map((c) => `${q(c)} text`).join(', ')}`;
     await query(
       `UPDATE "Contact" AS c SET status = u.status::"ContactStatus", "assignedAgentId" = u.agent,
-         ${cols.map((col) => `${q(col)} = u.${q(col)}`).join(', ')}, "updatedAt" = $3
+         ${cols.map((col) => `${q(col)} = u.${q(col)}`).join(', ')}, "updatedAt" = now()
        FROM json_to_recordset($2::json) AS u(${recordType})
        WHERE c.id = u.id AND c."businessId" = $1`,
-      [plan.businessId, plan.updates, plan.now],
+      [plan.businessId, plan.updates],
     );
   }
   if (plan.drop.ids.length > 0) {
@@ -421,7 +411,7 @@ async function writeContacts(tx: Tx, plan: BatchPlan, tagIds: Map<string, string
       [plan.drop.ids, plan.drop.kinds],
     );
   }
-  await tx.copy('Identifier', ['id', 'businessId', 'kind', 'value', 'contactId', 'createdAt'], plan.identifiers);
+  await tx.copy('Identifier', ['id', 'businessId', 'kind', 'value', 'contactId'], plan.identifiers);
 
   // Tags: create the missing ones, then link.
   const keys = [...plan.tagNames.keys()].filter((k) => !tagIds.has(k));
@@ -438,14 +428,10 @@ async function writeContacts(tx: Tx, plan: BatchPlan, tagIds: Map<string, string
     );
     for (const r of rows) tagIds.set(r.nameKey, r.id);
   }
-  await tx.copy(
-    'ContactTag',
-    ['contactId', 'tagId', 'createdAt'],
-    copyText(plan.links.map((l) => [l.id, tagIds.get(l.key)!, plan.now])),
-  );
+  await tx.copy('ContactTag', ['contactId', 'tagId'], copyText(plan.links.map((l) => [l.id, tagIds.get(l.key)!])));
   await tx.copy(
     'AuditEvent',
-    ['id', 'businessId', 'actorType', 'actorId', 'entityType', 'entityId', 'action', 'changes', 'createdAt'],
+    ['id', 'businessId', 'actorType', 'actorId', 'entityType', 'entityId', 'action', 'changes'],
     plan.audit,
   );
 }

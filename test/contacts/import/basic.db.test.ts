@@ -28,5 +28,17 @@ describe('import basics', () => {
     expect(await db.prisma.auditEvent.count({ where: { businessId, entityType: 'contact', action: 'created' } })).toBe(
       2,
     );
+    // Every row of a batch carries the batch's time (the columns' defaults: the transaction's now()).
+    const audit = await db.prisma.auditEvent.findFirstOrThrow({ where: { entityId: jane.id } });
+    const started = status.startedAt!.getTime();
+    expect(jane.createdAt.getTime()).toBeGreaterThanOrEqual(started - 1000);
+    expect(jane.createdAt.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
+    for (const t of [
+      jane.updatedAt,
+      audit.createdAt,
+      ...jane.identifiers.map((i) => i.createdAt),
+      jane.tags[0]!.createdAt,
+    ])
+      expect(t).toEqual(jane.createdAt);
   });
 });
