@@ -228,13 +228,13 @@ export async function sameAsLoaded(
   contacts: readonly { id: string; before: Snapshot }[],
 ): Promise<boolean> {
   if (contacts.length === 0) return true;
-  const now = await loadContacts(
+  const loaded = await loadContacts(
     query,
     contacts.map((c) => c.id),
     true,
   );
   return contacts.every((c) => {
-    const current = now.get(c.id);
+    const current = loaded.get(c.id);
     return current !== undefined && sameSnapshot(snapshot(current), c.before);
   });
 }
@@ -283,7 +283,7 @@ export interface BatchPlan {
   errors: string;
 }
 
-/** Encodes one batch's writes: contacts, identifiers, tags, audit events, row errors and the job's progress. Pure. */
+/** Encodes one batch's writes: contacts, identifiers, tags, audit events, row errors and the job's progress. No I/O. */
 export function planBatch(w: BatchWrite): BatchPlan {
   const plan: BatchPlan = {
     jobId: w.jobId,
