@@ -1,6 +1,7 @@
 // Matching a batch of drafts against what exists (contacts, users, earlier rows of the file) and deciding, row by
 // row, what each one does: create, update, leave unchanged, or fail. Pure: the caller loads and writes.
 import { newId } from './ids.ts';
+import { runSteps, runStepsYielding, type Steps } from './steps.ts';
 import { CONTACT_COLUMNS, type ContactColumn } from './fields.ts';
 import type { RowDraft, RowError } from './row.ts';
 
@@ -74,39 +75,26 @@ const emptyFields = (): Entity['fields'] => ({ ...EMPTY_FIELDS });
 
 /** Applies one batch of drafts in file order. Mutates `state` (holders) and the entities it touches. */
 export function matchBatch(drafts: readonly RowDraft[], state: MatchState, columns: MatchColumns): BatchOutcome {
-  const rows = matchRows(drafts, state, columns);
-  let step = rows.next();
-  while (!step.done) step = rows.next();
-  return step.value;
+  return runSteps(matchRows(drafts, state, columns));
 }
 
 /**
  * matchBatch, letting the event loop turn every `every` rows (a batch matched while another batch's statements are
  * waiting to be sent).
  */
-export async function matchBatchYielding(
+export function matchBatchYielding(
   drafts: readonly RowDraft[],
   state: MatchState,
   columns: MatchColumns,
   every: number,
 ): Promise<BatchOutcome> {
-  const rows = matchRows(drafts, state, columns);
-  let step = rows.next();
-  for (let i = 1; !step.done; i++) {
-    if (i % every === 0) await new Promise((resolve) => setImmediate(resolve));
-    step = rows.next();
-  }
-  return step.value;
+  return runStepsYielding(matchRows(drafts, state, columns), every);
 }
 
 type MatchColumns = { phone?: string | undefined; email?: string | undefined; agent?: string | undefined };
 
 /** Matches the drafts one by one (a step per row), returning the batch's outcome. */
-function* matchRows(
-  drafts: readonly RowDraft[],
-  state: MatchState,
-  columns: MatchColumns,
-): Generator<void, BatchOutcome, void> {
+function* matchRows(drafts: readonly RowDraft[], state: MatchState, columns: MatchColumns): Steps<BatchOutcome> {
   const out: BatchOutcome = { created: 0, updated: 0, unchanged: 0, errors: [], touched: [] };
   const touched = new Set<Entity>();
   for (const d of drafts) {

@@ -27,9 +27,11 @@ import {
   loadAgents,
   loadHolders,
   planBatch,
+  planBatchYielding,
   sameAsLoaded,
   SupersededError,
   type BatchPlan,
+  type BatchWrite,
   type Query,
   type StatementTimings,
 } from './store.ts';
@@ -357,8 +359,8 @@ async function processJob(db: Database, job: Job, deps: RunDeps): Promise<void> 
       cellsByRow ??= new Map(drafts.map((d, i) => [d.row, batch.cells[i]!]));
       return cellsByRow.get(row) ?? '[]';
     };
-    // Ahead of a batch being written, the event loop turns every 250 rows (~3 ms): that batch's next statement is
-    // sent as soon as the database has answered the previous one.
+    // Ahead of a batch being written, the event loop turns every 250 rows (a few ms) while matching and encoding: that
+    // batch's next statement is sent as soon as the database has answered the previous one.
     const m = yielding
       ? await matchBatchYielding(drafts, { holders, agents: state.agents }, columns, 250)
       : matchBatch(drafts, { holders, agents: state.agents }, columns);
@@ -368,7 +370,7 @@ async function processJob(db: Database, job: Job, deps: RunDeps): Promise<void> 
     }
     // A contact made from one row alone has its audit changes prepared already.
     const changed = new Map(m.touched.filter((e) => !e.source?.prepared).map((e) => [e, changes(e)]));
-    const out = planBatch({
+    const write: BatchWrite = {
       from: batch.start,
       businessId: job.businessId,
       jobId: job.id,
@@ -385,7 +387,8 @@ async function processJob(db: Database, job: Job, deps: RunDeps): Promise<void> 
         failed: failedRows.size,
       },
       dryRun: job.dryRun,
-    });
+    };
+    const out = yielding ? await planBatchYielding(write, 250) : planBatch(write);
     waited('js: match and encode', tm);
     return { plan: out, touched: m.touched };
   };

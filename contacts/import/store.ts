@@ -8,6 +8,7 @@ import { sameSnapshot, snapshot, type ContactStatus, type Entity, type MatchStat
 import { copyField, copyText, type CopyRow } from './copy-text.ts';
 import { CONTACT_COLUMNS, type ContactColumn } from './fields.ts';
 import { newId } from './ids.ts';
+import { runSteps, runStepsYielding, type Steps } from './steps.ts';
 import type { RowError } from './row.ts';
 
 export type Query = <R extends Record<string, unknown>>(text: string, params?: unknown[]) => Promise<R[]>;
@@ -285,6 +286,15 @@ export interface BatchPlan {
 
 /** Encodes one batch's writes: contacts, identifiers, tags, audit events, row errors and the job's progress. No I/O. */
 export function planBatch(w: BatchWrite): BatchPlan {
+  return runSteps(planSteps(w));
+}
+
+/** planBatch, letting the event loop turn every `every` contacts (while another batch's statements wait to be sent). */
+export function planBatchYielding(w: BatchWrite, every: number): Promise<BatchPlan> {
+  return runStepsYielding(planSteps(w), every);
+}
+
+function* planSteps(w: BatchWrite): Steps<BatchPlan> {
   const plan: BatchPlan = {
     jobId: w.jobId,
     businessId: w.businessId,
@@ -304,26 +314,25 @@ export function planBatch(w: BatchWrite): BatchPlan {
   const created = w.entities.filter((e) => e.isNew);
   const updated = w.entities.filter((e) => !e.isNew && Object.keys(w.changes.get(e) ?? {}).length > 0);
   const cols = CONTACT_COLUMNS;
-
-  // New rows go in by COPY; ids are time-ordered (UUIDv7), so each index grows at its right edge. Times are left to the
-  // columns' defaults (now(): the transaction's start, one for the whole batch), parsed by nobody.
-  plan.contacts = copyText(
-    created.map((e): CopyRow => {
-      // A contact made from one row alone: its line is the row's prepared text between the id and the times.
-      const pre = e.source?.prepared;
-      if (pre) return `${e.id}\t${w.businessId}\t${e.status}\timport\t\\N\t${pre.fields}`;
-      return [e.id, w.businessId, e.status, 'import', e.assignedAgentId, ...cols.map((c) => e.fields[c])];
-    }),
-  );
-  if (updated.length > 0) {
-    plan.updates = JSON.stringify(
-      updated.map((e) => ({ id: e.id, status: e.status, agent: e.assignedAgentId, ...e.fields })),
-    );
-  }
-
-  // Identifiers: drop the ones replaced, then insert the new ones (deletes first, so swaps inside a batch work).
-  const add: string[] = [];
+  const actor = copyField(w.actorId);
+  const contacts: CopyRow[] = [];
+  const identifiers: string[] = [];
+  const audit: CopyRow[] = [];
   for (const e of [...created, ...updated]) {
+    yield;
+    const pre = e.source?.prepared;
+    // New rows go in by COPY; ids are time-ordered (UUIDv7), so each index grows at its right edge. Times are left to
+    // the columns' defaults (now(): the transaction's start, one for the whole batch), parsed by nobody. A contact
+    // made from one row alone: its line is the row's prepared text after the id.
+    if (e.isNew) {
+      contacts.push(
+        pre
+          ? `${e.id}\t${w.businessId}\t${e.status}\timport\t\\N\t${pre.fields}`
+          : [e.id, w.businessId, e.status, 'import', e.assignedAgentId, ...cols.map((c) => e.fields[c])],
+      );
+    }
+
+    // Identifiers: drop the ones replaced, then insert the new ones (deletes first, so swaps inside a batch work).
     for (const kind of ['phone', 'email'] as const) {
       const value = e[kind];
       const was = e.before?.[kind] ?? null;
@@ -332,38 +341,40 @@ export function planBatch(w: BatchWrite): BatchPlan {
         plan.drop.ids.push(e.id);
         plan.drop.kinds.push(kind);
       }
-      if (value) add.push(`${newId()}\t${w.businessId}\t${kind}\t${copyField(value)}\t${e.id}`);
+      if (value) identifiers.push(`${newId()}\t${w.businessId}\t${kind}\t${copyField(value)}\t${e.id}`);
     }
-  }
-  plan.identifiers = copyText(add);
 
-  // Tags: only those the contact lacked are linked (the contacts are new, or locked and re-checked).
-  for (const e of [...created, ...updated]) {
+    // Tags: only those the contact lacked are linked (the contacts are new, or locked and re-checked).
     for (const key of e.tagKeys) {
       if (e.before?.tagKeys.has(key)) continue;
       plan.links.push({ id: e.id, key });
       if (!plan.tagNames.has(key)) plan.tagNames.set(key, e.tagNames.get(key) ?? key);
     }
-  }
 
-  // One audit event per contact written, with the batch: who (the import's user), what (fields, old → new), when.
-  const actor = copyField(w.actorId);
-  plan.audit = copyText(
-    [...created, ...updated].map((e): CopyRow => {
-      const pre = e.source?.prepared;
-      if (pre) return `${newId()}\t${w.businessId}\timport\t${actor}\tcontact\t${e.id}\tcreated\t${pre.created}`;
-      return [
-        newId(),
-        w.businessId,
-        'import',
-        w.actorId,
-        'contact',
-        e.id,
-        e.isNew ? 'created' : 'updated',
-        JSON.stringify(w.changes.get(e) ?? {}),
-      ];
-    }),
-  );
+    // One audit event per contact written, with the batch: who (the import's user), what (fields, old → new), when.
+    audit.push(
+      pre
+        ? `${newId()}\t${w.businessId}\timport\t${actor}\tcontact\t${e.id}\tcreated\t${pre.created}`
+        : [
+            newId(),
+            w.businessId,
+            'import',
+            w.actorId,
+            'contact',
+            e.id,
+            e.isNew ? 'created' : 'updated',
+            JSON.stringify(w.changes.get(e) ?? {}),
+          ],
+    );
+  }
+  plan.contacts = copyText(contacts);
+  if (updated.length > 0) {
+    plan.updates = JSON.stringify(
+      updated.map((e) => ({ id: e.id, status: e.status, agent: e.assignedAgentId, ...e.fields })),
+    );
+  }
+  plan.identifiers = copyText(identifiers);
+  plan.audit = copyText(audit);
   return plan;
 }
 
