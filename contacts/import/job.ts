@@ -22,6 +22,7 @@ import { readBatchesInWorker } from './reader.ts';
 import { planRows, readRow, type RowDraft, type RowError, type RowPlan } from './row.ts';
 import {
   addTiming,
+  canSkipKeyChecks,
   executePlan,
   inTransaction,
   loadAgents,
@@ -344,6 +345,7 @@ async function processJob(db: Database, job: Job, deps: RunDeps): Promise<void> 
   // database (on another core); it is re-checked under the lock before its own write. PGlite runs on this thread, and
   // a dry run keeps what it has seen in memory: both take the batches one after the other.
   const readAhead = db.driver.kind === 'postgres' && !job.dryRun;
+  const skipKeyChecks = await canSkipKeyChecks(db);
   const waited = (label: string, t: number) => addTiming(deps.timings, label, t);
   const lock = (query: Query) =>
     query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`baton-import:${job.businessId}`]);
@@ -437,7 +439,7 @@ async function processJob(db: Database, job: Job, deps: RunDeps): Promise<void> 
       async (tx) => {
         await lock(tx.query);
         if (!(await sameAsLoaded(tx.query, ahead.relied))) throw new StaleBatchError();
-        await executePlan(tx, ahead.plan, tagIds);
+        await executePlan(tx, ahead.plan, tagIds, skipKeyChecks);
       },
       deps.timings,
     );
@@ -452,7 +454,7 @@ async function processJob(db: Database, job: Job, deps: RunDeps): Promise<void> 
         if (!job.dryRun) state.holders = new Map();
         const { phones, emails } = keysOf(batch);
         await loadHolders(tx.query, job.businessId, phones, emails, state);
-        await executePlan(tx, (await decide(batch, state.holders, false)).plan, tagIds);
+        await executePlan(tx, (await decide(batch, state.holders, false)).plan, tagIds, skipKeyChecks);
       },
       deps.timings,
     );
