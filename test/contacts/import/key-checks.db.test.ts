@@ -40,6 +40,20 @@ function newContact(first: string, tag: string): Entity {
   };
 }
 
+/** The plan of a batch that creates one contact. */
+const planOne = (contact: Entity, businessId: string, jobId: string) =>
+  planBatch({
+    from: 0,
+    businessId,
+    jobId,
+    actorId: null,
+    entities: [contact],
+    changes: new Map([[contact, changes(contact)]]),
+    errors: [],
+    progress: { processedRows: 1, created: 1, updated: 0, unchanged: 0, skipped: 0, failed: 0 },
+    dryRun: false,
+  });
+
 describe('foreign keys of a batch', () => {
   it('a tag id kept from an earlier batch and deleted since: the batch is refused whole, then written with the tag again', async () => {
     // The test database user is a superuser on PostgreSQL, and PGlite always is: the batch does the checking.
@@ -51,17 +65,7 @@ describe('foreign keys of a batch', () => {
     });
     await startImport(db, businessId, upload.id, { mapping: upload.suggestedMapping });
     const jane = newContact('Jane', 'VIP');
-    const plan = planBatch({
-      from: 0,
-      businessId,
-      jobId: upload.id,
-      actorId: null,
-      entities: [jane],
-      changes: new Map([[jane, changes(jane)]]),
-      errors: [],
-      progress: { processedRows: 1, created: 1, updated: 0, unchanged: 0, skipped: 0, failed: 0 },
-      dryRun: false,
-    });
+    const plan = planOne(jane, businessId, upload.id);
     // The id an earlier batch got for "vip", whose tag an admin has deleted since.
     const tagIds = new Map([['vip', newId()]]);
     await expect(inTransaction(db, (tx) => executePlan(tx, plan, tagIds, true))).rejects.toMatchObject({
@@ -84,17 +88,7 @@ describe('foreign keys of a batch', () => {
 
   it('a business that is gone: nothing is written', async () => {
     const jane = newContact('Jane', 'VIP');
-    const plan = planBatch({
-      from: 0,
-      businessId: newId(),
-      jobId: newId(),
-      actorId: null,
-      entities: [jane],
-      changes: new Map([[jane, changes(jane)]]),
-      errors: [],
-      progress: { processedRows: 1, created: 1, updated: 0, unchanged: 0, skipped: 0, failed: 0 },
-      dryRun: false,
-    });
+    const plan = planOne(jane, newId(), newId());
     await expect(inTransaction(db, (tx) => executePlan(tx, plan, new Map(), true))).rejects.toMatchObject({
       code: '23503',
     });
