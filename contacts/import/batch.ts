@@ -45,8 +45,9 @@ export interface BatchOutcome {
   touched: Entity[];
 }
 
-const phoneKey = (v: string) => `p:${v}`;
-const emailKey = (v: string) => `e:${v}`;
+/** The keys of `MatchState.holders`. */
+export const phoneKey = (v: string) => `p:${v}`;
+export const emailKey = (v: string) => `e:${v}`;
 
 export function snapshot(e: Omit<Entity, 'before'>): Snapshot {
   return {
@@ -109,7 +110,7 @@ function* matchRows(drafts: readonly RowDraft[], state: MatchState, columns: Mat
       const holder = state.holders.get(key);
       if (!holder) continue;
       if (holder.kind === 'user') {
-        const kind = key.startsWith('p:') ? 'phone' : 'email';
+        const kind = k === 0 ? 'phone' : 'email';
         error = {
           row: d.row,
           column: column ?? null,

@@ -7,8 +7,10 @@ import type { Database } from '../../prisma/index.ts';
 import { DomainError } from '../errors.ts';
 import {
   changes,
+  emailKey,
   matchBatch,
   matchBatchYielding,
+  phoneKey,
   snapshot,
   type Entity,
   type MatchState,
@@ -290,8 +292,6 @@ type Carry = Map<string, Entity | null>;
 class StaleBatchError extends Error {}
 
 const RETRYABLE = ['23505', '23503', '40P01', '40001'];
-const phoneKey = (v: string) => `p:${v}`;
-const emailKey = (v: string) => `e:${v}`;
 
 /**
  * What a written batch leaves behind for the batch after it, which is matched before the write is committed: the keys
@@ -395,27 +395,29 @@ async function processJob(db: Database, job: Job, deps: RunDeps): Promise<void> 
     return { plan: out, touched: m.touched };
   };
 
+  /**
+   * The batch's phones and emails to look up. With a carry (the batch in flight's keys), the keys it holds are put in
+   * `holders` instead (and those it freed are neither looked up nor held).
+   */
   const keysOf = (batch: ReadBatch, carry?: Carry, holders?: MatchState['holders']) => {
     const phones: string[] = [];
     const emails: string[] = [];
     const seen = new Set<Entity>();
-    for (const d of batch.drafts) {
-      for (const [value, key, list] of [
-        [d.phone, d.phone && phoneKey(d.phone), phones],
-        [d.email, d.email && emailKey(d.email), emails],
-      ] as const) {
-        if (!value || !key) continue;
-        const carried = carry?.get(key);
-        if (carried === undefined) list.push(value);
-        else if (carried !== null && !holders?.has(key)) {
-          // An entity is carried by its phone and its email: made "as written" once.
-          if (!seen.has(carried)) {
-            seen.add(carried);
-            asWritten(carried);
-          }
-          holders?.set(key, { kind: 'contact', entity: carried });
+    const take = (value: string, key: string, list: string[]) => {
+      const carried = carry?.get(key);
+      if (carried === undefined) list.push(value);
+      else if (carried !== null && !holders?.has(key)) {
+        // An entity is carried by its phone and its email: made "as written" once.
+        if (!seen.has(carried)) {
+          seen.add(carried);
+          asWritten(carried);
         }
+        holders?.set(key, { kind: 'contact', entity: carried });
       }
+    };
+    for (const d of batch.drafts) {
+      if (d.phone) take(d.phone, phoneKey(d.phone), phones);
+      if (d.email) take(d.email, emailKey(d.email), emails);
     }
     return { phones, emails };
   };

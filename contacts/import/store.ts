@@ -4,7 +4,16 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Database } from '../../prisma/index.ts';
-import { sameSnapshot, snapshot, type ContactStatus, type Entity, type MatchState, type Snapshot } from './batch.ts';
+import {
+  emailKey,
+  phoneKey,
+  sameSnapshot,
+  snapshot,
+  type ContactStatus,
+  type Entity,
+  type MatchState,
+  type Snapshot,
+} from './batch.ts';
 import { copyField, copyText, type CopyRow } from './copy-text.ts';
 import { CONTACT_COLUMNS, type ContactColumn } from './fields.ts';
 import { newId } from './ids.ts';
@@ -153,7 +162,7 @@ export async function loadHolders(
   );
   const contactIds = new Set<string>();
   for (const r of ids) {
-    const key = `${r.kind === 'phone' ? 'p' : 'e'}:${r.value}`;
+    const key = r.kind === 'phone' ? phoneKey(r.value) : emailKey(r.value);
     if (state.holders.has(key)) continue;
     if (r.userId) state.holders.set(key, { kind: 'user' });
     else if (r.contactId) contactIds.add(r.contactId);
@@ -161,7 +170,7 @@ export async function loadHolders(
   if (contactIds.size === 0) return;
   for (const e of (await loadContacts(query, [...contactIds], lock)).values()) {
     e.before = snapshot(e);
-    for (const key of [e.phone && `p:${e.phone}`, e.email && `e:${e.email}`]) {
+    for (const key of [e.phone && phoneKey(e.phone), e.email && emailKey(e.email)]) {
       if (key && !state.holders.has(key)) state.holders.set(key, { kind: 'contact', entity: e });
     }
   }
@@ -408,7 +417,7 @@ export async function executePlan(
   tx: Tx,
   plan: BatchPlan,
   tagIds: Map<string, string>,
-  skipKeyChecks = false,
+  skipKeyChecks: boolean,
 ): Promise<void> {
   if (!plan.dryRun) await writeContacts(tx, plan, tagIds, skipKeyChecks);
   await tx.copy('ImportRowError', ['id', 'jobId', 'row', 'column', 'code', 'message', 'cells'], plan.errors);
