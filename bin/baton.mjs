@@ -1,10 +1,9 @@
 #!/usr/bin/env node
-// The `baton` command. Runs the TypeScript sources through tsx (no build step).
-import { register } from 'tsx/esm/api';
+// The `baton` command. Runs the TypeScript sources as one bundle (bin/run.mjs: no build step, no loader thread).
 import { exitWhenWritten } from './exit.mjs';
+import { importTypeScript } from './run.mjs';
 
-register();
-const { runCli } = await import('../bot/cli.ts');
+const { runCli } = await importTypeScript('bot/cli.ts');
 const args = process.argv.slice(2);
 const code = await runCli(args);
 // One-shot commands have closed their database by now; don't wait on idle pool timers, but do wait for their output.

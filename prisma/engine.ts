@@ -12,7 +12,7 @@ type BgModule = {
 };
 
 // The wasm-bindgen glue module is a process-wide singleton (one `wasm` variable): instantiate it once per
-// process, even when this file is loaded by several module graphs (vitest projects, tsx + native import).
+// process, even when this file is loaded by several module graphs (vitest projects, a bundle + native import).
 const LOADED = Symbol.for('baton.schemaEngineWasm');
 const registry = globalThis as unknown as Record<symbol, Promise<BgModule> | undefined>;
 

@@ -1,7 +1,7 @@
 // The reader's worker thread: for large files the file is parsed and normalised (libphonenumber for every phone) on
 // another core while this thread matches and writes, which matters most on PGlite, whose database work runs on
-// this thread. The worker runs a bundle of read-worker.ts made once per process by esbuild (tsx's own compiler):
-// a worker started on the TypeScript sources would need a module loader thread of its own, ~60 MB more.
+// this thread. The worker runs a bundle of read-worker.ts made once per process by esbuild (as bin/run.mjs bundles the
+// process's own entry): a worker started on the TypeScript sources would need a module loader thread of its own.
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { buildSync } from 'esbuild';

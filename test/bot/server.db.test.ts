@@ -6,7 +6,7 @@ import { openDatabase } from '../../prisma/index.ts';
 import { createEmptyPostgresDatabase, testDbKind } from '../support/db.ts';
 import { baton, freePort, ROOT, spawnNode, waitFor } from '../support/spawn.ts';
 
-// The product as a user runs it: `npm start` (bot/main.ts through tsx), then SIGTERM.
+// The product as a user runs it: `npm start` (bot/main.ts bundled by bin/run.mjs), then SIGTERM.
 describe(`the Baton server on ${testDbKind()}`, { timeout: 120_000 }, () => {
   const dirs: string[] = [];
   afterAll(async () => {
@@ -24,7 +24,7 @@ describe(`the Baton server on ${testDbKind()}`, { timeout: 120_000 }, () => {
   it('migrates, creates the first business and admin, serves /healthz, and stops cleanly on SIGTERM', async () => {
     const env = await environment();
     const port = await freePort();
-    const server = spawnNode([path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'bot/main.ts'], {
+    const server = spawnNode([path.join(ROOT, 'bin/run.mjs'), 'bot/main.ts'], {
       ...env,
       PORT: String(port),
     });
@@ -58,7 +58,7 @@ describe(`the Baton server on ${testDbKind()}`, { timeout: 120_000 }, () => {
     }
 
     // A second start finds the business and does not print a password again.
-    const again = spawnNode([path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'bot/main.ts'], {
+    const again = spawnNode([path.join(ROOT, 'bin/run.mjs'), 'bot/main.ts'], {
       ...env,
       PORT: String(port),
     });
@@ -70,7 +70,7 @@ describe(`the Baton server on ${testDbKind()}`, { timeout: 120_000 }, () => {
 
   it('refuses to start on bad configuration and names the variable', async () => {
     const env = await environment();
-    const server = spawnNode([path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'bot/main.ts'], {
+    const server = spawnNode([path.join(ROOT, 'bin/run.mjs'), 'bot/main.ts'], {
       ...env,
       PORT: 'eighty',
     });

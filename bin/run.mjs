@@ -1,0 +1,87 @@
+// Runs Baton's TypeScript as plain JavaScript: the entry point and every source file it imports are bundled into one
+// ES module by esbuild (~0.1–0.3 s at each start), then imported. Packages in node_modules stay outside the bundle.
+// Why not a loader such as tsx: on Node 20 module hooks run in a thread of their own, with its own V8 heap, for the
+// life of the process (~75 MB of RSS measured with the embedded database open).
+//
+//   node bin/run.mjs <entry.ts> [args…]      (process.argv[1] becomes the entry, as if Node had run it)
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const cacheDir = path.join(root, 'node_modules', '.cache', 'baton');
+const inNodeModules = `${path.sep}node_modules${path.sep}`;
+
+/** In the bundle each source file keeps its own `import.meta.url`, so paths relative to a source file still work. */
+const ownImportMetaUrl = {
+  name: 'own-import-meta-url',
+  setup(b) {
+    b.onLoad({ filter: /\.[cm]?ts$/ }, async (args) => {
+      if (args.path.includes(inNodeModules)) return undefined;
+      const source = await readFile(args.path, 'utf8');
+      const url = JSON.stringify(pathToFileURL(args.path).href);
+      return { contents: source.replaceAll('import.meta.url', url), loader: 'ts' };
+    });
+  },
+};
+
+/** Deletes builds of the same entry a day old or more (sources edited since), so the cache doesn't grow forever. */
+function pruneOlderBuilds(name, keep) {
+  const dayAgo = Date.now() - 24 * 3600 * 1000;
+  for (const f of readdirSync(cacheDir)) {
+    const p = path.join(cacheDir, f);
+    if (!f.startsWith(`${name}-`) || p === keep || p === `${keep}.map`) continue;
+    if (statSync(p, { throwIfNoEntry: false })?.mtimeMs < dayAgo) rmSync(p, { force: true });
+  }
+}
+
+/** Bundles `entry` (a path from the repository's root, or absolute) and imports it. */
+export async function importTypeScript(entry) {
+  const entryPath = path.resolve(root, entry);
+  const name = path.basename(entryPath).replace(/\.[cm]?ts$/, '');
+  const result = await build({
+    entryPoints: [entryPath],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: 'linked',
+    outfile: path.join(cacheDir, `${name}.mjs`),
+    write: false,
+    logLevel: 'warning',
+    plugins: [ownImportMetaUrl],
+  });
+  const js = result.outputFiles.find((f) => f.path.endsWith('.mjs'));
+  const map = result.outputFiles.find((f) => f.path.endsWith('.map'));
+  // Named by content: processes started at the same time (tests, a CLI beside the server) never see a half-written
+  // file, and an unchanged build is not written again.
+  const hash = createHash('sha256').update(js.contents).digest('hex').slice(0, 16);
+  const file = path.join(cacheDir, `${name}-${hash}.mjs`);
+  if (!existsSync(file)) {
+    mkdirSync(cacheDir, { recursive: true });
+    const text = js.text.replace(/\/\/# sourceMappingURL=\S+\s*$/, `//# sourceMappingURL=${path.basename(file)}.map\n`);
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(`${tmp}.map`, map.contents);
+    renameSync(`${tmp}.map`, `${file}.map`);
+    writeFileSync(tmp, text);
+    renameSync(tmp, file);
+    pruneOlderBuilds(name, file);
+  }
+  // Stack traces name the TypeScript files and lines.
+  process.setSourceMapsEnabled(true);
+  return import(pathToFileURL(file).href);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const entry = process.argv[2];
+  if (!entry) {
+    console.error('usage: node bin/run.mjs <entry.ts> [args…]');
+    process.exit(2);
+  }
+  process.argv.splice(1, 2, path.resolve(root, entry));
+  await importTypeScript(entry);
+}
