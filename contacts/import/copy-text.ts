@@ -30,3 +30,45 @@ export function copyText(rows: readonly CopyRow[]): string {
   }
   return lines.join('\n') + '\n';
 }
+
+/**
+ * COPY text built directly as UTF-8 bytes: what the drivers send. Rows prepared while reading arrive as bytes
+ * (prepared.ts) and are copied in as they are; the rest is encoded once, into place. Building a batch's text as one
+ * joined string instead cost a join, then an encoding of the whole text, and a string per line for the collector.
+ */
+export class CopyBuffer {
+  private buf: Buffer<ArrayBuffer> = Buffer.allocUnsafe(64 * 1024);
+  length = 0;
+
+  private room(n: number): void {
+    if (this.length + n <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.length + n));
+    this.buf.copy(next, 0, 0, this.length);
+    this.buf = next;
+  }
+
+  /** Appends text already in COPY form (escaped fields, tabs, newlines). */
+  text(s: string): void {
+    this.room(s.length * 3);
+    this.length += this.buf.write(s, this.length, 'utf8');
+  }
+
+  /** Appends bytes[start, end) as they are. */
+  bytes(bytes: Uint8Array, start: number, end: number): void {
+    this.room(end - start);
+    this.buf.set(bytes.subarray(start, end), this.length);
+    this.length += end - start;
+  }
+
+  /** Appends one row of values as a line. */
+  row(row: readonly CopyValue[]): void {
+    let line = '';
+    for (let i = 0; i < row.length; i++) line += (i === 0 ? '' : '\t') + copyField(row[i]!);
+    this.text(line + '\n');
+  }
+
+  /** The bytes written (a view of the builder's buffer: done with the builder). */
+  done(): Buffer<ArrayBuffer> {
+    return Buffer.from(this.buf.buffer, this.buf.byteOffset, this.length);
+  }
+}

@@ -19,6 +19,7 @@ import {
 import { TEXT_COLUMNS, type Field, type Mapping, type TextField } from './fields.ts';
 import { missingFields, suggestMapping, validateMapping } from './mapping.ts';
 import { inspectFile, readRecords, type Delimiter } from './parse.ts';
+import { preparedCells } from './prepared.ts';
 import { readBatchesInline, type ReadBatch, type ReadOptions } from './read.ts';
 import { readBatchesInWorker } from './reader.ts';
 import { planRows, readRow, type RowDraft, type RowError, type RowPlan } from './row.ts';
@@ -356,10 +357,11 @@ async function processJob(db: Database, job: Job, deps: RunDeps): Promise<void> 
     const { drafts } = batch;
     const batchErrors = [...batch.errors];
     const failedRows = new Set(batch.errorRows);
-    let cellsByRow: Map<number, string> | undefined;
+    let draftByRow: Map<number, RowDraft> | undefined;
     const cellsOf = (row: number) => {
-      cellsByRow ??= new Map(drafts.map((d, i) => [d.row, batch.cells[i]!]));
-      return cellsByRow.get(row) ?? '[]';
+      draftByRow ??= new Map(drafts.map((d) => [d.row, d]));
+      const prepared = draftByRow.get(row)?.prepared;
+      return prepared ? preparedCells(prepared) : '[]';
     };
     // Ahead of a batch being written, the event loop turns every 250 rows (a few ms) while matching and encoding: that
     // batch's next statement is sent as soon as the database has answered the previous one.

@@ -19,7 +19,8 @@ async function main(): Promise<void> {
     for await (const batch of readBatchesInline(options)) {
       while (credit <= 0) await new Promise<void>((resolve) => (wake = resolve));
       credit--;
-      port.postMessage({ type: 'batch', batch } satisfies WorkerMessage);
+      // The batch's bytes move to the main thread (transferred, not copied).
+      port.postMessage({ type: 'batch', batch } satisfies WorkerMessage, [batch.bytes.buffer as ArrayBuffer]);
     }
     port.postMessage({ type: 'end' } satisfies WorkerMessage);
   } catch (e) {

@@ -2,7 +2,8 @@
 // (libphonenumber for every phone). Runs inline here, or inside the reader's worker thread (reader.ts).
 import type { Delimiter } from './parse.ts';
 import { readRecords } from './parse.ts';
-import { prepare } from './prepared.ts';
+import { CopyBuffer } from './copy-text.ts';
+import { prepare, sealPrepared } from './prepared.ts';
 import { readRow, type RowDraft, type RowError, type RowPlan } from './row.ts';
 import { runStepsYielding, type Steps } from './steps.ts';
 
@@ -11,9 +12,10 @@ export interface ReadBatch {
   start: number;
   /** Records in the batch. */
   count: number;
+  /** Each with its prepared text and its cells as read (saved with the row if it fails when matched) in `bytes`. */
   drafts: RowDraft[];
-  /** Each draft's cells as read, as JSON: saved with the row if it fails when matched. */
-  cells: string[];
+  /** The drafts' prepared text and cells (prepared.ts): one buffer, moved, not copied, from the reader's worker. */
+  bytes: Uint8Array;
   skipped: number;
   errors: (RowError & { cells: string })[];
   /** Rows with at least one error. */
@@ -47,11 +49,12 @@ function* normaliseRows(records: string[][], start: number, plan: RowPlan): Step
     start,
     count: records.length,
     drafts: [],
-    cells: [],
+    bytes: new Uint8Array(0),
     skipped: 0,
     errors: [],
     errorRows: [],
   };
+  const out = new CopyBuffer();
   for (let i = 0; i < records.length; i++) {
     // Normalising a row costs ~10–20 µs (libphonenumber): inline, the batch being written meanwhile gets its next
     // statement sent as soon as the database answers the previous one.
@@ -59,9 +62,8 @@ function* normaliseRows(records: string[][], start: number, plan: RowPlan): Step
     const record = records[i]!;
     const r = readRow(record, start + i + 2, plan);
     if (r.kind === 'draft') {
-      r.draft.prepared = prepare(r.draft);
+      r.draft.prepared = prepare(r.draft, record, out);
       batch.drafts.push(r.draft);
-      batch.cells.push(JSON.stringify(record));
     } else if (r.kind === 'skipped') batch.skipped++;
     else {
       batch.errorRows.push(r.row);
@@ -69,6 +71,7 @@ function* normaliseRows(records: string[][], start: number, plan: RowPlan): Step
       for (const e of r.errors) batch.errors.push({ ...e, cells });
     }
   }
+  batch.bytes = sealPrepared(batch.drafts, out);
   return batch;
 }
 

@@ -4,7 +4,7 @@
 // process's own entry): a worker started on the TypeScript sources would need a module loader thread of its own.
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { buildSync } from 'esbuild';
+import { build } from 'esbuild';
 import { DomainError, type ErrorCode } from '../errors.ts';
 import type { ReadBatch, ReadOptions } from './read.ts';
 
@@ -16,9 +16,10 @@ export type WorkerMessage =
   | { type: 'end' }
   | { type: 'error'; message: string; code?: ErrorCode | undefined; field?: string | undefined };
 
-let bundle: string | undefined;
-function workerSource(): string {
-  bundle ??= buildSync({
+// Built with esbuild's asynchronous API: its synchronous one held the event loop for ~0.3 s when an import started.
+let bundle: Promise<string> | undefined;
+function workerSource(): Promise<string> {
+  bundle ??= build({
     entryPoints: [fileURLToPath(new URL('./read-worker.ts', import.meta.url))],
     bundle: true,
     platform: 'node',
@@ -26,13 +27,14 @@ function workerSource(): string {
     target: 'node20',
     write: false,
     logLevel: 'silent',
-  }).outputFiles[0]!.text;
+  }).then((r) => r.outputFiles[0]!.text);
+  bundle.catch(() => (bundle = undefined));
   return bundle;
 }
 
 /** The file's batches, read by a worker thread at most READ_AHEAD batches ahead of the consumer. */
 export async function* readBatchesInWorker(o: ReadOptions): AsyncGenerator<ReadBatch> {
-  const worker = new Worker(workerSource(), {
+  const worker = new Worker(await workerSource(), {
     eval: true,
     workerData: { ...o, readAhead: READ_AHEAD },
     // Its heap holds a few batches: a bound keeps a runaway from taking the server's memory.

@@ -14,7 +14,7 @@ import {
   type MatchState,
   type Snapshot,
 } from './batch.ts';
-import { copyField, copyText, type CopyRow } from './copy-text.ts';
+import { CopyBuffer, copyField, copyText } from './copy-text.ts';
 import { CONTACT_COLUMNS, type ContactColumn } from './fields.ts';
 import { newId } from './ids.ts';
 import { runSteps, runStepsYielding, type Steps } from './steps.ts';
@@ -25,8 +25,8 @@ export type Query = <R extends Record<string, unknown>>(text: string, params?: u
 /** A transaction on the raw driver: statements, and COPY for bulk inserts (the fastest way in on both databases). */
 export interface Tx {
   query: Query;
-  /** Copies rows already encoded as COPY text (copyText); nothing when the text is empty. */
-  copy(table: string, columns: readonly string[], text: string): Promise<void>;
+  /** Copies rows already encoded as COPY text (copyText, or CopyBuffer's bytes); nothing when there are none. */
+  copy(table: string, columns: readonly string[], text: CopyData): Promise<void>;
 }
 
 /** Time spent per kind of statement ("INSERT Contact" → ms), when a caller wants to see where a batch's time goes. */
@@ -65,6 +65,10 @@ function timed(tx: Tx, timings: StatementTimings | undefined): Tx {
 
 const q = (c: string) => `"${c}"`;
 
+/** What Tx.copy takes: COPY text, as a string or as UTF-8 bytes. */
+export type CopyData = string | Uint8Array<ArrayBuffer>;
+const NO_ROWS = new Uint8Array(0);
+
 const copySql = (table: string, columns: readonly string[]) =>
   `COPY ${q(table)} (${columns.map(q).join(', ')}) FROM STDIN`;
 
@@ -83,7 +87,7 @@ export async function inTransaction<T>(
             query: async <R extends Record<string, unknown>>(text: string, params: unknown[] = []) =>
               (await t.query<R>(text, params)).rows,
             copy: async (table, columns, text) => {
-              if (text === '') return;
+              if (text.length === 0) return;
               await t.query(copySql(table, columns).replace('STDIN', "'/dev/blob'"), [], { blob: new Blob([text]) });
             },
           },
@@ -101,8 +105,9 @@ export async function inTransaction<T>(
           query: async <R extends Record<string, unknown>>(text: string, params: unknown[] = []) =>
             (await client.query<R>(text, params)).rows,
           copy: async (table, columns, text) => {
-            if (text === '') return;
-            await pipeline(Readable.from([text]), client.query(copyFrom(copySql(table, columns))));
+            if (text.length === 0) return;
+            const chunk = typeof text === 'string' ? text : Buffer.from(text.buffer, text.byteOffset, text.byteLength);
+            await pipeline(Readable.from([chunk]), client.query(copyFrom(copySql(table, columns))));
           },
         },
         timings,
@@ -280,18 +285,18 @@ export interface BatchPlan {
   dryRun: boolean;
   from: number;
   progress: BatchWrite['progress'];
-  contacts: string;
+  contacts: Uint8Array<ArrayBuffer>;
   /** Updated contacts as one JSON array for json_to_recordset, or null. */
   updates: string | null;
   /** Identifiers replaced (contact id, kind): deleted before the new ones go in. */
   drop: { ids: string[]; kinds: string[] };
-  identifiers: string;
+  identifiers: Uint8Array<ArrayBuffer>;
   /** Tags linked by this batch: key → name (created when missing). */
   tagNames: Map<string, string>;
   links: { id: string; key: string }[];
   /** Users the batch's contacts are assigned to. */
   agents: string[];
-  audit: string;
+  audit: Uint8Array<ArrayBuffer>;
   errors: string;
 }
 
@@ -312,14 +317,14 @@ function* planSteps(w: BatchWrite): Steps<BatchPlan> {
     dryRun: w.dryRun,
     from: w.from,
     progress: w.progress,
-    contacts: '',
+    contacts: NO_ROWS,
     updates: null,
     drop: { ids: [], kinds: [] },
-    identifiers: '',
+    identifiers: NO_ROWS,
     tagNames: new Map(),
     links: [],
     agents: [],
-    audit: '',
+    audit: NO_ROWS,
     errors: copyText(w.errors.map((e) => [newId(), w.jobId, e.row, e.column, e.code, e.message, e.cells])),
   };
   if (w.dryRun) return plan;
@@ -327,9 +332,9 @@ function* planSteps(w: BatchWrite): Steps<BatchPlan> {
   const updated = w.entities.filter((e) => !e.isNew && Object.keys(w.changes.get(e) ?? {}).length > 0);
   const cols = CONTACT_COLUMNS;
   const actor = copyField(w.actorId);
-  const contacts: CopyRow[] = [];
-  const identifiers: string[] = [];
-  const audit: CopyRow[] = [];
+  const contacts = new CopyBuffer();
+  const identifiers = new CopyBuffer();
+  const audit = new CopyBuffer();
   const agents = new Set<string>();
   for (const e of [...created, ...updated]) {
     yield;
@@ -338,12 +343,12 @@ function* planSteps(w: BatchWrite): Steps<BatchPlan> {
     // New rows go in by COPY; ids are time-ordered (UUIDv7), so each index grows at its right edge. Times are left to
     // the columns' defaults (now(): the transaction's start, one for the whole batch), parsed by nobody. A contact
     // made from one row alone: its line is the row's prepared text after the id.
-    if (e.isNew) {
-      contacts.push(
-        pre
-          ? `${e.id}\t${w.businessId}\t${e.status}\timport\t\\N\t${pre.fields}`
-          : [e.id, w.businessId, e.status, 'import', e.assignedAgentId, ...cols.map((c) => e.fields[c])],
-      );
+    if (e.isNew && pre) {
+      contacts.text(`${e.id}\t${w.businessId}\t${e.status}\timport\t\\N\t`);
+      contacts.bytes(pre.bytes, pre.fields, pre.created);
+      contacts.text('\n');
+    } else if (e.isNew) {
+      contacts.row([e.id, w.businessId, e.status, 'import', e.assignedAgentId, ...cols.map((c) => e.fields[c])]);
     }
 
     // Identifiers: drop the ones replaced, then insert the new ones (deletes first, so swaps inside a batch work).
@@ -355,7 +360,7 @@ function* planSteps(w: BatchWrite): Steps<BatchPlan> {
         plan.drop.ids.push(e.id);
         plan.drop.kinds.push(kind);
       }
-      if (value) identifiers.push(`${newId()}\t${w.businessId}\t${kind}\t${copyField(value)}\t${e.id}`);
+      if (value) identifiers.text(`${newId()}\t${w.businessId}\t${kind}\t${copyField(value)}\t${e.id}\n`);
     }
 
     // Tags: only those the contact lacked are linked (the contacts are new, or locked and re-checked).
@@ -366,29 +371,31 @@ function* planSteps(w: BatchWrite): Steps<BatchPlan> {
     }
 
     // One audit event per contact written, with the batch: who (the import's user), what (fields, old → new), when.
-    audit.push(
-      pre
-        ? `${newId()}\t${w.businessId}\timport\t${actor}\tcontact\t${e.id}\tcreated\t${pre.created}`
-        : [
-            newId(),
-            w.businessId,
-            'import',
-            w.actorId,
-            'contact',
-            e.id,
-            e.isNew ? 'created' : 'updated',
-            JSON.stringify(w.changes.get(e) ?? {}),
-          ],
-    );
+    if (pre) {
+      audit.text(`${newId()}\t${w.businessId}\timport\t${actor}\tcontact\t${e.id}\tcreated\t`);
+      audit.bytes(pre.bytes, pre.created, pre.cells);
+      audit.text('\n');
+    } else {
+      audit.row([
+        newId(),
+        w.businessId,
+        'import',
+        w.actorId,
+        'contact',
+        e.id,
+        e.isNew ? 'created' : 'updated',
+        JSON.stringify(w.changes.get(e) ?? {}),
+      ]);
+    }
   }
-  plan.contacts = copyText(contacts);
+  plan.contacts = contacts.done();
   if (updated.length > 0) {
     plan.updates = JSON.stringify(
       updated.map((e) => ({ id: e.id, status: e.status, agent: e.assignedAgentId, ...e.fields })),
     );
   }
-  plan.identifiers = copyText(identifiers);
-  plan.audit = copyText(audit);
+  plan.identifiers = identifiers.done();
+  plan.audit = audit.done();
   plan.agents = [...agents];
   return plan;
 }

@@ -6,11 +6,17 @@ import { describe, expect, it } from 'vitest';
 import { phoneSpelling } from '../../../bench/import/generate.ts';
 import { normalizePhone } from '../../../contacts/phone.ts';
 import { changes, matchBatch } from '../../../contacts/import/batch.ts';
-import { copyField, copyText } from '../../../contacts/import/copy-text.ts';
+import { CopyBuffer, copyField, copyText } from '../../../contacts/import/copy-text.ts';
 import { CONTACT_COLUMNS } from '../../../contacts/import/fields.ts';
 import { newId } from '../../../contacts/import/ids.ts';
 import { planRows, readRow, suggestMapping } from '../../../contacts/import/index.ts';
-import { prepare } from '../../../contacts/import/prepared.ts';
+import {
+  prepare,
+  preparedCells,
+  preparedCreated,
+  preparedFields,
+  sealPrepared,
+} from '../../../contacts/import/prepared.ts';
 
 describe('COPY text', () => {
   it('escapes backslash, tab, newline and carriage return, and writes NULL as \\N', () => {
@@ -26,6 +32,21 @@ describe('COPY text', () => {
         ['2', '', 'z'],
       ]),
     ).toBe('1\t\\N\tx\\ty\n2\t\tz\n');
+  });
+
+  it('is built as UTF-8 bytes equal to the text, across growth of the buffer and with copied byte ranges', () => {
+    const rows: (string | null)[][] = Array.from({ length: 3000 }, (_, i) => [
+      `row ${i}`,
+      i % 7 === 0 ? null : `ünïcödé ✓ 😀 tab\there ${'x'.repeat(i % 50)}`,
+    ]);
+    const b = new CopyBuffer();
+    for (const r of rows) b.row(r);
+    const source = new TextEncoder().encode('«prefix» middle suffix');
+    b.text('a\tb\n');
+    b.bytes(source, 11, 17); // «» are two bytes each
+    const bytes = b.done();
+    expect(bytes.length).toBeGreaterThan(64 * 1024);
+    expect(new TextDecoder().decode(bytes)).toBe(copyText(rows) + 'a\tb\n' + 'middle');
   });
 });
 
@@ -119,19 +140,31 @@ describe('prepared rows', () => {
     }
     const now = '2026-11-25T12:00:00.000Z';
     let compared = 0;
-    for (const [i, record] of rows.entries()) {
+    // All rows' prepared text in one buffer, as a batch has it.
+    const bytes = new CopyBuffer();
+    const drafts = rows.flatMap((record, i) => {
       const out = readRow(record, i + 2, plan);
-      if (out.kind !== 'draft') continue;
-      const pre = prepare(out.draft);
+      if (out.kind !== 'draft') return [];
+      out.draft.prepared = prepare(out.draft, record, bytes);
+      return [{ draft: out.draft, record }];
+    });
+    sealPrepared(
+      drafts.map((d) => d.draft),
+      bytes,
+    );
+    for (const { draft, record } of drafts) {
+      const pre = draft.prepared!;
       const state = { holders: new Map(), agents: new Map<string, string>() };
-      const m = matchBatch([out.draft], state, {});
+      const m = matchBatch([draft], state, {});
       const e = m.touched[0]!;
-      expect(e.source).toBe(out.draft);
+      expect(e.source).toBe(draft);
+      expect(pre.bytes).toBe(drafts[0]!.draft.prepared!.bytes);
       const general = copyText([
         [e.id, 'B', e.status, 'import', e.assignedAgentId, ...CONTACT_COLUMNS.map((c) => e.fields[c]), now, now],
       ]);
-      expect(`${e.id}\tB\t${e.status}\timport\t\\N\t${pre.fields}\t${now}\t${now}\n`).toBe(general);
-      expect(pre.created).toBe(copyField(JSON.stringify(changes(e))));
+      expect(`${e.id}\tB\t${e.status}\timport\t\\N\t${preparedFields(pre)}\t${now}\t${now}\n`).toBe(general);
+      expect(preparedCreated(pre)).toBe(copyField(JSON.stringify(changes(e))));
+      expect(JSON.parse(preparedCells(pre))).toEqual(record);
       compared++;
     }
     expect(compared).toBeGreaterThan(250);
@@ -147,7 +180,7 @@ describe('prepared rows', () => {
     const draft = (cells: string[], row: number) => {
       const out = readRow(cells, row, plan);
       if (out.kind !== 'draft') throw new Error('expected a draft');
-      out.draft.prepared = prepare(out.draft);
+      out.draft.prepared = prepare(out.draft, cells, new CopyBuffer());
       return out.draft;
     };
     const state = { holders: new Map(), agents: new Map([['agent@example.com', 'agent-id']]) };
