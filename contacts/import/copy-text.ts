@@ -49,7 +49,23 @@ export class CopyBuffer {
 
   /** Appends text already in COPY form (escaped fields, tabs, newlines). */
   text(s: string): void {
-    this.room(s.length * 3);
+    const n = s.length;
+    this.room(n * 3);
+    // Short ASCII text (ids, separators, kinds) byte by byte: cheaper than a call into the encoder.
+    if (n <= 64) {
+      const buf = this.buf;
+      const at = this.length;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[at + i] = c;
+      }
+      if (i === n) {
+        this.length += n;
+        return;
+      }
+    }
     this.length += this.buf.write(s, this.length, 'utf8');
   }
 

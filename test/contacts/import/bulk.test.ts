@@ -8,7 +8,8 @@ import { normalizePhone } from '../../../contacts/phone.ts';
 import { changes, matchBatch } from '../../../contacts/import/batch.ts';
 import { CopyBuffer, copyField, copyText } from '../../../contacts/import/copy-text.ts';
 import { CONTACT_COLUMNS } from '../../../contacts/import/fields.ts';
-import { newId } from '../../../contacts/import/ids.ts';
+import { v7 } from 'uuid';
+import { formatId, newId, v7Layout } from '../../../contacts/import/ids.ts';
 import { planRows, readRow, suggestMapping } from '../../../contacts/import/index.ts';
 import {
   prepare,
@@ -59,6 +60,21 @@ describe('newId', () => {
     // The first 48 bits are the time in milliseconds.
     const ms = parseInt(ids[0]!.replace(/-/g, '').slice(0, 12), 16);
     expect(Math.abs(ms - Date.now())).toBeLessThan(60_000);
+  });
+
+  it('lays an id out exactly as uuid v7 does for the same time, counter and random bytes', () => {
+    let seed = 11;
+    const r = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (let i = 0; i < 2000; i++) {
+      const random = Uint8Array.from({ length: 16 }, () => Math.floor(r() * 256));
+      const msecs = Math.floor(r() * 2 ** 47) + (i % 2) * 2 ** 47;
+      const seq = Math.floor(r() * 2 ** 32) | 0;
+      const ours = formatId(v7Layout(random, 0, msecs, seq, new Uint8Array(16)));
+      expect(ours).toBe(v7({ random, msecs, seq }));
+    }
   });
 });
 
