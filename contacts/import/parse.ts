@@ -131,13 +131,15 @@ export async function inspectFile(filePath: string): Promise<FileShape> {
   let totalRows = 0;
   let nonEmpty = 0;
   try {
-    for await (const record of parser as AsyncIterable<string[]>) {
-      if (!headers) {
-        headers = checkHeaders(record);
-        continue;
+    for await (const records of recordChunks(parser)) {
+      for (const record of records) {
+        if (!headers) {
+          headers = checkHeaders(record);
+          continue;
+        }
+        totalRows++;
+        if (nonEmpty === 0 && !isEmptyRecord(record)) nonEmpty++;
       }
-      totalRows++;
-      if (!isEmptyRecord(record)) nonEmpty++;
     }
   } catch (e) {
     input.destroy();
@@ -153,14 +155,62 @@ export const isEmptyRecord = (record: readonly string[]) => record.every((c) => 
 
 /** Streams the data records of a file (header skipped), starting after `skip` data records. */
 export async function* readRecords(filePath: string, delimiter: Delimiter, skip = 0): AsyncGenerator<string[]> {
+  for await (const records of readRecordChunks(filePath, delimiter, skip)) yield* records;
+}
+
+/** The file's data records after `skip`, as many at a time as the parser has ready. */
+export async function* readRecordChunks(filePath: string, delimiter: Delimiter, skip = 0): AsyncGenerator<string[][]> {
   const input = createReadStream(filePath);
   const parser = input.pipe(csvParser(delimiter));
   // A file that disappears or cannot be read ends the iteration with its error instead of hanging it.
   input.on('error', (e) => parser.destroy(e));
   let index = -1;
-  for await (const record of parser as AsyncIterable<string[]>) {
-    index++;
-    if (index === 0 || index <= skip) continue;
-    yield record;
+  try {
+    for await (const records of recordChunks(parser)) {
+      const from = Math.max(0, skip + 1 - (index + 1));
+      index += records.length;
+      if (from < records.length) yield from === 0 ? records : records.slice(from);
+    }
+  } finally {
+    // Stopped early (an error, or the consumer returned): close the file.
+    parser.destroy();
+    input.destroy();
+  }
+}
+
+/**
+ * A parser's records, as many at a time as it has ready (up to a read buffer's worth): taken with `read()`, not
+ * through the stream's async iterator, which cost a promise and a result object a record. Ends with the parser's
+ * error, if any.
+ */
+async function* recordChunks(parser: Parser): AsyncGenerator<string[][]> {
+  let ended = false;
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  const signal = () => {
+    wake?.();
+    wake = undefined;
+  };
+  parser.on('readable', signal);
+  parser.on('end', () => {
+    ended = true;
+    signal();
+  });
+  parser.on('error', (e: Error) => {
+    failure = e;
+    signal();
+  });
+  for (;;) {
+    const chunk: string[][] = [];
+    let record: string[] | null;
+    while ((record = parser.read() as string[] | null) !== null) chunk.push(record);
+    // Read again before waiting: what arrived while the consumer had the chunk announced itself meanwhile.
+    if (chunk.length > 0) {
+      yield chunk;
+      continue;
+    }
+    if (failure) throw failure;
+    if (ended) return;
+    await new Promise<void>((resolve) => (wake = resolve));
   }
 }

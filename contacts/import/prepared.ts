@@ -3,7 +3,8 @@
 // so that the main thread, which matches and writes (and on PGlite also runs the database), only copies bytes.
 // A batch's prepared text, and each row's cells (saved with the row if it fails when matched), are UTF-8 bytes in one
 // buffer per batch: a batch crosses from the worker without a copy, and they are not strings on the main thread's
-// heap for its garbage collector to copy while the batch is matched and written.
+// heap for its garbage collector to copy while the batch is matched and written. The text is written straight into
+// that buffer, JSON included, without building the objects and strings it describes.
 // Pure. Must give exactly what the general path gives (changes() in batch.ts, copyText): a test compares them.
 import { CopyBuffer, copyField } from './copy-text.ts';
 import { CONTACT_COLUMNS } from './fields.ts';
@@ -24,26 +25,72 @@ export interface Prepared {
 
 const NO_BYTES = new Uint8Array(0);
 
+/** Characters JSON.stringify escapes (quote, backslash, controls, surrogates) and COPY escapes (backslash). */
+// eslint-disable-next-line no-control-regex -- the control characters are exactly what JSON escapes
+const JSON_SPECIAL = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** Appends `s` as JSON.stringify(s) would write it, escaped for a COPY field (copyField) when `forCopy`. */
+function jsonString(out: CopyBuffer, s: string, forCopy = true): void {
+  if (JSON_SPECIAL.test(s)) {
+    out.text(forCopy ? copyField(JSON.stringify(s)) : JSON.stringify(s));
+    return;
+  }
+  out.text('"');
+  out.text(s);
+  out.text('"');
+}
+
 /** Writes a row's prepared text and its cells into `out`; `bytes` is set by `sealPrepared` once the batch is done. */
 export function prepare(d: RowDraft, record: readonly string[], out: CopyBuffer): Prepared {
-  let fields = '';
-  const changes: Record<string, { from: unknown; to: unknown }> = {};
-  for (let i = 0; i < CONTACT_COLUMNS.length; i++) {
-    const column = CONTACT_COLUMNS[i]!;
-    const value = d.fields[column];
-    fields += (i === 0 ? '' : '\t') + copyField(value ?? null);
-    if (value !== undefined) changes[column] = { from: null, to: value };
-  }
-  changes.status = { from: null, to: 'active' };
-  if (d.phone) changes.phone = { from: null, to: d.phone };
-  if (d.email) changes.email = { from: null, to: d.email };
-  if (d.tags.length > 0) changes.tags = { from: [], to: d.tags.map((t) => t.key) };
   const p: Prepared = { bytes: NO_BYTES, fields: out.length, created: 0, cells: 0, end: 0 };
-  out.text(fields);
+  for (let i = 0; i < CONTACT_COLUMNS.length; i++) {
+    if (i > 0) out.text('\t');
+    out.text(copyField(d.fields[CONTACT_COLUMNS[i]!] ?? null));
+  }
   p.created = out.length;
-  out.text(copyField(JSON.stringify(changes)));
+  // {"<column>":{"from":null,"to":"<value>"},…,"status":…,"phone":…,"email":…,"tags":{"from":[],"to":[…]}}
+  out.text('{');
+  let first = true;
+  const change = (key: string) => {
+    out.text(first ? `"${key}":{"from":null,"to":` : `,"${key}":{"from":null,"to":`);
+    first = false;
+  };
+  for (const column of CONTACT_COLUMNS) {
+    const value = d.fields[column];
+    if (value === undefined) continue;
+    change(column);
+    jsonString(out, value);
+    out.text('}');
+  }
+  change('status');
+  out.text('"active"}');
+  if (d.phone) {
+    change('phone');
+    jsonString(out, d.phone);
+    out.text('}');
+  }
+  if (d.email) {
+    change('email');
+    jsonString(out, d.email);
+    out.text('}');
+  }
+  if (d.tags.length > 0) {
+    out.text(first ? '"tags":{"from":[],"to":[' : ',"tags":{"from":[],"to":[');
+    d.tags.forEach((t, i) => {
+      if (i > 0) out.text(',');
+      jsonString(out, t.key);
+    });
+    out.text(']}');
+  }
+  out.text('}');
   p.cells = out.length;
-  out.text(JSON.stringify(record));
+  // The cells as JSON.stringify(record) writes them (read back only for a row that fails when matched).
+  out.text('[');
+  for (let i = 0; i < record.length; i++) {
+    if (i > 0) out.text(',');
+    jsonString(out, record[i]!, false);
+  }
+  out.text(']');
   p.end = out.length;
   return p;
 }

@@ -1,7 +1,7 @@
 // Reading an import's file in batches of normalised rows: parsed by csv-parse and put through the row rules
 // (libphonenumber for every phone). Runs inline here, or inside the reader's worker thread (reader.ts).
 import type { Delimiter } from './parse.ts';
-import { readRecords } from './parse.ts';
+import { readRecordChunks } from './parse.ts';
 import { CopyBuffer } from './copy-text.ts';
 import { prepare, sealPrepared } from './prepared.ts';
 import { readRow, type RowDraft, type RowError, type RowPlan } from './row.ts';
@@ -79,13 +79,15 @@ function* normaliseRows(records: string[][], start: number, plan: RowPlan): Step
 export async function* readBatchesInline(o: ReadOptions): AsyncGenerator<ReadBatch> {
   let records: string[][] = [];
   let start = o.from;
-  for await (const record of readRecords(o.filePath, o.delimiter, o.from)) {
-    records.push(record);
-    if (records.length >= o.batchSize) {
-      const batch = records;
-      records = [];
-      yield await normaliseBatch(batch, start, o.plan, YIELD_EVERY);
-      start += batch.length;
+  for await (const chunk of readRecordChunks(o.filePath, o.delimiter, o.from)) {
+    for (const record of chunk) {
+      records.push(record);
+      if (records.length >= o.batchSize) {
+        const batch = records;
+        records = [];
+        yield await normaliseBatch(batch, start, o.plan, YIELD_EVERY);
+        start += batch.length;
+      }
     }
   }
   if (records.length > 0) yield await normaliseBatch(records, start, o.plan, YIELD_EVERY);

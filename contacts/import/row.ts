@@ -51,22 +51,33 @@ const MAX_TAG = 50;
 /** Reads back a cell neutralised against formula injection on export: "'+4479…" → "+4479…". */
 export const unneutralize = (cell: string) => (/^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell);
 
-/** Google writes several values in one cell: "a ::: b". */
-const values = (cell: string) =>
-  cell
-    .split(':::')
-    .map((v) => v.trim())
-    .filter((v) => v !== '');
+/** Google writes several values in one cell: "a ::: b". `cell` is trimmed and not empty. */
+const values = (cell: string): string[] =>
+  cell.includes(':::')
+    ? cell
+        .split(':::')
+        .map((v) => v.trim())
+        .filter((v) => v !== '')
+    : [cell];
 
-// libphonenumber costs ~25 µs a number; identical spellings (same country) get the identical answer from a cache.
-const phoneCache = new Map<string, PhoneResult>();
+/** The first of a cell's values (`cell` trimmed and not empty): the cell itself unless it holds several. */
+const firstValue = (cell: string) => (cell.includes(':::') ? (values(cell)[0] ?? '') : cell);
+
+// libphonenumber costs ~10 µs a number; identical spellings (same country) get the identical answer from a cache.
+const phoneCaches = new Map<string, Map<string, PhoneResult>>();
+let cachedPhones = 0;
 function phone(raw: string, country: string): PhoneResult {
-  const k = `${country}|${raw}`;
-  let r = phoneCache.get(k);
+  let cache = phoneCaches.get(country);
+  if (!cache) phoneCaches.set(country, (cache = new Map()));
+  let r = cache.get(raw);
   if (!r) {
-    if (phoneCache.size >= 20_000) phoneCache.clear();
+    if (cachedPhones >= 20_000) {
+      for (const c of phoneCaches.values()) c.clear();
+      cachedPhones = 0;
+    }
     r = normalizePhone(raw, country);
-    phoneCache.set(k, r);
+    cache.set(raw, r);
+    cachedPhones++;
   }
   return r;
 }
@@ -110,7 +121,7 @@ export function readRow(record: readonly string[], row: number, plan: RowPlan): 
         emailCell = { header, text };
         break;
       case 'fullName': {
-        const { first, last } = splitFullName(values(text)[0] ?? '');
+        const { first, last } = splitFullName(firstValue(text));
         if (first && draft.fields.firstName === undefined) draft.fields.firstName = first;
         if (last && draft.fields.lastName === undefined) draft.fields.lastName = last;
         break;
@@ -134,14 +145,14 @@ export function readRow(record: readonly string[], row: number, plan: RowPlan): 
         break;
       }
       case 'assignedAgent': {
-        const r = normalizeEmail(values(text)[0] ?? '');
+        const r = normalizeEmail(firstValue(text));
         if (r.ok) draft.agentEmail = r.email;
         else fail(header, 'AGENT_INVALID', `the assigned agent must be an agent's email: ${r.message}`);
         break;
       }
       default: {
         const column = TEXT_COLUMNS[field as TextField];
-        const value = field === 'notes' ? text : (values(text)[0] ?? '');
+        const value = field === 'notes' ? text : firstValue(text);
         const max = field === 'notes' ? MAX_NOTES : MAX_TEXT;
         if (value.length > max) {
           fail(header, 'FIELD_TOO_LONG', `${field} is longer than ${max} characters`);

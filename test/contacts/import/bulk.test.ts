@@ -128,6 +128,8 @@ describe('normalizePhone', () => {
   });
 });
 
+const asSent = (s: string) => new TextDecoder().decode(new TextEncoder().encode(s));
+
 describe('prepared rows', () => {
   it('give exactly the COPY line and audit changes the general path gives, for a contact made from one row', () => {
     const headers = ['First Name', 'Last Name', 'Company', 'Mobile Phone', 'E-mail Address', 'Notes', 'Categories'];
@@ -137,6 +139,7 @@ describe('prepared rows', () => {
       ['Ann', '', 'Tab\tand back\\slash', '+44 7911 123457', '', 'line one\nline two\r\n"quoted"', 'VIP; retail;vip'],
       ['', "Ö'Neill", ':::', '', 'o@example.com', 'ünïcödé ✓', ':::'],
       ['Zoë', 'Müller', 'Acme, Inc.', '0044 7911 123458', 'ZOE@Example.COM', '', 'a,b'],
+      ['Bell\u0007', 'Emoji 😀', 'Lone \ud800 surrogate', '+44 7911 123459', '', 'ctl \u001f "q" \\', 'tag "x"'],
     ];
     let seed = 3;
     const r = () => {
@@ -178,9 +181,10 @@ describe('prepared rows', () => {
       const general = copyText([
         [e.id, 'B', e.status, 'import', e.assignedAgentId, ...CONTACT_COLUMNS.map((c) => e.fields[c]), now, now],
       ]);
-      expect(`${e.id}\tB\t${e.status}\timport\t\\N\t${preparedFields(pre)}\t${now}\t${now}\n`).toBe(general);
-      expect(preparedCreated(pre)).toBe(copyField(JSON.stringify(changes(e))));
-      expect(JSON.parse(preparedCells(pre))).toEqual(record);
+      // Compared as the drivers send them: UTF-8 (where a lone surrogate becomes U+FFFD on both paths).
+      expect(`${e.id}\tB\t${e.status}\timport\t\\N\t${preparedFields(pre)}\t${now}\t${now}\n`).toBe(asSent(general));
+      expect(preparedCreated(pre)).toBe(asSent(copyField(JSON.stringify(changes(e)))));
+      expect(preparedCells(pre)).toBe(asSent(JSON.stringify(record)));
       compared++;
     }
     expect(compared).toBeGreaterThan(250);

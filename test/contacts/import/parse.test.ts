@@ -1,7 +1,7 @@
 // Reading files: delimiters, BOM, CRLF, quoted fields, and the files that must be refused whole.
 import { describe, expect, it } from 'vitest';
 import { inspectFile } from '../../../contacts/import/index.ts';
-import { readRecords } from '../../../contacts/import/parse.ts';
+import { readRecordChunks, readRecords } from '../../../contacts/import/parse.ts';
 import { tempFile } from './helpers.ts';
 
 async function records(content: string | Buffer) {
@@ -77,5 +77,21 @@ describe('reading records', () => {
       for await (const r of readRecords('/nonexistent/B-missing.csv', ',')) void r;
     };
     await expect(rows()).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('gives every record once and in order, in chunks, to a consumer that takes its time', async () => {
+    const n = 20_000;
+    const lines = Array.from({ length: n }, (_, i) => `First${i},"Last, ${i}",0791112${String(i).padStart(4, '0')}`);
+    const file = await tempFile(`First Name,Last Name,Phone\n${lines.join('\n')}\n`);
+    const seen: string[] = [];
+    let chunks = 0;
+    for await (const chunk of readRecordChunks(file, ',', 5)) {
+      chunks++;
+      for (const r of chunk) seen.push(r[0]!);
+      // Slower than the parser: records arrive while this consumer waits.
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    expect(chunks).toBeGreaterThan(1);
+    expect(seen).toEqual(Array.from({ length: n - 5 }, (_, i) => `First${i + 5}`));
   });
 });
