@@ -37,8 +37,13 @@ export function copyText(rows: readonly CopyRow[]): string {
  * joined string instead cost a join, then an encoding of the whole text, and a string per line for the collector.
  */
 export class CopyBuffer {
-  private buf: Buffer<ArrayBuffer> = Buffer.allocUnsafe(64 * 1024);
+  private buf: Buffer<ArrayBuffer>;
   length = 0;
+
+  /** `capacity`: the bytes expected; a good guess spares the copies (and the garbage) of growing. */
+  constructor(capacity = 64 * 1024) {
+    this.buf = Buffer.allocUnsafe(Math.max(1024, capacity));
+  }
 
   private room(n: number): void {
     if (this.length + n <= this.buf.length) return;

@@ -54,7 +54,8 @@ function* normaliseRows(records: string[][], start: number, plan: RowPlan): Step
     errors: [],
     errorRows: [],
   };
-  const out = new CopyBuffer();
+  // Sized for ~1 KB a row of prepared text and cells (an address-book export); it grows when rows are larger.
+  const out = new CopyBuffer(records.length * 1024);
   for (let i = 0; i < records.length; i++) {
     // Normalising a row costs ~10–20 µs (libphonenumber): inline, the batch being written meanwhile gets its next
     // statement sent as soon as the database answers the previous one.

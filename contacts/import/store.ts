@@ -350,9 +350,18 @@ function* planSteps(w: BatchWrite): Steps<BatchPlan> {
   // The parts of a line that are the same for the whole batch.
   const business = `\t${w.businessId}\t`;
   const auditMiddle = `\t${w.businessId}\timport\t${actor}\tcontact\t`;
-  const contacts = new CopyBuffer();
-  const identifiers = new CopyBuffer();
-  const audit = new CopyBuffer();
+  // Sized ahead: a prepared row's text is known; other lines are guessed generously (a buffer grows if need be).
+  let contactBytes = 0;
+  let auditBytes = 0;
+  for (const e of created) {
+    const pre = e.source?.prepared;
+    contactBytes += pre ? pre.created - pre.fields + 96 : 2048;
+    auditBytes += pre ? pre.cells - pre.created + 128 : 2048;
+  }
+  auditBytes += updated.length * 2048;
+  const contacts = new CopyBuffer(contactBytes);
+  const identifiers = new CopyBuffer((created.length + updated.length) * 2 * 160);
+  const audit = new CopyBuffer(auditBytes);
   const agents = new Set<string>();
   for (const e of [...created, ...updated]) {
     yield;
