@@ -40,14 +40,18 @@ export class CopyBuffer {
   private buf: Buffer<ArrayBuffer>;
   length = 0;
 
-  /** `capacity`: the bytes expected; a good guess spares the copies (and the garbage) of growing. */
+  /**
+   * `capacity`: the bytes expected; a good guess spares the copies (and the garbage) of growing. The memory is never
+   * from Node's shared pool of small buffers (allocUnsafeSlow): a batch's buffer is transferred to another thread,
+   * which would take the pool with it.
+   */
   constructor(capacity = 64 * 1024) {
-    this.buf = Buffer.allocUnsafe(Math.max(1024, capacity));
+    this.buf = Buffer.allocUnsafeSlow(Math.max(1024, capacity));
   }
 
   private room(n: number): void {
     if (this.length + n <= this.buf.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.length + n));
+    const next = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.length + n));
     this.buf.copy(next, 0, 0, this.length);
     this.buf = next;
   }

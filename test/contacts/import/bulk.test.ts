@@ -49,6 +49,19 @@ describe('COPY text', () => {
     expect(bytes.length).toBeGreaterThan(64 * 1024);
     expect(new TextDecoder().decode(bytes)).toBe(copyText(rows) + 'a\tb\n' + 'middle');
   });
+
+  it("owns its memory, never a slice of Node's shared pool of small buffers (a batch's bytes are transferred)", () => {
+    const b = new CopyBuffer(10);
+    b.text('x');
+    const bytes = b.done();
+    expect(bytes.byteOffset).toBe(0);
+    expect(bytes.buffer.byteLength).toBe(1024);
+    // Transferring it leaves other small buffers alone.
+    const other = Buffer.from('still here');
+    structuredClone(bytes, { transfer: [bytes.buffer] });
+    expect(bytes.buffer.byteLength).toBe(0);
+    expect(other.toString()).toBe('still here');
+  });
 });
 
 describe('newId', () => {
