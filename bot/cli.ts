@@ -2,7 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { createBusiness, isDomainError } from '../contacts/index.ts';
 import { openDatabase } from '../prisma/index.ts';
-import { startBaton } from './app.ts';
+import { serveUntilSignal } from './serve.ts';
 import { contactsCommand } from './cli/contacts.ts';
 import { withDatabase } from './cli/database.ts';
 import { importCommand } from './cli/import.ts';
@@ -24,12 +24,7 @@ export function buildCli(): Command {
   program
     .command('serve')
     .description('run the Baton server (same as npm start)')
-    .action(async () => {
-      const baton = await startBaton(loadConfig());
-      const stop = () => void baton.stop().then(() => process.exit(0));
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
+    .action(async () => serveUntilSignal(loadConfig()));
 
   program
     .command('migrate')

@@ -68,6 +68,17 @@ describe(`the Baton server on ${testDbKind()}`, { timeout: 120_000 }, () => {
     expect(again.output()).not.toMatch(/password:/);
   });
 
+  it('stops cleanly on a signal that arrives while it is still starting (after it listens)', async () => {
+    const env = await environment();
+    const port = await freePort();
+    const server = spawnNode([path.join(ROOT, 'bin/run.mjs'), 'bot/main.ts'], { ...env, PORT: String(port) });
+    // Listening comes before the timers and channels start: the signal lands in the middle of the start.
+    await waitFor(async () => (server.output().includes('Baton is listening') ? true : undefined), 60_000);
+    server.child.kill('SIGTERM');
+    expect(await server.exit).toBe(0);
+    expect(server.output()).toContain('Baton stopped');
+  });
+
   it('refuses to start on bad configuration and names the variable', async () => {
     const env = await environment();
     const server = spawnNode([path.join(ROOT, 'bin/run.mjs'), 'bot/main.ts'], {
