@@ -5,7 +5,7 @@
 //
 //   node bin/run.mjs <entry.ts> [args…]      (process.argv[1] becomes the entry, as if Node had run it)
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -38,18 +38,18 @@ function pruneOlderBuilds(name, keep) {
   }
 }
 
-/** Bundles `entry` (a path from the repository's root, or absolute) and imports it. */
-export async function importTypeScript(entry) {
-  const entryPath = path.resolve(root, entry);
-  const name = path.basename(entryPath).replace(/\.[cm]?ts$/, '');
+/** Builds the bundle of `entryPath`, writes it (and its map and its list of sources) to the cache; returns its path. */
+async function bundle(entryPath, name) {
   const result = await build({
     entryPoints: [entryPath],
+    absWorkingDir: root,
     bundle: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
     packages: 'external',
     sourcemap: 'linked',
+    metafile: true,
     outfile: path.join(cacheDir, `${name}.mjs`),
     write: false,
     logLevel: 'warning',
@@ -61,8 +61,8 @@ export async function importTypeScript(entry) {
   // file, and an unchanged build is not written again.
   const hash = createHash('sha256').update(js.contents).digest('hex').slice(0, 16);
   const file = path.join(cacheDir, `${name}-${hash}.mjs`);
+  mkdirSync(cacheDir, { recursive: true });
   if (!existsSync(file)) {
-    mkdirSync(cacheDir, { recursive: true });
     const text = js.text.replace(/\/\/# sourceMappingURL=\S+\s*$/, `//# sourceMappingURL=${path.basename(file)}.map\n`);
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(`${tmp}.map`, map.contents);
@@ -71,6 +71,44 @@ export async function importTypeScript(entry) {
     renameSync(tmp, file);
     pruneOlderBuilds(name, file);
   }
+  // What the build read (and the TypeScript settings, and this file): the next start reuses the build while none of
+  // them changes.
+  const inputs = {};
+  for (const input of [...Object.keys(result.metafile.inputs), 'tsconfig.json', 'bin/run.mjs']) {
+    const st = statSync(path.join(root, input), { throwIfNoEntry: false });
+    if (st) inputs[input] = [st.size, st.mtimeMs];
+  }
+  const manifest = path.join(cacheDir, `${name}.json`);
+  writeFileSync(`${manifest}.${process.pid}.tmp`, JSON.stringify({ file, inputs }));
+  renameSync(`${manifest}.${process.pid}.tmp`, manifest);
+  return file;
+}
+
+/** The build recorded for `name` when none of its sources changed since (same size and time), else undefined. */
+function unchangedBuild(name) {
+  try {
+    const manifest = JSON.parse(readFileSync(path.join(cacheDir, `${name}.json`), 'utf8'));
+    if (!existsSync(manifest.file)) return undefined;
+    for (const [file, [size, mtimeMs]] of Object.entries(manifest.inputs)) {
+      const st = statSync(path.join(root, file), { throwIfNoEntry: false });
+      if (!st || st.size !== size || st.mtimeMs !== mtimeMs) return undefined;
+    }
+    return manifest.file;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Bundles `entry` (a path from the repository's root, or absolute) and imports it. */
+export async function importTypeScript(entry) {
+  const entryPath = path.resolve(root, entry);
+  const name = path
+    .relative(root, entryPath)
+    .replace(/\.[cm]?ts$/, '')
+    .replace(/[^\w.]+/g, '-');
+  // Sources unchanged since the last build (the usual start): no build at all (~0.2 s and an esbuild process saved).
+  let file = unchangedBuild(name);
+  if (!file) file = await bundle(entryPath, name);
   // Stack traces name the TypeScript files and lines.
   process.setSourceMapsEnabled(true);
   return import(pathToFileURL(file).href);
