@@ -141,7 +141,8 @@ try {
   if (atPeak) {
     console.log(
       `at the peak: main thread's JS heap ${mb(atPeak.heapUsed)} used of ${mb(atPeak.heapTotal)}, ` +
-        `external ${mb(atPeak.external)} (PGlite's WASM memory is here), the rest is code, stacks and the reader's heap`,
+        `external ${mb(atPeak.external)} (${kind === 'pglite' ? "PGlite's WASM memory, " : ''}the batches' and COPY ` +
+        `buffers), the rest is code, stacks and the reader's heap`,
     );
   }
   delay.disable();
