@@ -11,24 +11,17 @@ export function copyField(value: CopyValue): string {
   return SPECIAL.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]!) : value;
 }
 
-/** A row to COPY: its values, or its line already encoded (without the newline). */
-export type CopyRow = readonly CopyValue[] | string;
+/** One row's values as a COPY line (without the newline). */
+export function copyLine(row: readonly CopyValue[]): string {
+  let line = '';
+  for (let i = 0; i < row.length; i++) line += (i === 0 ? '' : '\t') + copyField(row[i]!);
+  return line;
+}
 
 /** The COPY text of some rows (every line ends with a newline). */
-export function copyText(rows: readonly CopyRow[]): string {
+export function copyText(rows: readonly (readonly CopyValue[])[]): string {
   if (rows.length === 0) return '';
-  const lines = new Array<string>(rows.length);
-  for (let r = 0; r < rows.length; r++) {
-    const row = rows[r]!;
-    if (typeof row === 'string') {
-      lines[r] = row;
-      continue;
-    }
-    let line = '';
-    for (let i = 0; i < row.length; i++) line += (i === 0 ? '' : '\t') + copyField(row[i]!);
-    lines[r] = line;
-  }
-  return lines.join('\n') + '\n';
+  return rows.map(copyLine).join('\n') + '\n';
 }
 
 /**
@@ -87,9 +80,7 @@ export class CopyBuffer {
 
   /** Appends one row of values as a line. */
   row(row: readonly CopyValue[]): void {
-    let line = '';
-    for (let i = 0; i < row.length; i++) line += (i === 0 ? '' : '\t') + copyField(row[i]!);
-    this.text(line + '\n');
+    this.text(copyLine(row) + '\n');
   }
 
   /** The bytes written (a view of the builder's buffer: done with the builder). */

@@ -26,7 +26,7 @@ const text = Buffer.from('00000000-0000-0000-0000-000000000000', 'latin1');
 const bytes = new Uint8Array(16);
 
 /** The id of these 16 bytes, as text. */
-function format(b: Uint8Array): string {
+export function formatId(b: Uint8Array): string {
   for (let i = 0; i < 16; i++) {
     text[AT[i]!] = HEX[b[i]! * 2]!;
     text[AT[i]! + 1] = HEX[b[i]! * 2 + 1]!;
@@ -66,8 +66,5 @@ export function newId(): string {
     seq = (seq + 1) | 0;
     if (seq === 0) msecs++;
   }
-  return format(v7Layout(pool, r, msecs, seq, bytes));
+  return formatId(v7Layout(pool, r, msecs, seq, bytes));
 }
-
-/** For the test that compares the layout with uuid's: the text of a layout. */
-export const formatId = (b: Uint8Array) => format(b);

@@ -129,7 +129,7 @@ export async function inspectFile(filePath: string): Promise<FileShape> {
   input.pipe(strictUtf8).pipe(parser);
   let headers: string[] | undefined;
   let totalRows = 0;
-  let nonEmpty = 0;
+  let hasData = false;
   try {
     for await (const records of recordChunks(parser)) {
       for (const record of records) {
@@ -138,7 +138,7 @@ export async function inspectFile(filePath: string): Promise<FileShape> {
           continue;
         }
         totalRows++;
-        if (nonEmpty === 0 && !isEmptyRecord(record)) nonEmpty++;
+        if (!hasData && !isEmptyRecord(record)) hasData = true;
       }
     }
   } catch (e) {
@@ -147,7 +147,7 @@ export async function inspectFile(filePath: string): Promise<FileShape> {
     throw invalid(`the file cannot be read as CSV: ${(e as Error).message}`);
   }
   if (!headers) throw invalid('the file has no header row');
-  if (nonEmpty === 0) throw invalid('the file has a header row but no data rows');
+  if (!hasData) throw invalid('the file has a header row but no data rows');
   return { delimiter, headers, totalRows };
 }
 
@@ -167,7 +167,8 @@ export async function* readRecordChunks(filePath: string, delimiter: Delimiter, 
   let index = -1;
   try {
     for await (const records of recordChunks(parser)) {
-      const from = Math.max(0, skip + 1 - (index + 1));
+      // `index` is the last record passed (the header is record 0): this chunk starts at index + 1.
+      const from = Math.max(0, skip - index);
       index += records.length;
       if (from < records.length) yield from === 0 ? records : records.slice(from);
     }
