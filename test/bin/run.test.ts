@@ -1,10 +1,10 @@
 // bin/run.mjs: runs a TypeScript entry as one bundle, reuses the bundle while its sources are unchanged, rebuilds it
 // when one changes, and keeps each source's own import.meta.url.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { ROOT, spawnNode } from '../support/spawn.ts';
+import { runTypeScript } from '../support/spawn.ts';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -12,7 +12,7 @@ afterAll(async () => {
 });
 
 async function run(entry: string): Promise<string> {
-  const r = spawnNode([path.join(ROOT, 'bin/run.mjs'), entry, 'arg1'], {});
+  const r = runTypeScript(entry, ['arg1'], {});
   expect(await r.exit).toBe(0);
   return r.output().trim();
 }
@@ -24,7 +24,7 @@ it('runs the bundle of an entry and its imports, with their own import.meta.url,
     path.join(dir, 'entry.ts'),
     `import { value, where } from './lib/dep.ts';\nconst n: number = 1;\nconsole.log(JSON.stringify({ value, where, n, argv: process.argv.slice(2) }));\n`,
   );
-  await import('node:fs/promises').then((fs) => fs.mkdir(path.join(dir, 'lib')));
+  await mkdir(path.join(dir, 'lib'));
   const dep = path.join(dir, 'lib', 'dep.ts');
   await writeFile(dep, `export const value: string = 'one';\nexport const where = import.meta.url;\n`);
   const entry = path.join(dir, 'entry.ts');

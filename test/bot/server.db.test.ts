@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../prisma/index.ts';
 import { createEmptyPostgresDatabase, testDbKind } from '../support/db.ts';
-import { baton, freePort, ROOT, spawnNode, waitFor } from '../support/spawn.ts';
+import { baton, freePort, runTypeScript, waitFor } from '../support/spawn.ts';
 
 // The product as a user runs it: `npm start` (bot/main.ts bundled by bin/run.mjs), then SIGTERM.
 describe(`the Baton server on ${testDbKind()}`, { timeout: 120_000 }, () => {
@@ -24,7 +24,7 @@ describe(`the Baton server on ${testDbKind()}`, { timeout: 120_000 }, () => {
   it('migrates, creates the first business and admin, serves /healthz, and stops cleanly on SIGTERM', async () => {
     const env = await environment();
     const port = await freePort();
-    const server = spawnNode([path.join(ROOT, 'bin/run.mjs'), 'bot/main.ts'], {
+    const server = runTypeScript('bot/main.ts', [], {
       ...env,
       PORT: String(port),
     });
@@ -58,7 +58,7 @@ describe(`the Baton server on ${testDbKind()}`, { timeout: 120_000 }, () => {
     }
 
     // A second start finds the business and does not print a password again.
-    const again = spawnNode([path.join(ROOT, 'bin/run.mjs'), 'bot/main.ts'], {
+    const again = runTypeScript('bot/main.ts', [], {
       ...env,
       PORT: String(port),
     });
@@ -71,7 +71,7 @@ describe(`the Baton server on ${testDbKind()}`, { timeout: 120_000 }, () => {
   it('stops cleanly on a signal that arrives while it is still starting (after it listens)', async () => {
     const env = await environment();
     const port = await freePort();
-    const server = spawnNode([path.join(ROOT, 'bin/run.mjs'), 'bot/main.ts'], { ...env, PORT: String(port) });
+    const server = runTypeScript('bot/main.ts', [], { ...env, PORT: String(port) });
     // Listening comes before the timers and channels start: the signal lands in the middle of the start.
     await waitFor(async () => (server.output().includes('Baton is listening') ? true : undefined), 60_000);
     server.child.kill('SIGTERM');
@@ -81,7 +81,7 @@ describe(`the Baton server on ${testDbKind()}`, { timeout: 120_000 }, () => {
 
   it('refuses to start on bad configuration and names the variable', async () => {
     const env = await environment();
-    const server = spawnNode([path.join(ROOT, 'bin/run.mjs'), 'bot/main.ts'], {
+    const server = runTypeScript('bot/main.ts', [], {
       ...env,
       PORT: 'eighty',
     });

@@ -36,6 +36,11 @@ export function spawnNode(args: string[], env: Record<string, string | undefined
   return { child, output: () => out, exit };
 }
 
+/** `node bin/run.mjs <entry> …`: a TypeScript entry run as the product runs it (`npm start` runs bot/main.ts). */
+export function runTypeScript(entry: string, args: string[], env: Record<string, string | undefined>): Spawned {
+  return spawnNode([path.join(ROOT, 'bin/run.mjs'), entry, ...args], env);
+}
+
 /** `baton …` through the package's bin. */
 export async function baton(args: string[], env: Record<string, string | undefined>) {
   const run = spawnNode([path.join(ROOT, 'bin/baton.mjs'), ...args], env);
