@@ -2,6 +2,7 @@
 // rows, one statement per table per batch). Each batch runs in one transaction with its progress.
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { setImmediate as turn } from 'node:timers/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Database } from '../../prisma/index.ts';
 import {
@@ -94,14 +95,21 @@ export async function inTransaction<T>(
 ): Promise<T> {
   const driver = db.driver;
   if (driver.kind === 'pglite') {
+    // PGlite runs each statement on this thread and answers through promises alone, with no I/O: a chain of its
+    // statements never lets the event loop turn. So the loop turns before each one: the server's timers, requests and
+    // chats go on between them (their statements wait for this transaction), and V8's own tasks run (without them the
+    // collector falls behind: a 100k-row import held the loop for 11 s and its RSS grew by ~180 MB).
     return driver.pglite.transaction(async (t) =>
       fn(
         timed(
           {
-            query: async <R extends Record<string, unknown>>(text: string, params: unknown[] = []) =>
-              (await t.query<R>(text, params)).rows,
+            query: async <R extends Record<string, unknown>>(text: string, params: unknown[] = []) => {
+              await turn();
+              return (await t.query<R>(text, params)).rows;
+            },
             copy: async (table, columns, text) => {
               if (text.length === 0) return;
+              await turn();
               await t.query(copySql(table, columns).replace('STDIN', "'/dev/blob'"), [], { blob: new Blob([text]) });
             },
           },
