@@ -5,7 +5,7 @@ import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapt
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from './generated/client.ts';
-import { allMigrationsApplied, applyMigrations } from './migrations.ts';
+import { allMigrationsApplied, applyMigrations, type MigrationDriver } from './migrations.ts';
 import { openPGlite } from './pglite.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -51,6 +51,45 @@ export function fromPGlite(pglite: PGlite): Database {
   });
 }
 
+/** Runs migrations' SQL on a database's raw driver (applyMigrations). */
+export function migrationDriver({ driver, query }: Pick<Database, 'driver' | 'query'>): MigrationDriver {
+  if (driver.kind === 'pglite') {
+    return {
+      query,
+      transaction: (fn) =>
+        driver.pglite.transaction((t) =>
+          fn({
+            query: async <R extends Record<string, unknown>>(text: string, params?: unknown[]) =>
+              (await t.query<R>(text, params)).rows,
+            exec: async (sql) => void (await t.exec(sql)),
+          }),
+        ),
+    };
+  }
+  return {
+    query,
+    async transaction(fn) {
+      const client = await driver.pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn({
+          query: async <R extends Record<string, unknown>>(text: string, params?: unknown[]) =>
+            (await client.query<R>(text, params)).rows,
+          // A query without parameters may hold several statements (the simple query protocol).
+          exec: async (sql) => void (await client.query(sql)),
+        });
+        await client.query('COMMIT');
+        return result;
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        client.release();
+      }
+    },
+  };
+}
+
 function build(
   kind: DatabaseKind,
   driver: Driver,
@@ -68,8 +107,8 @@ function build(
     prisma,
     driver,
     query,
-    // Nothing pending (every start after the first): the schema engine is not loaded at all.
-    migrate: async () => ((await allMigrationsApplied(query)) ? [] : applyMigrations(adapter)),
+    migrate: async () =>
+      (await allMigrationsApplied(query)) ? [] : applyMigrations(migrationDriver({ driver, query })),
     async close() {
       if (closed) return;
       closed = true;

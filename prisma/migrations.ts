@@ -1,11 +1,12 @@
-// Apply, check and author migrations in Prisma's layout (prisma/migrations/<timestamp>_<name>/migration.sql)
-// with Prisma's WASM schema engine. `_prisma_migrations` is kept, so the native CLI agrees where it exists.
+// Apply, check and author migrations in Prisma's layout (prisma/migrations/<timestamp>_<name>/migration.sql).
+// Applied as Prisma's `migrate deploy` applies them, recorded in its `_prisma_migrations`, so its CLI agrees where it
+// exists; checked and written with Prisma's WASM schema engine.
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
-import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { MigrationList } from '@prisma/schema-engine-wasm';
 import { createSchemaEngine } from './engine.ts';
 
@@ -45,34 +46,97 @@ export async function readMigrationList(dir = MIGRATIONS_DIR): Promise<Migration
   };
 }
 
-/**
- * Whether `_prisma_migrations` records every migration of MIGRATIONS_DIR as applied. Then a start has nothing for the
- * schema engine to do, and need not load it (its WASM costs ~1 s and ~40 MB that stay for the life of the process).
- */
-export async function allMigrationsApplied(
-  query: <R extends Record<string, unknown>>(text: string, params?: unknown[]) => Promise<R[]>,
-  dir = MIGRATIONS_DIR,
-): Promise<boolean> {
+/** Runs SQL on a database: one statement, or a script of several inside a transaction of its own. */
+export interface MigrationDriver {
+  query<R extends Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
+  transaction<T>(fn: (tx: MigrationTx) => Promise<T>): Promise<T>;
+}
+export interface MigrationTx {
+  query<R extends Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
+  /** Runs a script of several statements (no parameters). */
+  exec(sql: string): Promise<void>;
+}
+
+/** Prisma's own table of applied migrations, as its schema engine creates it (so either can take over). */
+const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+  "id" VARCHAR(36) PRIMARY KEY NOT NULL,
+  "checksum" VARCHAR(64) NOT NULL,
+  "finished_at" TIMESTAMPTZ,
+  "migration_name" VARCHAR(255) NOT NULL,
+  "logs" TEXT,
+  "rolled_back_at" TIMESTAMPTZ,
+  "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(),
+  "applied_steps_count" INTEGER NOT NULL DEFAULT 0
+)`;
+
+/** The advisory lock Prisma's schema engine takes while it migrates: the two never migrate one database at once. */
+const MIGRATION_LOCK = 72707369;
+
+/** Prisma's checksum of a migration: the SHA-256 of its file, in hex. */
+export const migrationChecksum = (sql: string) => createHash('sha256').update(sql).digest('hex');
+
+type AppliedRow = { name: string; finished: boolean };
+
+async function recordedMigrations(query: MigrationDriver['query']): Promise<AppliedRow[] | null> {
   const [table] = await query<{ present: boolean }>(
     `SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS present`,
   );
-  if (!table?.present) return false;
-  const rows = await query<{ name: string }>(
-    `SELECT migration_name AS name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+  if (!table?.present) return null;
+  return query<AppliedRow>(
+    `SELECT migration_name AS name, finished_at IS NOT NULL AS finished FROM "_prisma_migrations"
+     WHERE rolled_back_at IS NULL`,
   );
-  const applied = new Set(rows.map((r) => r.name));
+}
+
+/**
+ * Whether `_prisma_migrations` records every migration of MIGRATIONS_DIR as applied: then a start has nothing to do
+ * but this one query.
+ */
+export async function allMigrationsApplied(query: MigrationDriver['query'], dir = MIGRATIONS_DIR): Promise<boolean> {
+  const rows = await recordedMigrations(query);
+  if (!rows) return false;
+  const applied = new Set(rows.filter((r) => r.finished).map((r) => r.name));
   return (await migrationNames(dir)).every((name) => applied.has(name));
 }
 
-/** Applies every migration not yet recorded in `_prisma_migrations`; returns the names applied. */
-export async function applyMigrations(adapter: SqlMigrationAwareDriverAdapterFactory): Promise<string[]> {
-  const engine = await createSchemaEngine(SCHEMA_PATH, adapter);
-  try {
-    const out = await engine.applyMigrations({ migrationsList: await readMigrationList(), filters: NO_FILTER });
-    return out.appliedMigrationNames;
-  } finally {
-    engine.free();
+/**
+ * Applies every migration not yet recorded in `_prisma_migrations`, in order, each in a transaction of its own with
+ * its record: a migration that fails leaves nothing behind and is tried again at the next start. Records what Prisma's
+ * schema engine records (its checksum, one applied step), under its advisory lock, so that either can take over a
+ * database the other migrated. (The engine itself — ~1 s and ~50 MB of WASM for the life of the process — is kept for
+ * writing migrations.) Refuses a database where a migration is recorded as started and never finished (Prisma's
+ * P3009), which only another tool can leave. Returns the names applied.
+ */
+export async function applyMigrations(db: MigrationDriver, dir = MIGRATIONS_DIR): Promise<string[]> {
+  const list = await readMigrationList(dir);
+  await db.query(MIGRATIONS_TABLE);
+  const appliedNow: string[] = [];
+  for (const m of list.migrationDirectories) {
+    const name = m.path;
+    const file = m.migrationFile.content;
+    const done = await db.transaction(async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
+      const rows = (await recordedMigrations(tx.query)) ?? [];
+      const failed = rows.find((r) => !r.finished);
+      if (failed) {
+        throw new Error(
+          `migration ${failed.name} was started and never finished (recorded in _prisma_migrations): ` +
+            `repair the database, then mark it with \`prisma migrate resolve\``,
+        );
+      }
+      if (rows.some((r) => r.name === name)) return false;
+      if (file.tag === 'error') throw new Error(`migration ${name} cannot be read: ${file.value}`);
+      await tx.exec(file.value);
+      await tx.query(
+        `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, finished_at, applied_steps_count)
+         VALUES ($1, $2, $3, now(), clock_timestamp(), 1)`,
+        [randomUUID(), migrationChecksum(file.value), name],
+      );
+      return true;
+    });
+    if (done) appliedNow.push(name);
   }
+  return appliedNow;
 }
 
 /**
