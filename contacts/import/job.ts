@@ -501,11 +501,8 @@ async function processJob(db: Database, job: Job, deps: RunDeps): Promise<void> 
   // looked up and matched — while this one is written.
   let inflight: { done: Promise<{ again: boolean }>; carry: Carry | undefined } | undefined;
   let t = performance.now();
-  // On PGlite the batch in flight is written on this thread while this loop waits for the next one.
-  const readerLabel =
-    db.driver.kind === 'pglite' ? 'wait for the reader (and the write in flight)' : 'wait for the reader';
   for await (const batch of batches) {
-    waited(readerLabel, t);
+    waited('wait for the reader', t);
     let ahead: AheadBatch | undefined;
     if (readAhead && !deps.signal?.aborted) {
       // After a batch written in turn there is nothing to carry: wait for it to be committed, then look up.

@@ -37,8 +37,10 @@ export async function* readBatchesInWorker(o: ReadOptions): AsyncGenerator<ReadB
   const worker = new Worker(await workerSource(), {
     eval: true,
     workerData: { ...o, readAhead: READ_AHEAD },
-    // Its heap holds a few batches: a bound keeps a runaway from taking the server's memory.
-    resourceLimits: { maxOldGenerationSizeMb: 256 },
+    // Its heap holds a few batches: a bound keeps a runaway from taking the server's memory. Its young generation
+    // (V8's default lets it grow to 48 MB) is kept to 12 MB: what it allocates is records and strings that die young
+    // (PGlite 100k import peak 434–464 → 414 MB, no slower).
+    resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 12 },
   });
   const queue: WorkerMessage[] = [];
   let wake: (() => void) | undefined;
