@@ -374,13 +374,14 @@ function* planSteps(w: BatchWrite): Steps<BatchPlan> {
   // The parts of a line that are the same for the whole batch.
   const business = `\t${w.businessId}\t`;
   const auditMiddle = `\t${w.businessId}\timport\t${actor}\tcontact\t`;
-  // Sized ahead: a prepared row's text is known; other lines are guessed generously (a buffer grows if need be).
+  // Sized ahead: a prepared row's text is known, plus its line's ids (a contact's 36 + 36 + status and channel; an audit
+  // event's 5 × 36 + kinds, ~190 bytes); other lines are guessed generously. A buffer short of room doubles.
   let contactBytes = 0;
   let auditBytes = 0;
   for (const e of created) {
     const pre = e.source?.prepared;
-    contactBytes += pre ? pre.created - pre.fields + 96 : 2048;
-    auditBytes += pre ? pre.cells - pre.created + 128 : 2048;
+    contactBytes += pre ? pre.created - pre.fields + 112 : 2048;
+    auditBytes += pre ? pre.cells - pre.created + 224 : 2048;
   }
   auditBytes += updated.length * 2048;
   const contacts = new CopyBuffer(contactBytes);
