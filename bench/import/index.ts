@@ -1,4 +1,4 @@
-// npm run bench:import -- --rows 100000 [--db pglite|postgres] [--batch 5000]
+// npm run bench:import -- --rows 100000 [--db pglite|postgres] [--batch N (default: the import's own)]
 // Generates an Outlook-style CSV, measures the ceiling (parse + normalise, no database), then imports it into a
 // fresh database and prints rows/s, peak RSS and the ratio of the two.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -26,7 +26,7 @@ const { values } = parseArgs({
   options: {
     rows: { type: 'string', default: '100000' },
     db: { type: 'string', default: 'pglite' },
-    batch: { type: 'string', default: '5000' },
+    batch: { type: 'string' },
     'skip-ceiling': { type: 'boolean', default: false },
   },
 });
@@ -144,7 +144,7 @@ try {
   const timings = new Map<string, number>();
   const status = await runImport(db, upload.id, {
     timings,
-    batchSize: Number(values.batch),
+    batchSize: values.batch === undefined ? undefined : Number(values.batch),
     onProgress: (done, total) => {
       if (process.stderr.isTTY && performance.now() - last > 1000) {
         last = performance.now();
