@@ -76,6 +76,13 @@ describe(`applying migrations on ${testDbKind()} as Prisma's schema engine does`
     if (dir) await rm(dir, { recursive: true, force: true });
     dir = undefined;
   });
+  /** Another connection to the same database (PostgreSQL: another pool; PGlite has one connection). */
+  const openOther = async (db: Database): Promise<Database> => {
+    if (db.driver.kind === 'pglite') return db;
+    const other = await openDatabase({ databaseUrl: db.driver.pool.options.connectionString, dataDir: '' });
+    opened.push(other);
+    return other;
+  };
   const fresh = async () => {
     const d = await emptyDatabase();
     opened.push(d);
@@ -107,6 +114,16 @@ describe(`applying migrations on ${testDbKind()} as Prisma's schema engine does`
     const mine = await records(ours);
     expect(mine.length).toBeGreaterThan(3);
     expect(mine).toEqual(await records(theirs));
+  });
+
+  it('applies each migration once when two instances start on a new database at once', async () => {
+    const db = await fresh();
+    const other = await openOther(db);
+    const both = await Promise.all([applyMigrations(migrationDriver(db)), applyMigrations(migrationDriver(other))]);
+    const names = (await readMigrationList()).migrationDirectories.map((m) => m.path);
+    expect(both.flat().sort()).toEqual(names);
+    const recorded = await db.query<{ n: string }>(`SELECT migration_name AS n FROM _prisma_migrations ORDER BY 1`);
+    expect(recorded.map((r) => r.n)).toEqual(names);
   });
 
   it('leaves nothing of a migration that fails, and applies it once it is fixed', async () => {
