@@ -68,26 +68,32 @@ export function migrationDriver({ driver, query }: Pick<Database, 'driver' | 'qu
   }
   return {
     query,
-    async transaction(fn) {
-      const client = await driver.pool.connect();
-      try {
-        await client.query('BEGIN');
-        const result = await fn({
+    transaction: (fn) =>
+      pgTransaction(driver.pool, (client) =>
+        fn({
           query: async <R extends Record<string, unknown>>(text: string, params?: unknown[]) =>
             (await client.query<R>(text, params)).rows,
           // A query without parameters may hold several statements (the simple query protocol).
           exec: async (sql) => void (await client.query(sql)),
-        });
-        await client.query('COMMIT');
-        return result;
-      } catch (e) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw e;
-      } finally {
-        client.release();
-      }
-    },
+        }),
+      ),
   };
+}
+
+/** Runs `fn` on one pooled client between BEGIN and COMMIT (ROLLBACK when it throws). */
+export async function pgTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    client.release();
+  }
 }
 
 function build(

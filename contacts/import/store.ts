@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setImmediate as turn } from 'node:timers/promises';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { Database } from '../../prisma/index.ts';
+import { pgTransaction, type Database } from '../../prisma/index.ts';
 import {
   emailKey,
   phoneKey,
@@ -134,10 +134,8 @@ export async function inTransaction<T>(
       ),
     );
   }
-  const client = await driver.pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await fn(
+  return pgTransaction(driver.pool, (client) =>
+    fn(
       timed(
         {
           query: async <R extends Record<string, unknown>>(text: string, params: unknown[] = []) =>
@@ -150,15 +148,8 @@ export async function inTransaction<T>(
         },
         timings,
       ),
-    );
-    await client.query('COMMIT');
-    return result;
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw e;
-  } finally {
-    client.release();
-  }
+    ),
+  );
 }
 
 /** Active users' emails → id: who a row may assign its contact to. */
