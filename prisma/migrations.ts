@@ -103,15 +103,16 @@ export async function allMigrationsApplied(query: MigrationDriver['query'], dir 
  * Applies every migration not yet recorded in `_prisma_migrations`, in order, each in a transaction of its own with
  * its record: a migration that fails leaves nothing behind and is tried again at the next start. Records what Prisma's
  * schema engine records (its checksum, one applied step), under its advisory lock, so that either can take over a
- * database the other migrated. (The engine itself — ~1 s and ~20 MB of WASM kept for the life of the process — is kept for
- * writing migrations.) Refuses a database where a migration is recorded as started and never finished (Prisma's
+ * database the other migrated. (The engine — ~1 s to load and ~20 MB for the rest of the process — is used only to write
+ * and check migrations.) Refuses a database where a migration is recorded as started and never finished (Prisma's
  * P3009), which only another tool can leave. Returns the names applied.
  */
 export async function applyMigrations(db: MigrationDriver, dir = MIGRATIONS_DIR): Promise<string[]> {
   const list = await readMigrationList(dir);
+  const lock = (tx: MigrationTx) => tx.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
   // Under the lock: two instances starting on a new database would otherwise both create the table.
   await db.transaction(async (tx) => {
-    await tx.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
+    await lock(tx);
     await tx.query(MIGRATIONS_TABLE);
   });
   const appliedNow: string[] = [];
@@ -119,7 +120,7 @@ export async function applyMigrations(db: MigrationDriver, dir = MIGRATIONS_DIR)
     const name = m.path;
     const file = m.migrationFile.content;
     const done = await db.transaction(async (tx) => {
-      await tx.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
+      await lock(tx);
       const rows = (await recordedMigrations(tx.query)) ?? [];
       const failed = rows.find((r) => !r.finished);
       if (failed) {

@@ -51,31 +51,26 @@ export function prepare(d: RowDraft, record: readonly string[], out: CopyBuffer)
   // {"<column>":{"from":null,"to":"<value>"},…,"status":…,"phone":…,"email":…,"tags":{"from":[],"to":[…]}}
   out.text('{');
   let first = true;
-  const change = (key: string) => {
-    out.text(first ? `"${key}":{"from":null,"to":` : `,"${key}":{"from":null,"to":`);
+  /** Opens the change of `key` from `from` (JSON); the caller writes the new value and closes it with `}`. */
+  const change = (key: string, from = 'null') => {
+    out.text(`${first ? '' : ','}"${key}":{"from":${from},"to":`);
     first = false;
+  };
+  const changeTo = (key: string, value: string) => {
+    change(key);
+    jsonString(out, value);
+    out.text('}');
   };
   for (const column of CONTACT_COLUMNS) {
     const value = d.fields[column];
-    if (value === undefined) continue;
-    change(column);
-    jsonString(out, value);
-    out.text('}');
+    if (value !== undefined) changeTo(column, value);
   }
-  change('status');
-  out.text('"active"}');
-  if (d.phone) {
-    change('phone');
-    jsonString(out, d.phone);
-    out.text('}');
-  }
-  if (d.email) {
-    change('email');
-    jsonString(out, d.email);
-    out.text('}');
-  }
+  changeTo('status', 'active');
+  if (d.phone) changeTo('phone', d.phone);
+  if (d.email) changeTo('email', d.email);
   if (d.tags.length > 0) {
-    out.text(first ? '"tags":{"from":[],"to":[' : ',"tags":{"from":[],"to":[');
+    change('tags', '[]');
+    out.text('[');
     d.tags.forEach((t, i) => {
       if (i > 0) out.text(',');
       jsonString(out, t.key);
