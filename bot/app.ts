@@ -26,7 +26,14 @@ export interface Baton {
 
 export async function startBaton(config: Config, options: { logger?: Logger; db?: Database } = {}): Promise<Baton> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
-  const db = options.db ?? (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.BATON_DATA_DIR }));
+  const db =
+    options.db ??
+    (await openDatabase({
+      databaseUrl: config.DATABASE_URL,
+      dataDir: config.BATON_DATA_DIR,
+      onConnectionLost: (err) =>
+        logger.warn({ err }, 'PostgreSQL closed an idle connection; the next query opens another'),
+    }));
   let conversations: ConversationRuntime | undefined;
   let channels: Channels | undefined;
   try {

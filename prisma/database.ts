@@ -30,11 +30,18 @@ export interface DatabaseOptions {
   dataDir: string;
   /** Pool size for PostgreSQL. */
   poolSize?: number;
+  /**
+   * Told when PostgreSQL closes an idle pooled connection (a server restart, an administrator). The pool drops
+   * that connection and the next query opens a new one; the process goes on.
+   */
+  onConnectionLost?: (err: Error) => void;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    // Without a listener, an idle connection's error event would end the process.
+    pool.on('error', (err) => options.onConnectionLost?.(err));
     await pool.query('select 1');
     return build('postgres', { kind: 'postgres', pool }, new PrismaPg(pool), async () => {
       await pool.end();
