@@ -166,6 +166,11 @@ try {
   console.log(
     `import into ${kind}: ${rows} rows in ${s.toFixed(1)} s = ${Math.round(rate)} rows/s, peak RSS ${mb(importPeak)}`,
   );
+  if (db.driver.kind === 'pglite') {
+    // PGlite's WASM memory only grows (its size is not public API: read through the Emscripten module).
+    const heap = (db.driver.pglite as unknown as { mod?: { HEAPU8?: Uint8Array } }).mod?.HEAPU8;
+    if (heap) console.log(`PGlite's WASM memory after the import: ${mb(heap.byteLength)}`);
+  }
   if (atPeak) {
     console.log(
       `at the highest sample (${mb(peak)}): main thread's JS heap ${mb(atPeak.heapUsed)} used of ${mb(atPeak.heapTotal)}, ` +
