@@ -31,6 +31,7 @@ export async function startBaton(config: Config, options: { logger?: Logger; db?
     (await openDatabase({
       databaseUrl: config.DATABASE_URL,
       dataDir: config.BATON_DATA_DIR,
+      optimizedWasmOnly: true,
       onConnectionLost: (err) =>
         logger.warn({ err }, 'PostgreSQL closed an idle connection; the next query opens another'),
     }));

@@ -1,4 +1,5 @@
 // One way in to the database, whichever it is: embedded PGlite or a PostgreSQL server.
+import v8 from 'node:v8';
 import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
@@ -35,6 +36,14 @@ export interface DatabaseOptions {
    * that connection and the next query opens a new one; the process goes on.
    */
   onConnectionLost?: (err: Error) => void;
+  /**
+   * For a long-running process on the embedded database (the server): V8 compiles WebAssembly — PGlite's PostgreSQL
+   * and Prisma's query compiler — with its optimising compiler only, skipping its baseline one (`--no-liftoff`, set
+   * for the whole process). Measured here: the server's RSS 257–259 → 229–231 MB and a 1M-row import's peak
+   * 311 → 285 MB, at a start ~2 s slower (1.8–2.1 → 4.1–4.2 s to /healthz). Not worth it for one-shot commands, nor on
+   * PostgreSQL (no saving measured there, ~0.5 s slower).
+   */
+  optimizedWasmOnly?: boolean;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
@@ -47,6 +56,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       await pool.end();
     });
   }
+  if (options.optimizedWasmOnly) v8.setFlagsFromString('--no-liftoff');
   const pglite = await openPGlite(options.dataDir);
   return fromPGlite(pglite);
 }

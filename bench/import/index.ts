@@ -101,7 +101,8 @@ let db: Database;
 let cleanup: () => Promise<void>;
 if (kind === 'pglite') {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'baton-bench-pglite-'));
-  db = await openDatabase({ dataDir: dir });
+  // As the server opens it (bot/app.ts).
+  db = await openDatabase({ dataDir: dir, optimizedWasmOnly: true });
   cleanup = () => rm(dir, { recursive: true, force: true });
 } else {
   const admin = process.env.BATON_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
