@@ -19,7 +19,7 @@ import { build } from 'esbuild';
  * PGlite, at no speed difference measurable here (docs/import.md). V8 reads this flag each time it sizes a heap, so
  * setting it now, before the program has run, is as good as on the command line; one given there wins.
  */
-export const HEAP_GROWING_PERCENT = 45;
+const HEAP_GROWING_PERCENT = 45;
 if (!process.execArgv.some((a) => a.startsWith('--heap-growing-percent'))) {
   v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
 }
