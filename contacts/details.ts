@@ -69,7 +69,7 @@ export async function saveContactDetails(db: Database, input: ContactDetails): P
     try {
       return await db.prisma.$transaction((tx) => save(tx, values));
     } catch (e) {
-      if (!isUniqueViolation(e)) throw e;
+      if (!isUniqueViolation(e) && !(e instanceof HolderArrived)) throw e;
       if (attempt < 2) continue;
       const explained = await explainUniqueViolation(
         db.prisma,
@@ -86,6 +86,13 @@ export async function saveContactDetails(db: Database, input: ContactDetails): P
 }
 
 type Tx = Parameters<Parameters<Database['prisma']['$transaction']>[0]>[0];
+
+/**
+ * An email or phone found free at the start of `save` was taken before `save` wrote it: another writer (a guest
+ * racing with the same new email) committed in between. Retried like a unique violation: the retry sees that writer's
+ * contact and merges into it (or reports IDENTIFIER_TAKEN for a user).
+ */
+class HolderArrived extends Error {}
 
 async function save(
   tx: Tx,
@@ -131,8 +138,14 @@ async function save(
   }
   const before: Record<string, unknown> = { ...contact };
   const owner = { contactId: contact.id };
-  before.email = await setIdentifier(tx, v.businessId, owner, 'email', email);
-  before.phone = await setIdentifier(tx, v.businessId, owner, 'phone', phone);
+  try {
+    before.email = await setIdentifier(tx, v.businessId, owner, 'email', email);
+    before.phone = await setIdentifier(tx, v.businessId, owner, 'phone', phone);
+  } catch (e) {
+    // No one else held them when the holders were read above (READ COMMITTED: each statement sees the latest commits).
+    if (e instanceof DomainError && e.code === 'IDENTIFIER_TAKEN') throw new HolderArrived(e.message);
+    throw e;
+  }
   const promoted = contact.status === 'guest';
   if (promoted && !email && typeof before.email === 'string' && isGuestEmail(before.email)) {
     // The pseudonymous email only stood for the guest; a real contact does not keep it.
