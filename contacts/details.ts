@@ -40,8 +40,9 @@ const inputSchema = z.object({
 });
 
 /**
- * Race-safe: the identifier table's unique constraint decides between racing writers; the loser retries once
- * and then sees the winner's contact (and merges into it) or gets IDENTIFIER_TAKEN.
+ * Race-safe: the identifier table's unique constraint decides between racing writers; the loser (refused by it, or
+ * finding the value taken between its check and its write) retries, up to twice, and then sees the winner's contact
+ * (and merges into it) or gets IDENTIFIER_TAKEN.
  * A customer (actor 'customer') may fill in what an established contact lacks, never overwrite its phone, email or
  * names (a chat is not authenticated); a user (actor 'user') may overwrite.
  * Errors: NOT_FOUND; VALIDATION_FAILED (field email/phone); IDENTIFIER_TAKEN {kind, holder:'user'} when a user
