@@ -81,7 +81,7 @@ export async function saveContactDetails(db: Database, input: ContactDetails): P
         ],
         { contactId: data.contactId },
       );
-      throw explained ?? e;
+      throw explained ?? (e instanceof HolderArrived ? e.taken : e);
     }
   }
 }
@@ -93,7 +93,11 @@ type Tx = Parameters<Parameters<Database['prisma']['$transaction']>[0]>[0];
  * racing with the same new email) committed in between. Retried like a unique violation: the retry sees that writer's
  * contact and merges into it (or reports IDENTIFIER_TAKEN for a user).
  */
-class HolderArrived extends Error {}
+class HolderArrived extends Error {
+  constructor(readonly taken: DomainError) {
+    super(taken.message);
+  }
+}
 
 async function save(
   tx: Tx,
@@ -144,7 +148,7 @@ async function save(
     before.phone = await setIdentifier(tx, v.businessId, owner, 'phone', phone);
   } catch (e) {
     // No one else held them when the holders were read above (READ COMMITTED: each statement sees the latest commits).
-    if (e instanceof DomainError && e.code === 'IDENTIFIER_TAKEN') throw new HolderArrived(e.message);
+    if (e instanceof DomainError && e.code === 'IDENTIFIER_TAKEN') throw new HolderArrived(e);
     throw e;
   }
   const promoted = contact.status === 'guest';
