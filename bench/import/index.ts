@@ -1,7 +1,7 @@
 // npm run bench:import -- --rows 100000 [--db pglite|postgres] [--batch N (default: the import's own)]
 // Generates an Outlook-style CSV, measures the ceiling (parse + normalise, no database), then imports it into a
 // fresh database and prints rows/s, peak RSS and the ratio of the two.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -67,6 +67,48 @@ const sampler = setInterval(() => {
   }
 }, 100);
 const mb = (b: number) => `${Math.round(b / 1024 / 1024)} MB`;
+
+// CPU time by thread (Linux /proc): where the import's work goes on a machine of few cores, where every thread
+// competes for the same CPUs. The main thread, V8's helper threads (garbage collection, compilation) and, by
+// difference from the process's total, the reader's worker thread (gone when the import ends); and every local
+// PostgreSQL process (its dead backends' time counted through the postmaster's children's time).
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+function taskTicks(stat: string, children = false): number {
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(f[11]) + Number(f[12]) + (children ? Number(f[13]) + Number(f[14]) : 0);
+}
+function threadsMs(): { main: number; helpers: number } | undefined {
+  try {
+    let main = 0;
+    let helpers = 0;
+    for (const tid of readdirSync('/proc/self/task')) {
+      const t = taskTicks(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')) * TICK_MS;
+      if (Number(tid) === process.pid) main += t;
+      else helpers += t;
+    }
+    return { main, helpers };
+  } catch {
+    return undefined;
+  }
+}
+function postgresMs(): number | undefined {
+  try {
+    let total = 0;
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      } catch {
+        continue;
+      }
+      if (stat.includes('(postgres)')) total += taskTicks(stat, true) * TICK_MS;
+    }
+    return total;
+  } catch {
+    return undefined;
+  }
+}
 
 const file = path.join(os.tmpdir(), `baton-bench-outlook-${rows}.csv`);
 if (!existsSync(file)) {
@@ -140,6 +182,7 @@ try {
   // How long a request arriving during the import could wait for the event loop (the server's chats and API).
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
+  const cpu0 = { process: process.cpuUsage(), threads: threadsMs(), postgres: postgresMs() };
   const t1 = performance.now();
   let last = 0;
   const timings = new Map<string, number>();
@@ -155,6 +198,7 @@ try {
   });
   const importPeak = peakRss();
   const s = (performance.now() - t1) / 1000;
+  const cpu1 = { process: process.cpuUsage(cpu0.process), threads: threadsMs(), postgres: postgresMs() };
   const busy = performance.eventLoopUtilization(elu0).active / 1000;
   if (process.stderr.isTTY) process.stderr.write('\n');
   const report = await importReport(db, business.id, upload.id, 0);
@@ -186,6 +230,18 @@ try {
       `p99 ${ms(delay.percentile(99))}, max ${ms(delay.max)}`,
   );
   if (!Number.isNaN(ceiling)) console.log(`ratio import/ceiling: ${(rate / ceiling).toFixed(2)}`);
+  const us = (ms: number) => ((ms * 1000) / rows).toFixed(1);
+  const processMs = (cpu1.process.user + cpu1.process.system) / 1000;
+  const cpu = [`this process ${us(processMs)}`];
+  if (cpu0.threads && cpu1.threads) {
+    const main = cpu1.threads.main - cpu0.threads.main;
+    const helpers = cpu1.threads.helpers - cpu0.threads.helpers;
+    cpu.push(`main thread ${us(main)}`, `V8 helpers ${us(helpers)}`, `reader ${us(processMs - main - helpers)}`);
+  }
+  if (kind === 'postgres' && cpu0.postgres !== undefined && cpu1.postgres !== undefined) {
+    cpu.push(`local PostgreSQL ${us(cpu1.postgres - cpu0.postgres)}`);
+  }
+  console.log(`CPU time per row, µs (${os.cpus().length} cores): ${cpu.join(', ')}`);
   const perRow = [...timings].sort((a, b) => b[1] - a[1]).map(([k, ms]) => `${k} ${((ms * 1000) / rows).toFixed(1)}`);
   console.log(`database time per row, µs (wall clock, by statement): ${perRow.join(', ')}`);
 } finally {

@@ -79,4 +79,31 @@ describe(`identifier uniqueness enforced by ${testDbKind()}`, () => {
     for (const r of lost) expect((r.reason as { code?: string }).code).toBe('P2002');
     expect(await db.prisma.identifier.count({ where: { businessId, value: '+447700900123' } })).toBe(1);
   });
+
+  it('a holder has one phone and one email; each holder index keeps only its own holders (partial)', async () => {
+    const [contactId] = contactIds.slice(-1);
+    const insert = (kind: string, value: string, holder: 'contactId' | 'userId', id: string) =>
+      db.query(
+        `INSERT INTO "Identifier" (id, "businessId", kind, value, "${holder}") VALUES (gen_random_uuid(), $1, $2, $3, $4)`,
+        [businessId, kind, value, id],
+      );
+    await insert('email', 'last@example.com', 'contactId', contactId!);
+    await expect(insert('email', 'last2@example.com', 'contactId', contactId!)).rejects.toThrow(
+      /Identifier_contactId_kind_key/,
+    );
+    const user = await db.prisma.user.create({
+      data: { businessId, role: 'agent', firstName: 'U', lastName: 'V', passwordHash: 'x' },
+    });
+    await insert('email', 'agent@example.com', 'userId', user.id);
+    await expect(insert('email', 'agent2@example.com', 'userId', user.id)).rejects.toThrow(
+      /Identifier_userId_kind_key/,
+    );
+    const indexes = await db.query<{ indexname: string; indexdef: string }>(
+      `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'Identifier' AND indexname LIKE '%Id_kind_key'`,
+    );
+    expect(Object.fromEntries(indexes.map((i) => [i.indexname, /WHERE (.*)$/.exec(i.indexdef)?.[1]]))).toEqual({
+      Identifier_contactId_kind_key: '("contactId" IS NOT NULL)',
+      Identifier_userId_kind_key: '("userId" IS NOT NULL)',
+    });
+  });
 });
