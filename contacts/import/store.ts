@@ -18,6 +18,7 @@ import {
 import { CopyBuffer, copyField, copyText } from './copy-text.ts';
 import { CONTACT_COLUMNS, type ContactColumn } from './fields.ts';
 import { newId } from './ids.ts';
+import { KeyFilter } from './key-filter.ts';
 import { runSteps, runStepsYielding, type Steps } from './steps.ts';
 import type { RowError } from './row.ts';
 
@@ -182,6 +183,7 @@ export async function loadHolders(
   state: MatchState,
   lock = true,
 ): Promise<void> {
+  if (phones.length === 0 && emails.length === 0) return;
   // Every lookup is one probe of a unique index per value (LATERAL … LIMIT 1), whatever the planner's statistics say:
   // while an import fills a table they lag behind it, and a plan chosen for an empty table (read all of the business's
   // identifiers, then hash-join) made each batch slower than the one before.
@@ -208,6 +210,42 @@ export async function loadHolders(
     for (const key of [e.phone && phoneKey(e.phone), e.email && emailKey(e.email)]) {
       if (key && !state.holders.has(key)) state.holders.set(key, { kind: 'contact', entity: e });
     }
+  }
+}
+
+/** Identifiers read per statement while filling a KeyFilter. */
+const FILTER_PAGE = 10_000;
+
+/**
+ * A filter of every phone and email the business holds now (contacts' and users'), with room for `adding` more keys;
+ * undefined when the business holds more than `budget`: reading them all would cost more than the lookups it saves.
+ * Read in pages in index order (the unique index on businessId, kind, value), so no statement holds many at once.
+ */
+export async function loadKeyFilter(
+  query: Query,
+  businessId: string,
+  adding: number,
+  budget: number,
+): Promise<KeyFilter | undefined> {
+  // Counted up to the budget only (an index-only scan that stops there).
+  const [counted] = await query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM (SELECT 1 FROM "Identifier" WHERE "businessId" = $1 LIMIT $2) AS held`,
+    [businessId, budget + 1],
+  );
+  const held = counted?.n ?? 0;
+  if (held > budget) return undefined;
+  const filter = new KeyFilter(held + adding);
+  let after: { kind: string; value: string } | undefined;
+  for (;;) {
+    const rows = await query<{ kind: string; value: string }>(
+      `SELECT kind::text AS kind, value FROM "Identifier"
+       WHERE "businessId" = $1 ${after ? `AND (kind, value) > ($3::"IdentifierKind", $4)` : ''}
+       ORDER BY kind, value LIMIT $2`,
+      after ? [businessId, FILTER_PAGE, after.kind, after.value] : [businessId, FILTER_PAGE],
+    );
+    for (const r of rows) filter.add(r.kind === 'phone' ? phoneKey(r.value) : emailKey(r.value));
+    if (rows.length < FILTER_PAGE) return filter;
+    after = rows[rows.length - 1];
   }
 }
 

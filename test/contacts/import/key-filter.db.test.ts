@@ -1,0 +1,99 @@
+// Phones and emails nobody held when an import started are not looked up (contacts/import/key-filter.ts). One saved
+// by someone else meanwhile is refused by the unique index, and its batch is matched again with every key looked up.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createImport, importReport, runImport, startImport } from '../../../contacts/import/index.ts';
+import type { Database } from '../../../prisma/index.ts';
+import { createTestDatabase, testDbKind } from '../../support/db.ts';
+import { business, contactsOf, importCsv, memoryLogger, tempFile } from './helpers.ts';
+
+let db: Database;
+let businessId: string;
+beforeEach(async () => {
+  db = await createTestDatabase();
+  ({ businessId } = await business(db));
+});
+afterEach(async () => {
+  await db.close();
+});
+
+const HEAD = 'First Name,Last Name,Mobile,Email\n';
+
+describe(`phones and emails not looked up (${testDbKind()})`, () => {
+  it('a phone saved by someone else after the import started: its batch is refused, matched again, and updates that contact', async () => {
+    const { logger, lines } = memoryLogger();
+    const csv =
+      `${HEAD}A,One,07911 000101,a@x.com\nB,Two,07911 000102,b@x.com\nC,Three,07911 000103,c@x.com\n` +
+      `D,Four,07911 000104,d@x.com\nE,Five,07911 000105,e@x.com\nF,Six,07911 000106,f@x.com\n`;
+    const upload = await createImport(db, { businessId, fileName: 'c.csv', filePath: await tempFile(csv) });
+    await startImport(db, businessId, upload.id, { mapping: upload.suggestedMapping });
+    let saved: string | undefined;
+    const status = await runImport(db, upload.id, {
+      batchSize: 2,
+      logger,
+      // After the first batch, a chat saves a customer with row 6's phone (E, Five, the third batch: on PostgreSQL the
+      // second is being matched ahead already).
+      onProgress: async (done) => {
+        if (done !== 2) return;
+        const c = await db.prisma.contact.create({ data: { businessId, firstName: 'Chat', lastName: 'Customer' } });
+        await db.prisma.identifier.create({
+          data: { businessId, kind: 'phone', value: '+447911000105', contactId: c.id },
+        });
+        saved = c.id;
+      },
+    });
+    expect(status.status).toBe('completed');
+    expect(await importReport(db, businessId, upload.id)).toMatchObject({ created: 5, updated: 1, failed: 0 });
+    // The batch was written without looking the phone up, refused (unique violation), and matched again.
+    const retried = lines.filter(
+      (l) =>
+        (l.msg === 'import batch conflicted; retrying it' && l.code === '23505') ||
+        (l.msg === 'import batch changed meanwhile; matching it again in turn' && l.reason === '23505'),
+    );
+    expect(retried).toHaveLength(1);
+    const contacts = await contactsOf(db, businessId);
+    expect(contacts).toHaveLength(6);
+    const chat = contacts.find((c) => c.id === saved)!;
+    expect(chat).toMatchObject({ firstName: 'E', lastName: 'Five' });
+    expect(chat.identifiers.map((i) => i.value).sort()).toEqual(['+447911000105', 'e@x.com']);
+  });
+
+  it('a business holding more identifiers than the filter may read: every key is looked up, and matches', async () => {
+    // 10 contacts (20 identifiers) against a 1-row import: above the 4 identifiers a row left the filter may read.
+    for (let i = 0; i < 10; i++) {
+      const c = await db.prisma.contact.create({ data: { businessId, firstName: `P${i}`, lastName: 'X' } });
+      await db.prisma.identifier.createMany({
+        data: [
+          { businessId, kind: 'phone', value: `+4479110002${String(i).padStart(2, '0')}`, contactId: c.id },
+          { businessId, kind: 'email', value: `p${i}@x.com`, contactId: c.id },
+        ],
+      });
+    }
+    const { logger, lines } = memoryLogger();
+    const { report } = await importCsv(db, businessId, `${HEAD}Pia,New,07911 000207,\n`, { logger });
+    expect(report).toMatchObject({ created: 0, updated: 1, failed: 0 });
+    expect(lines.filter((l) => /retrying|again/.test(l.msg))).toHaveLength(0);
+    const p7 = (await contactsOf(db, businessId)).find((c) => c.identifiers.some((i) => i.value === 'p7@x.com'))!;
+    expect(p7).toMatchObject({ firstName: 'Pia', lastName: 'New' });
+  });
+
+  it('an archived contact and a user created before the import are found (they are in the filter)', async () => {
+    const c = await db.prisma.contact.create({
+      data: { businessId, firstName: 'Old', lastName: 'Archived', status: 'archived' },
+    });
+    await db.prisma.identifier.create({ data: { businessId, kind: 'email', value: 'old@x.com', contactId: c.id } });
+    const { logger, lines } = memoryLogger();
+    const { report } = await importCsv(
+      db,
+      businessId,
+      `${HEAD}New,Name,,old@x.com\nAd,Min,,admin@acme.test\nFresh,One,07911 000301,fresh@x.com\nFresh,Two,07911 000302,\n`,
+      { logger, batchSize: 2 },
+    );
+    expect(report).toMatchObject({ created: 2, updated: 1, failed: 1 });
+    expect(report.errors).toEqual([expect.objectContaining({ row: 3, code: 'IDENTIFIER_TAKEN' })]);
+    expect(lines.filter((l) => /retrying|again/.test(l.msg))).toHaveLength(0);
+    expect(await db.prisma.contact.findUniqueOrThrow({ where: { id: c.id } })).toMatchObject({
+      firstName: 'New',
+      status: 'archived',
+    });
+  });
+});
