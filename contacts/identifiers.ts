@@ -83,7 +83,11 @@ export async function setIdentifier(
   const current = await tx.identifier.findFirst({ where });
   if (value === undefined || value === (current?.value ?? null)) return current?.value ?? null;
   if (value !== null) await assertFree(tx, businessId, kind, value, owner);
-  if (current) await tx.identifier.delete({ where: { id: current.id } });
+  if (current) {
+    await tx.identifier.delete({
+      where: { businessId_kind_value: { businessId: current.businessId, kind, value: current.value } },
+    });
+  }
   if (value !== null) await tx.identifier.create({ data: { businessId, kind, value, ...owner } });
   return current?.value ?? null;
 }

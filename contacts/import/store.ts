@@ -445,8 +445,8 @@ function* planSteps(w: BatchWrite): Steps<BatchPlan> {
         plan.drop.kinds.push(kind);
       }
       if (value) {
-        identifiers.text(newId());
-        identifiers.text(business);
+        identifiers.text(w.businessId);
+        identifiers.text('\t');
         identifiers.text(kind);
         identifiers.text('\t');
         identifiers.text(copyField(value));
@@ -588,7 +588,7 @@ async function writeContacts(
       [plan.drop.ids, plan.drop.kinds],
     );
   }
-  await tx.copy('Identifier', ['id', 'businessId', 'kind', 'value', 'contactId'], plan.identifiers);
+  await tx.copy('Identifier', ['businessId', 'kind', 'value', 'contactId'], plan.identifiers);
 
   // Tags: create the missing ones, then link.
   const keys = [...plan.tagNames.keys()].filter((k) => !tagIds.has(k));

@@ -26,12 +26,12 @@ describe(`identifier uniqueness enforced by ${testDbKind()}`, () => {
 
   it('refuses a raw INSERT that bypasses the service', async () => {
     await db.query(
-      `INSERT INTO "Identifier" (id, "businessId", kind, value, "contactId") VALUES (gen_random_uuid(), $1, 'phone', '+447911000001', $2)`,
+      `INSERT INTO "Identifier" ("businessId", kind, value, "contactId") VALUES ($1, 'phone', '+447911000001', $2)`,
       [businessId, contactIds[0]],
     );
     await expect(
       db.query(
-        `INSERT INTO "Identifier" (id, "businessId", kind, value, "contactId") VALUES (gen_random_uuid(), $1, 'phone', '+447911000001', $2)`,
+        `INSERT INTO "Identifier" ("businessId", kind, value, "contactId") VALUES ($1, 'phone', '+447911000001', $2)`,
         [businessId, contactIds[1]],
       ),
     ).rejects.toThrow(/unique|duplicate/i);
@@ -41,7 +41,7 @@ describe(`identifier uniqueness enforced by ${testDbKind()}`, () => {
     });
     await expect(
       db.query(
-        `INSERT INTO "Identifier" (id, "businessId", kind, value, "userId") VALUES (gen_random_uuid(), $1, 'phone', '+447911000001', $2)`,
+        `INSERT INTO "Identifier" ("businessId", kind, value, "userId") VALUES ($1, 'phone', '+447911000001', $2)`,
         [businessId, user.id],
       ),
     ).rejects.toThrow(/unique|duplicate/i);
@@ -58,7 +58,7 @@ describe(`identifier uniqueness enforced by ${testDbKind()}`, () => {
   it('an identifier has exactly one holder', async () => {
     await expect(
       db.query(
-        `INSERT INTO "Identifier" (id, "businessId", kind, value) VALUES (gen_random_uuid(), $1, 'email', 'nobody@example.com')`,
+        `INSERT INTO "Identifier" ("businessId", kind, value) VALUES ($1, 'email', 'nobody@example.com')`,
         [businessId],
       ),
     ).rejects.toThrow(/Identifier_one_holder|check/i);
@@ -84,7 +84,7 @@ describe(`identifier uniqueness enforced by ${testDbKind()}`, () => {
     const [contactId] = contactIds.slice(-1);
     const insert = (kind: string, value: string, holder: 'contactId' | 'userId', id: string) =>
       db.query(
-        `INSERT INTO "Identifier" (id, "businessId", kind, value, "${holder}") VALUES (gen_random_uuid(), $1, $2, $3, $4)`,
+        `INSERT INTO "Identifier" ("businessId", kind, value, "${holder}") VALUES ($1, $2, $3, $4)`,
         [businessId, kind, value, id],
       );
     await insert('email', 'last@example.com', 'contactId', contactId!);
