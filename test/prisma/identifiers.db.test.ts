@@ -57,10 +57,9 @@ describe(`identifier uniqueness enforced by ${testDbKind()}`, () => {
 
   it('an identifier has exactly one holder', async () => {
     await expect(
-      db.query(
-        `INSERT INTO "Identifier" ("businessId", kind, value) VALUES ($1, 'email', 'nobody@example.com')`,
-        [businessId],
-      ),
+      db.query(`INSERT INTO "Identifier" ("businessId", kind, value) VALUES ($1, 'email', 'nobody@example.com')`, [
+        businessId,
+      ]),
     ).rejects.toThrow(/Identifier_one_holder|check/i);
   });
 
@@ -83,10 +82,12 @@ describe(`identifier uniqueness enforced by ${testDbKind()}`, () => {
   it('a holder has one phone and one email; each holder index keeps only its own holders (partial)', async () => {
     const [contactId] = contactIds.slice(-1);
     const insert = (kind: string, value: string, holder: 'contactId' | 'userId', id: string) =>
-      db.query(
-        `INSERT INTO "Identifier" ("businessId", kind, value, "${holder}") VALUES ($1, $2, $3, $4)`,
-        [businessId, kind, value, id],
-      );
+      db.query(`INSERT INTO "Identifier" ("businessId", kind, value, "${holder}") VALUES ($1, $2, $3, $4)`, [
+        businessId,
+        kind,
+        value,
+        id,
+      ]);
     await insert('email', 'last@example.com', 'contactId', contactId!);
     await expect(insert('email', 'last2@example.com', 'contactId', contactId!)).rejects.toThrow(
       /Identifier_contactId_kind_key/,
