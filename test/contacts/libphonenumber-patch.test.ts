@@ -6,6 +6,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import * as patched from 'libphonenumber-js/max';
+import * as stock from 'libphonenumber-js-stock/max';
 
 const require = createRequire(import.meta.url);
 const root = path.dirname(require.resolve('libphonenumber-js/package.json'));
@@ -87,5 +89,45 @@ describe('libphonenumber-js patch (matchesEntirely compiles each pattern once)',
       }
     }
     expect(matched).toBeGreaterThan(50); // the sample reaches both answers
+  });
+});
+
+// The import benchmark's second ceiling runs libphonenumber-js as published: the devDependency libphonenumber-js-stock,
+// an npm alias of the same version that patch-package leaves alone.
+describe('libphonenumber-js-stock, the yardstick of the import benchmark', () => {
+  it('is the same version as published, without the patch', () => {
+    const stockRoot = path.dirname(require.resolve('libphonenumber-js-stock/package.json'));
+    const version = (dir: string) =>
+      (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+    expect(version(stockRoot)).toBe(version(root));
+    for (const build of builds) {
+      expect(readFileSync(path.join(stockRoot, build, 'helpers', 'matchesEntirely.js'), 'utf8')).not.toContain(
+        'Patched by Baton',
+      );
+    }
+  });
+
+  it('judges every number exactly as the patched library does (6,000 spellings, 6 countries)', () => {
+    let seed = 7;
+    const random = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
+    const countries = ['GB', 'US', 'DE', 'FR', 'IN', 'BR'] as const;
+    const prefixes = ['', '0', '00', '+', '+44 ', '0044 ', '+1 ', '+49 ', '(0', '+33 6', '+91 9', '+55 11 9'];
+    let valid = 0;
+    for (let i = 0; i < 6000; i++) {
+      const digits = String(Math.floor(random() * 1e12)).slice(0, 6 + Math.floor(random() * 7));
+      const input = `${prefixes[i % prefixes.length]}${digits}`;
+      const country = countries[i % countries.length]!;
+      const judge = (lib: typeof patched) => {
+        const n = lib.parsePhoneNumberFromString(input, country);
+        return n ? [n.number, n.getType() ?? null, n.isValid()] : null;
+      };
+      const answer = judge(patched);
+      expect(judge(stock as typeof patched), `${input} in ${country}`).toEqual(answer);
+      if (answer?.[2]) valid++;
+    }
+    expect(valid).toBeGreaterThan(300); // the sample reaches valid numbers too
   });
 });
