@@ -12,12 +12,7 @@ import { Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
 import pg from 'pg';
 import { createBusiness } from '../../contacts/index.ts';
-import {
-  createImport,
-  importReport,
-  runImport,
-  startImport,
-} from '../../contacts/import/index.ts';
+import { createImport, importReport, runImport, startImport } from '../../contacts/import/index.ts';
 import { openDatabase, type Database } from '../../prisma/index.ts';
 import type { Ceiling } from './ceiling.ts';
 import { generateOutlookCsv } from './generate.ts';
