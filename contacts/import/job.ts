@@ -120,7 +120,8 @@ const BATCH_SIZE = { pglite: 1000, postgres: 2500 } as const;
 const WORKER_FROM_ROWS = 20_000;
 /**
  * The business's identifiers read into the import's KeyFilter, at most, per row left to import: beyond it, reading
- * them (~0.5 µs each) costs more than the lookups the filter may save (two a row, several µs each).
+ * them (~0.7 µs each: 1M in 0.69–0.84 s on PostgreSQL) costs more than the lookups the filter may save (two a row,
+ * ~2–3 µs each of PostgreSQL's CPU alone).
  */
 const FILTER_READ_PER_ROW = 4;
 

@@ -237,8 +237,10 @@ export async function loadKeyFilter(
   const filter = new KeyFilter(held + adding);
   let after: { kind: string; value: string } | undefined;
   for (;;) {
+    // Ordered by the enum itself (the index's order, as the row comparison compares): `kind::text AS kind` here
+    // made ORDER BY sort by the text, so pages skipped keys, and every page was sorted instead of read in order.
     const rows = await query<{ kind: string; value: string }>(
-      `SELECT kind::text AS kind, value FROM "Identifier"
+      `SELECT kind, value FROM "Identifier"
        WHERE "businessId" = $1 ${after ? `AND (kind, value) > ($3::"IdentifierKind", $4)` : ''}
        ORDER BY kind, value LIMIT $2`,
       after ? [businessId, FILTER_PAGE, after.kind, after.value] : [businessId, FILTER_PAGE],

@@ -2,6 +2,7 @@
 // by someone else meanwhile is refused by the unique index, and its batch is matched again with every key looked up.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createImport, importReport, runImport, startImport } from '../../../contacts/import/index.ts';
+import { loadKeyFilter } from '../../../contacts/import/store.ts';
 import type { Database } from '../../../prisma/index.ts';
 import { createTestDatabase, testDbKind } from '../../support/db.ts';
 import { business, contactsOf, importCsv, memoryLogger, tempFile } from './helpers.ts';
@@ -95,5 +96,44 @@ describe(`phones and emails not looked up (${testDbKind()})`, () => {
       firstName: 'New',
       status: 'archived',
     });
+  });
+
+  it('the filter holds every phone and email of the business, read over several pages, and no more than the budget', async () => {
+    // 10,500 contacts with a phone and an email: 21,000 identifiers, three pages of 10,000 across both kinds (more
+    // emails than a page: reading them ordered by kind as text, not as the index orders it, lost every phone).
+    const { businessId: otherId } = await business(db, 'other');
+    for (const id of [businessId, otherId]) {
+      await db.query(
+        `INSERT INTO "Contact" (id, "businessId", status, channel, "firstName", "lastName")
+         SELECT gen_random_uuid(), $1, 'active', 'import', 'A', 'B' FROM generate_series(1, 10500)`,
+        [id],
+      );
+      const prefix = id === businessId ? '' : 'x';
+      await db.query(
+        `INSERT INTO "Identifier" ("businessId", kind, value, "contactId")
+         SELECT $1, 'phone', '+447' || lpad((row_number() over ())::text, 9, '0'), id FROM "Contact" WHERE "businessId" = $1`,
+        [id],
+      );
+      await db.query(
+        `INSERT INTO "Identifier" ("businessId", kind, value, "contactId")
+         SELECT $1, 'email', $2 || 'c' || (row_number() over ()) || '@x.com', id FROM "Contact" WHERE "businessId" = $1`,
+        [id, prefix],
+      );
+    }
+    const filter = await loadKeyFilter(db.query, businessId, 0, 30_000);
+    expect(filter).toBeDefined();
+    let missing = 0;
+    for (let i = 1; i <= 10_500; i++) {
+      if (!filter!.mayHave(`p:+447${String(i).padStart(9, '0')}`)) missing++;
+      if (!filter!.mayHave(`e:c${i}@x.com`)) missing++;
+    }
+    expect(missing).toBe(0);
+    // The admin's email is in it too; the other business's emails are not (but for the filter's ~1 % mistakes).
+    expect(filter!.mayHave('e:admin@acme.test')).toBe(true);
+    let others = 0;
+    for (let i = 1; i <= 10_500; i++) if (filter!.mayHave(`e:xc${i}@x.com`)) others++;
+    expect(others).toBeLessThan(300);
+    // Beyond the budget it gives up: the import then looks every key up.
+    expect(await loadKeyFilter(db.query, businessId, 0, 21_000)).toBeUndefined();
   });
 });
