@@ -219,7 +219,7 @@ const FILTER_PAGE = 10_000;
 /**
  * A filter of every phone and email the business holds now (contacts' and users'), with room for `adding` more keys;
  * undefined when the business holds more than `budget`: reading them all would cost more than the lookups it saves.
- * Read in pages in index order (the unique index on businessId, kind, value), so no statement holds many at once.
+ * Read in pages in the primary key's order (businessId, kind, value), so no statement holds many at once.
  */
 export async function loadKeyFilter(
   query: Query,
