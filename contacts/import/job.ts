@@ -353,7 +353,20 @@ async function processJob(db: Database, job: Job, deps: RunDeps): Promise<void> 
   // (a file of new contacts: most of them). One saved meanwhile by someone else is refused by the unique index, and
   // its batch is matched again with every key looked up.
   const left = total - processed;
-  const filter = await loadKeyFilter(db.query, job.businessId, 2 * left, FILTER_READ_PER_ROW * left);
+  let filter = await loadKeyFilter(db.query, job.businessId, 2 * left, FILTER_READ_PER_ROW * left);
+  /**
+   * After a batch refused for an identifier someone else saved (23505), the rest of the run looks every key up, as
+   * without a filter: whoever writes to this business meanwhile (another import of an overlapping file, say) would
+   * otherwise send batch after batch back.
+   */
+  const refused = (code: string | undefined) => {
+    if (code !== '23505' || !filter) return;
+    filter = undefined;
+    deps.logger?.info(
+      { importJob: job.id },
+      'identifiers saved meanwhile by someone else: every key is looked up from now on',
+    );
+  };
   const read: ReadOptions = {
     filePath: job.filePath,
     delimiter: job.delimiter as Delimiter,
@@ -506,6 +519,7 @@ async function processJob(db: Database, job: Job, deps: RunDeps): Promise<void> 
         if (!(e instanceof StaleBatchError) && !RETRYABLE.includes(code ?? '')) throw e;
         tagIds.clear();
         again = true;
+        refused(code);
         deps.logger?.info(
           { importJob: job.id, row: batch.start + 2, reason: code ?? 'contact changed' },
           'import batch changed meanwhile; matching it again in turn',
@@ -524,6 +538,7 @@ async function processJob(db: Database, job: Job, deps: RunDeps): Promise<void> 
         const code = (e as { code?: string }).code;
         if (job.dryRun || attempt >= 3 || !RETRYABLE.includes(code ?? '')) throw e;
         tagIds.clear();
+        refused(code);
         deps.logger?.warn({ importJob: job.id, attempt, code }, 'import batch conflicted; retrying it');
       }
     }

@@ -58,6 +58,41 @@ describe(`phones and emails not looked up (${testDbKind()})`, () => {
     expect(chat.identifiers.map((i) => i.value).sort()).toEqual(['+447911000105', 'e@x.com']);
   });
 
+  it('after a refused batch every key is looked up: a key saved meanwhile for a later batch sends nothing back', async () => {
+    const { logger, lines } = memoryLogger();
+    const rows = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'].map(
+      (n, i) => `${n},Row,07911 00010${i + 1},${n.toLowerCase()}@x.com`,
+    );
+    const upload = await createImport(db, {
+      businessId,
+      fileName: 'c.csv',
+      filePath: await tempFile(`${HEAD}${rows.join('\n')}\n`),
+    });
+    await startImport(db, businessId, upload.id, { mapping: upload.suggestedMapping });
+    const status = await runImport(db, upload.id, {
+      batchSize: 2,
+      logger,
+      // After the first batch, two chats save E's phone (third batch) and G's email (fourth batch).
+      onProgress: async (done) => {
+        if (done !== 2) return;
+        for (const [kind, value] of [
+          ['phone', '+447911000105'],
+          ['email', 'g@x.com'],
+        ] as const) {
+          const c = await db.prisma.contact.create({ data: { businessId, firstName: 'Chat', lastName: kind } });
+          await db.prisma.identifier.create({ data: { businessId, kind, value, contactId: c.id } });
+        }
+      },
+    });
+    expect(status.status).toBe('completed');
+    expect(await importReport(db, businessId, upload.id)).toMatchObject({ created: 6, updated: 2, failed: 0 });
+    // The third batch was refused and matched again; the fourth looked G's email up and found the chat's contact.
+    const retried = lines.filter((l) => l.code === '23505' || l.reason === '23505');
+    expect(retried).toHaveLength(1);
+    expect(lines.filter((l) => /every key is looked up from now on/.test(l.msg))).toHaveLength(1);
+    expect(await contactsOf(db, businessId)).toHaveLength(8);
+  });
+
   it('a business holding more identifiers than the filter may read: every key is looked up, and matches', async () => {
     // 10 contacts (20 identifiers) against a 1-row import: above the 4 identifiers a row left the filter may read.
     for (let i = 0; i < 10; i++) {
