@@ -1,6 +1,7 @@
-// npm run bench:import -- --rows 100000 [--db pglite|postgres] [--batch N (default: the import's own)]
-// Generates an Outlook-style CSV, measures the ceiling (parse + normalise, no database), then imports it into a
-// fresh database and prints rows/s, peak RSS and the ratio of the two.
+// npm run bench:import -- --rows 100000 [--db pglite|postgres] [--batch N (default: the import's own)] [--skip-ceiling]
+// Generates an Outlook-style CSV, measures two ceilings (parse + normalise, no database: with Baton's patch of
+// libphonenumber-js and with the library as published), then imports it into a fresh database and prints rows/s, peak
+// RSS, CPU time per row by thread, and the ratio against each ceiling.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -64,9 +65,10 @@ const sampler = setInterval(() => {
 const mb = (b: number) => `${Math.round(b / 1024 / 1024)} MB`;
 
 // CPU time by thread (Linux /proc): where the import's work goes on a machine of few cores, where every thread
-// competes for the same CPUs. The main thread, V8's helper threads (garbage collection, compilation) and, by
-// difference from the process's total, the reader's worker thread (gone when the import ends); and every local
-// PostgreSQL process (its dead backends' time counted through the postmaster's children's time).
+// competes for the same CPUs. The main thread, the process's other threads alive at the end (V8's helpers — mostly
+// garbage collection: --single-threaded-gc took them from ~14 to ~2 µs a row — and libuv's) and, by difference from
+// the process's total, the reader's worker thread (gone when the import ends); and every local PostgreSQL process
+// (its dead backends' time counted through the postmaster's children's time).
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 function taskTicks(stat: string, children = false): number {
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -261,7 +263,7 @@ try {
   if (cpu0.threads && cpu1.threads) {
     const main = cpu1.threads.main - cpu0.threads.main;
     const helpers = cpu1.threads.helpers - cpu0.threads.helpers;
-    cpu.push(`main thread ${us(main)}`, `V8 helpers ${us(helpers)}`, `reader ${us(processMs - main - helpers)}`);
+    cpu.push(`main thread ${us(main)}`, `helper threads ${us(helpers)}`, `reader ${us(processMs - main - helpers)}`);
   }
   if (kind === 'postgres' && cpu0.postgres !== undefined && cpu1.postgres !== undefined) {
     cpu.push(`local PostgreSQL ${us(cpu1.postgres - cpu0.postgres)}`);
