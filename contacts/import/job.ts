@@ -433,16 +433,18 @@ async function processJob(db: Database, job: Job, deps: RunDeps): Promise<void> 
 
   /**
    * The batch's phones and emails to look up. With a carry (the batch in flight's keys), the keys it holds are put in
-   * `holders` instead (and those it freed are neither looked up nor held). `filtered`: keys the filter has never seen
-   * are not looked up; the batch's keys are then added to it.
+   * `holders` instead (and those it freed are neither looked up nor held). Keys the filter has never seen are not
+   * looked up; the batch's keys are then added to it, so a batch matched again (a retry) looks every key up.
    */
-  const keysOf = (batch: ReadBatch, filtered: boolean, carry?: Carry, holders?: MatchState['holders']) => {
+  const keysOf = (batch: ReadBatch, carry?: Carry, holders?: MatchState['holders']) => {
     const phones: string[] = [];
     const emails: string[] = [];
     const seen = new Set<Entity>();
-    const known = filtered ? filter : undefined;
+    const known = filter;
+    const keys: string[] = [];
     const take = (value: string, key: string, list: string[]) => {
       const carried = carry?.get(key);
+      if (known) keys.push(key);
       if (carried === undefined) {
         if (!known || known.mayHave(key)) list.push(value);
       } else if (carried !== null && !holders?.has(key)) {
@@ -459,19 +461,14 @@ async function processJob(db: Database, job: Job, deps: RunDeps): Promise<void> 
       if (d.email) take(d.email, emailKey(d.email), emails);
     }
     // Added after the checks: a key repeated inside the batch is matched by matchBatch, not looked up.
-    if (known) {
-      for (const d of batch.drafts) {
-        if (d.phone) known.add(phoneKey(d.phone));
-        if (d.email) known.add(emailKey(d.email));
-      }
-    }
+    if (known) for (const key of keys) known.add(key);
     return { phones, emails };
   };
 
   /** Looks up and matches a batch ahead, on a connection of its own, while the previous one is written. */
   const prepareAhead = async (batch: ReadBatch, carry: Carry): Promise<AheadBatch> => {
     const holders: MatchState['holders'] = new Map();
-    const { phones, emails } = keysOf(batch, true, carry, holders);
+    const { phones, emails } = keysOf(batch, carry, holders);
     const tl = performance.now();
     await loadHolders(db.query, job.businessId, phones, emails, { holders, agents: state.agents }, false);
     waited('lookup ahead (another connection)', tl);
@@ -492,15 +489,15 @@ async function processJob(db: Database, job: Job, deps: RunDeps): Promise<void> 
       deps.timings,
     );
 
-  /** Looks up, matches and writes a batch in one transaction, under the lock (every key looked up unless `filtered`). */
-  const writeInTurn = (batch: ReadBatch, filtered: boolean) =>
+  /** Looks up, matches and writes a batch in one transaction, under the lock. */
+  const writeInTurn = (batch: ReadBatch) =>
     inTransaction(
       db,
       async (tx) => {
         // Batches of imports into one business take turns: each sees what the other wrote.
         await lock(tx.query);
         if (!job.dryRun) state.holders = new Map();
-        const { phones, emails } = keysOf(batch, filtered);
+        const { phones, emails } = keysOf(batch);
         await loadHolders(tx.query, job.businessId, phones, emails, state);
         await executePlan(tx, (await decide(batch, state.holders, false)).plan, tagIds, skipKeyChecks);
       },
@@ -531,8 +528,9 @@ async function processJob(db: Database, job: Job, deps: RunDeps): Promise<void> 
     // never meets this.
     for (let attempt = 1; ; attempt++) {
       try {
-        // Matched again after a refusal: every key is looked up (one the filter did not know may be the cause).
-        await writeInTurn(batch, attempt === 1 && !again);
+        // Matched again after a refusal, every key is looked up: the filter has this batch's keys since its first
+        // match, and after a refused identifier (23505) it is off for the rest of the run.
+        await writeInTurn(batch);
         return { again };
       } catch (e) {
         const code = (e as { code?: string }).code;
