@@ -10,10 +10,10 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
-import { build } from 'esbuild';
 import pg from 'pg';
 import { createBusiness } from '../../contacts/index.ts';
 import { createImport, importReport, runImport, startImport } from '../../contacts/import/index.ts';
+import { workerBundle } from '../../contacts/import/reader.ts';
 import { openDatabase, type Database } from '../../prisma/index.ts';
 import type { Ceiling } from './ceiling.ts';
 import { generateOutlookCsv } from './generate.ts';
@@ -136,18 +136,10 @@ if (!values['skip-ceiling']) {
  * resolved to libphonenumber-js-stock, the same version as published (an npm alias that patch-package leaves alone).
  */
 async function ceilingInWorker(csv: string, published: boolean): Promise<Ceiling> {
-  const bundle = await build({
-    entryPoints: [fileURLToPath(new URL('./ceiling-worker.ts', import.meta.url))],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    write: false,
-    logLevel: 'silent',
-    alias: published ? { 'libphonenumber-js': 'libphonenumber-js-stock' } : {},
-  });
-  const code = bundle.outputFiles?.[0]?.text;
-  if (!code) throw new Error('esbuild gave no bundle of ceiling-worker.ts');
+  const code = await workerBundle(
+    fileURLToPath(new URL('./ceiling-worker.ts', import.meta.url)),
+    published ? { 'libphonenumber-js': 'libphonenumber-js-stock' } : {},
+  );
   const worker = new Worker(code, { eval: true, workerData: { file: csv } });
   try {
     return await new Promise<Ceiling>((resolve, reject) => {
