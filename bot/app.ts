@@ -32,6 +32,7 @@ export async function startBaton(config: Config, options: { logger?: Logger; db?
       databaseUrl: config.DATABASE_URL,
       dataDir: config.BATON_DATA_DIR,
       optimizedWasmOnly: true,
+      lockOwner: 'server',
       onConnectionLost: (err) =>
         logger.warn({ err }, 'PostgreSQL closed an idle connection; the next query opens another'),
     }));

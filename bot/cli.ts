@@ -1,7 +1,7 @@
 // `baton`: the command line. Each subcommand opens the database from the same configuration as the server.
 import { Command, InvalidArgumentError } from 'commander';
 import { createBusiness, isDomainError } from '../contacts/index.ts';
-import { openDatabase } from '../prisma/index.ts';
+import { isDataDirLockedError, openDatabase } from '../prisma/index.ts';
 import { serveUntilSignal } from './serve.ts';
 import { contactsCommand } from './cli/contacts.ts';
 import { withDatabase } from './cli/database.ts';
@@ -31,7 +31,11 @@ export function buildCli(): Command {
     .description('apply pending database migrations')
     .action(async () => {
       const config = loadConfig();
-      const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.BATON_DATA_DIR });
+      const db = await openDatabase({
+        databaseUrl: config.DATABASE_URL,
+        dataDir: config.BATON_DATA_DIR,
+        lockOwner: 'baton migrate',
+      });
       try {
         const applied = await db.migrate();
         console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database schema up to date');
@@ -61,7 +65,7 @@ export function buildCli(): Command {
       }) => {
         if (opts.adminPassword.length < 10)
           throw new InvalidArgumentError('--admin-password must be at least 10 characters');
-        const result = await withDatabase((db) =>
+        const result = await withDatabase('baton business create', (db) =>
           createBusiness(db, {
             name: opts.name,
             slug: opts.slug,
@@ -95,6 +99,10 @@ export async function runCli(argv: string[]): Promise<number> {
     if (e instanceof ConfigError) {
       console.error(e.message);
       return 78;
+    }
+    if (isDataDirLockedError(e)) {
+      console.error(`error ${e.code}: ${e.message}`);
+      return 75; // EX_TEMPFAIL: nothing was done; try again once the directory is free
     }
     if (isDomainError(e)) {
       console.error(`error ${e.code}: ${e.message}`);

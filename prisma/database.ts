@@ -7,6 +7,7 @@ import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from './generated/client.ts';
 import { allMigrationsApplied, applyMigrations, type MigrationDriver } from './migrations.ts';
+import { lockDataDir } from './lock/index.ts';
 import { openPGlite } from './pglite.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -44,6 +45,11 @@ export interface DatabaseOptions {
    * PostgreSQL (no saving measured there, ~0.5 s slower).
    */
   optimizedWasmOnly?: boolean;
+  /**
+   * On the embedded database, who takes the data directory's lock (prisma/lock): "server", or the CLI command. A
+   * directory another live process holds is refused with DataDirLockedError; the lock is released by close().
+   */
+  lockOwner?: string;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
@@ -57,14 +63,21 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     });
   }
   if (options.optimizedWasmOnly) v8.setFlagsFromString('--no-liftoff');
-  const pglite = await openPGlite(options.dataDir);
-  return fromPGlite(pglite);
+  const lock = lockDataDir(options.dataDir, options.lockOwner ?? 'a Baton command');
+  try {
+    const pglite = await openPGlite(options.dataDir);
+    return fromPGlite(pglite, () => lock.release());
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
 }
 
 /** Wraps an already open PGlite (tests use in-memory ones). */
-export function fromPGlite(pglite: PGlite): Database {
+export function fromPGlite(pglite: PGlite, onClosed?: () => void): Database {
   return build('pglite', { kind: 'pglite', pglite }, new PrismaPGlite(pglite), async () => {
     if (!pglite.closed) await pglite.close();
+    onClosed?.();
   });
 }
 

@@ -3,4 +3,6 @@ export { openDatabase, fromPGlite, migrationDriver, pgTransaction } from './data
 export type { Database, DatabaseKind, DatabaseOptions, Driver } from './database.ts';
 export { applyMigrations, pendingSchemaChanges, authorMigration } from './migrations.ts';
 export { pgliteStartParams } from './pglite.ts';
+export { DataDirLockedError, isDataDirLockedError, LOCK_FILE } from './lock/index.ts';
+export type { LockHolder } from './lock/index.ts';
 export * from './generated/client.ts';

@@ -3,9 +3,17 @@ import { DomainError } from '../../contacts/index.ts';
 import { openDatabase, type Database } from '../../prisma/index.ts';
 import { loadConfig } from '../config.ts';
 
-export async function withDatabase<T>(fn: (db: Database) => Promise<T>): Promise<T> {
+/**
+ * Opens the database for one command. On the embedded database the command takes the data directory's lock: a
+ * directory a running server holds is refused (DataDirLockedError, printed by runCli), never written on the side.
+ */
+export async function withDatabase<T>(command: string, fn: (db: Database) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.BATON_DATA_DIR });
+  const db = await openDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.BATON_DATA_DIR,
+    lockOwner: command,
+  });
   try {
     await db.migrate();
     return await fn(db);
