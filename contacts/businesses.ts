@@ -1,6 +1,7 @@
 // Creating a business with its first admin, and the first-start bootstrap.
 import { isSupportedCountry } from 'libphonenumber-js/max';
 import { z } from 'zod';
+import { lineText } from './text/index.ts';
 import type { Database } from '../prisma/index.ts';
 import type { Actor } from './actor.ts';
 import { diff, recordAudit } from './audit.ts';
@@ -113,7 +114,7 @@ export async function getDefaultBusiness(db: Database): Promise<BusinessView> {
 
 export const businessSettingsSchema = z
   .object({
-    name: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
+    name: lineText(200).min(1, 'must not be empty'),
     country: z
       .string()
       .trim()

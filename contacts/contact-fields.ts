@@ -1,9 +1,9 @@
 // The fields of a contact as people write them (API, console), validated and normalised. Pure.
 import { z } from 'zod';
+import { lineText, multilineText, plainString, type TextKind } from './text/index.ts';
 
-const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
-const optionalText = (max: number) =>
-  text(max)
+const optionalText = (max: number, kind: TextKind = 'line') =>
+  (kind === 'line' ? lineText(max) : multilineText(max))
     .transform((v) => (v === '' ? null : v))
     .nullable()
     .optional();
@@ -18,7 +18,7 @@ export const addressSchema = z.object({
 });
 export type Address = z.output<typeof addressSchema>;
 
-const name = text(100).min(1, 'must not be empty');
+const name = lineText(100).min(1, 'must not be empty');
 
 /** The editable fields; phone and email: a string sets, null removes, absent leaves as is. */
 export const contactPatchSchema = z.object({
@@ -26,11 +26,11 @@ export const contactPatchSchema = z.object({
   middleName: optionalText(100),
   lastName: name.optional(),
   businessName: optionalText(200),
-  phone: z.string().max(50).nullable().optional(),
-  email: z.string().max(320).nullable().optional(),
+  phone: plainString().max(50).nullable().optional(),
+  email: plainString().max(320).nullable().optional(),
   address: addressSchema.optional(),
   billingAddress: addressSchema.optional(),
-  notes: optionalText(10_000),
+  notes: optionalText(10_000, 'multiline'),
 });
 export type ContactPatch = z.input<typeof contactPatchSchema>;
 

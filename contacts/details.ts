@@ -1,6 +1,7 @@
 // Saving details a customer gave in a chat (or an agent typed) against a contact or guest: a guest becomes an
 // active contact; details that belong to another contact merge this one into it.
 import { z } from 'zod';
+import { lineText, plainString } from './text/index.ts';
 import type { Database } from '../prisma/index.ts';
 import { actorSchema, type Actor } from './actor.ts';
 import { diff, recordAudit } from './audit.ts';
@@ -28,12 +29,12 @@ export interface SavedDetails {
   outcome: 'updated' | 'promoted' | 'merged';
 }
 
-const name = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
+const name = lineText(100).min(1, 'must not be empty');
 const inputSchema = z.object({
   businessId: z.uuid({ error: 'must be a UUID' }),
   contactId: z.uuid({ error: 'must be a UUID' }),
-  email: z.string().optional(),
-  phone: z.string().optional(),
+  email: plainString().optional(),
+  phone: plainString().optional(),
   firstName: name.optional(),
   lastName: name.optional(),
   actor: actorSchema,

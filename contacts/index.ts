@@ -54,3 +54,5 @@ export {
 } from './users.ts';
 export type { UserView, NewUser, UserPatch } from './users.ts';
 export { actorSchema } from './actor.ts';
+export { findBadText, lineText, multilineText, noControlCharacters, plainString, textProblem } from './text/index.ts';
+export type { TextKind } from './text/index.ts';

@@ -1,5 +1,6 @@
 // Reading contacts: the card beside a chat, and the searchable, paginated list.
 import { z } from 'zod';
+import { lineText, plainString } from './text/index.ts';
 import type { Database, Prisma } from '../prisma/index.ts';
 import { addressOf } from './contact-fields.ts';
 import { isGuestEmail } from './email.ts';
@@ -77,10 +78,10 @@ export async function getContactCard(db: Database, businessId: string, contactId
 }
 
 export const listContactsQuery = z.object({
-  search: z.string().trim().max(200).optional(),
-  tag: z.string().trim().max(100).optional(),
+  search: lineText(200).optional(),
+  tag: lineText(100).optional(),
   status: z.enum(['active', 'archived', 'guest']).default('active'),
-  cursor: z.string().max(200).optional(),
+  cursor: plainString().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export type ListContactsQuery = z.input<typeof listContactsQuery>;

@@ -7,13 +7,11 @@ import { actorColumns } from './actor.ts';
 import { recordAudit } from './audit.ts';
 import { DomainError } from './errors.ts';
 import { isUniqueViolation } from './tx.ts';
+import { lineText } from './text/index.ts';
 import { parseOrThrow } from './validation.ts';
 
-export const tagNameSchema = z
-  .string()
-  .trim()
+export const tagNameSchema = lineText(50)
   .min(1, 'must not be empty')
-  .max(50, 'must be at most 50 characters')
   .transform((s) => s.replace(/\s+/g, ' '));
 
 export interface TagView {

@@ -1,6 +1,7 @@
 // Users of a business (agents and admins): admins add, edit and deactivate them. A user's email (the login) and
 // phone follow the same identifier rule as contacts'. A business always keeps at least one active admin.
 import { z } from 'zod';
+import { lineText, plainString } from './text/index.ts';
 import type { Database } from '../prisma/index.ts';
 import type { Actor } from './actor.ts';
 import { diff, recordAudit } from './audit.ts';
@@ -21,15 +22,15 @@ export interface UserView {
   active: boolean;
 }
 
-const name = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
+const name = lineText(100).min(1, 'must not be empty');
 const password = z.string().min(10, 'must be at least 10 characters').max(200, 'must be at most 200 characters');
 
 export const newUserSchema = z.object({
   role: z.enum(['admin', 'agent'], { error: 'must be admin or agent' }),
   firstName: name,
-  lastName: z.string().trim().max(100).default(''),
-  email: z.string().min(1, 'is required (it is the login)').max(320),
-  phone: z.string().max(50).nullable().optional(),
+  lastName: lineText(100).default(''),
+  email: plainString().min(1, 'is required (it is the login)').max(320),
+  phone: plainString().max(50).nullable().optional(),
   password,
 });
 export type NewUser = z.input<typeof newUserSchema>;
@@ -37,9 +38,9 @@ export type NewUser = z.input<typeof newUserSchema>;
 export const userPatchSchema = z.object({
   role: z.enum(['admin', 'agent'], { error: 'must be admin or agent' }).optional(),
   firstName: name.optional(),
-  lastName: z.string().trim().max(100).optional(),
-  email: z.string().min(1, 'is required (it is the login)').max(320).optional(),
-  phone: z.string().max(50).nullable().optional(),
+  lastName: lineText(100).optional(),
+  email: plainString().min(1, 'is required (it is the login)').max(320).optional(),
+  phone: plainString().max(50).nullable().optional(),
   password: password.optional(),
   active: z.boolean().optional(),
 });

@@ -2,6 +2,7 @@
 // messages and contact, claim (409 when another agent has it), reply, close, and a live stream (SSE).
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { multilineText } from '../../contacts/index.ts';
 import {
   assertConversationOf,
   conversationQueues,
@@ -176,7 +177,7 @@ export const conversationRoutes: RouteModule = async (app, deps) => {
         summary: 'Send a message to the customer (claims the conversation if nobody has; 409 if another agent has it)',
         params: idParams,
         body: z.object({
-          text: z.string().trim().min(1, 'must not be empty').max(4000, 'must be at most 4000 characters'),
+          text: multilineText(4000).min(1, 'must not be empty'),
         }),
         response: { 201: stateReply },
       },

@@ -1,5 +1,5 @@
 // One error shape for the whole HTTP API: {"error":{"code","message","field"?}} with the status the code implies.
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isDomainError, type ErrorCode } from '../../contacts/index.ts';
 
@@ -26,6 +26,7 @@ const CODE_BY_STATUS: Record<number, string> = {
   404: 'NOT_FOUND',
   409: 'CONFLICT',
   413: 'PAYLOAD_TOO_LARGE',
+  414: 'URI_TOO_LONG',
   415: 'UNSUPPORTED_MEDIA_TYPE',
   429: 'RATE_LIMITED',
 };
@@ -64,6 +65,16 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorBo
     status,
     body: { error: { code: CODE_BY_STATUS[status] ?? 'BAD_REQUEST', message: e.message ?? 'bad request' } },
   };
+}
+
+/**
+ * Fastify's option `frameworkErrors`: errors its router raises before any route or error handler runs (a path
+ * parameter past maxParamLength → 414, a malformed URL → 400) answer in the same shape as every other error.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const { status, body } = toErrorResponse(error);
+  request.log.info({ code: body.error.code, status }, 'request refused');
+  void reply.status(status).send(body);
 }
 
 export function installErrorHandling(app: FastifyInstance): void {

@@ -15,6 +15,7 @@ import {
   errorsCsv,
   FIELDS,
   getImport,
+  isDomainError,
   importReport,
   previewImport,
   runImport,
@@ -44,6 +45,19 @@ const rowError = z.object({ row: z.number(), column: z.string().nullable(), code
 
 const DEFAULT_MAX_MB = 100;
 
+/**
+ * Busboy's parse errors ("Multipart: Boundary not found", "Unexpected end of form", a malformed part header) carry no
+ * status, so they would answer 500: they are the client's malformed upload. @fastify/multipart's own errors keep theirs.
+ */
+function malformedUpload(e: unknown): never {
+  const { statusCode, syscall } = e as { statusCode?: unknown; syscall?: unknown };
+  // Not the disk's errors (ENOSPC, EACCES: they have a syscall), which stay ours.
+  if (e instanceof Error && typeof statusCode !== 'number' && syscall === undefined && !isDomainError(e)) {
+    throw new DomainError('VALIDATION_FAILED', `the upload is not valid multipart/form-data: ${e.message}`, 'file');
+  }
+  throw e;
+}
+
 export const importRoutes: RouteModule = async (app, deps) => {
   const { db, logger } = deps;
   const maxBytes = deps.importMaxBytes ?? DEFAULT_MAX_MB * 1024 * 1024;
@@ -67,13 +81,13 @@ export const importRoutes: RouteModule = async (app, deps) => {
       if (!request.isMultipart()) {
         throw new DomainError('VALIDATION_FAILED', 'upload the CSV as multipart/form-data in a "file" field', 'file');
       }
-      const part = await request.file();
+      const part = await request.file().catch(malformedUpload);
       if (!part) throw new DomainError('VALIDATION_FAILED', 'the upload has no file', 'file');
       const id = randomUUID();
       await mkdir(dir, { recursive: true });
       const filePath = path.join(dir, `${id}.csv`);
       try {
-        await pipeline(part.file, createWriteStream(filePath));
+        await pipeline(part.file, createWriteStream(filePath)).catch(malformedUpload);
         if (part.file.truncated) {
           throw new DomainError(
             'PAYLOAD_TOO_LARGE',

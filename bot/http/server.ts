@@ -36,9 +36,10 @@ import { contactRoutes } from './contacts.ts';
 import { conversationRoutes } from './conversations.ts';
 import { exportRoutes } from './export.ts';
 import { importRoutes } from './imports.ts';
-import { installErrorHandling } from './errors.ts';
+import { frameworkErrors, installErrorHandling } from './errors.ts';
 import { openApiRoutes } from './openapi.ts';
 import { tagRoutes } from './tags.ts';
+import { guardText } from './text-guard.ts';
 import { userRoutes } from './users.ts';
 
 export interface HttpDeps {
@@ -110,7 +111,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
     {},
     { serializers: { req: (req: { method?: string; url?: string }) => logUrl(req) } },
   );
-  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger });
+  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, frameworkErrors });
   installErrorHandling(app);
 
   let tokenSecret = deps.tokenSecret;
@@ -148,7 +149,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
 
   await app.register(
     async (api) => {
-      api.setValidatorCompiler(validatorCompiler);
+      api.setValidatorCompiler(guardText(validatorCompiler));
       api.setSerializerCompiler(serializerCompiler);
       requireTokenByDefault(api);
       // Each module in its own scope: its hooks and plugins stay its own.

@@ -133,7 +133,9 @@ export async function registerDirectLine(app: FastifyInstance, options: DirectLi
       try {
         business = await options.resolveBusiness(slug);
       } catch {
-        return fail(reply, 404, 'NOT_FOUND', `no business "${slug ?? ''}"`);
+        // Answered here; null, not the reply: a reply is thenable, and awaiting it gives undefined.
+        void fail(reply, 404, 'NOT_FOUND', `no business "${slug ?? ''}"`);
+        return null;
       }
       const userId = user?.id && /^[\w-]{1,64}$/.test(user.id) ? `dl_${user.id}` : `dl_${crypto.randomUUID()}`;
       const conversation = feed.create(business.id, userId);
@@ -152,7 +154,7 @@ export async function registerDirectLine(app: FastifyInstance, options: DirectLi
         if (!body.success)
           return fail(reply, 400, 'VALIDATION_FAILED', body.error.issues[0]?.message ?? 'invalid body');
         const started = await startConversation(request, reply, body.data.business, body.data.user);
-        if (!('conversation' in started)) return started;
+        if (!started) return reply;
         return reply.send({
           conversationId: started.conversation.id,
           token: started.token,
@@ -187,7 +189,7 @@ export async function registerDirectLine(app: FastifyInstance, options: DirectLi
           undefined,
           typeof user?.id === 'string' ? { id: user.id } : undefined,
         );
-        if (!('conversation' in started)) return started;
+        if (!started) return reply;
         return reply.code(201).send({
           conversationId: started.conversation.id,
           token: started.token,
