@@ -11,6 +11,7 @@ import {
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { ConfigError, type Config } from '../config.ts';
+import { checkActivity, watchedTurn } from './activity-check.ts';
 import type { LimitHook } from './rate-limits.ts';
 
 export type BotFrameworkConfig = Pick<
@@ -117,21 +118,15 @@ export function registerBotFrameworkRoute(
     '/api/messages',
     { onRequest: options.onRequest ?? [] },
     async (request: FastifyRequest, reply: FastifyReply) => {
-      if (typeof request.body !== 'object' || request.body === null || Array.isArray(request.body))
-        return reply
-          .code(400)
-          .send({ error: { code: 'VALIDATION_FAILED', message: 'the body must be an activity (JSON object)' } });
-      const serviceUrl = (request.body as { serviceUrl?: unknown }).serviceUrl;
-      if (typeof serviceUrl === 'string' && serviceUrl.startsWith('baton://'))
-        return reply.code(400).send({
-          error: {
-            code: 'VALIDATION_FAILED',
-            message: 'serviceUrl: baton:// addresses are internal',
-            field: 'serviceUrl',
-          },
-        });
+      const refused = checkActivity(request.body);
+      if (refused) {
+        request.log.warn({ reason: refused.body.error.message }, 'activity refused');
+        return reply.code(refused.status).send(refused.body);
+      }
       const { req, res, out } = shim(request);
-      await options.adapter.process(req, res, (context) => options.bot.run(context));
+      const turn = watchedTurn(options.bot, request.log);
+      await options.adapter.process(req, res, turn.logic);
+      if (turn.outcome.refusal) return reply.code(turn.outcome.refusal.status).send(turn.outcome.refusal.body);
       if (out.body === undefined) return reply.code(out.status).send();
       return reply.code(out.status).send(out.body as Activity);
     },

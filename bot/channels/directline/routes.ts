@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
+import { noControlCharacters } from '../../../contacts/index.ts';
 import { MAX_TEXT } from '../inbound.ts';
 import type { BusinessResolver } from '../ports.ts';
 import { enableRateLimits, limiter, type LimitOptions } from '../rate-limits.ts';
@@ -48,10 +49,11 @@ const postedActivity = z
     text: z
       .string()
       .max(MAX_TEXT * 2, `text must be at most ${MAX_TEXT * 2} characters`)
+      .check(noControlCharacters('multiline'))
       .optional(),
     locale: z.string().max(35).optional(),
     from: z
-      .object({ name: z.string().max(100).optional() })
+      .object({ name: z.string().max(100).check(noControlCharacters('line')).optional() })
       .loose()
       .optional(),
     channelData: z

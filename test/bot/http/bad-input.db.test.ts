@@ -190,4 +190,32 @@ describe(`bad input on ${testDbKind()}`, () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(errorsLogged()).toEqual([]);
   });
+
+  it('answers /api/messages 400 for what is no activity, and for an activity Baton refuses, with the reason logged', async () => {
+    const post = (payload: unknown) =>
+      app.inject({ method: 'POST', url: '/api/messages', payload: payload as Record<string, unknown> });
+    const activity = (extra: Record<string, unknown>) => ({
+      type: 'message',
+      id: `a-${Math.random()}`,
+      channelId: 'emulator',
+      serviceUrl: 'http://127.0.0.1:9',
+      conversation: { id: 'c-1' },
+      from: { id: 'u-1', name: 'User' },
+      recipient: { id: 'bot' },
+      text: 'hello',
+      ...extra,
+    });
+    expectRefused(await post({}), 400, 'VALIDATION_FAILED', 'type');
+    expectRefused(await post({ ...activity({}), type: 42 }), 400, 'VALIDATION_FAILED', 'type');
+    expectRefused(await post(activity({ conversation: 'c-1' })), 400, 'VALIDATION_FAILED', 'conversation');
+    expectRefused(await post(activity({ serviceUrl: 'javascript:alert(1)' })), 400, 'VALIDATION_FAILED', 'serviceUrl');
+    expectRefused(await post(activity({ text: 'a\u0000b' })), 400, 'VALIDATION_FAILED', 'text');
+    expectRefused(await post(activity({ timestamp: 'yesterday' })), 400, 'VALIDATION_FAILED', 'timestamp');
+    // Past the envelope, the runtime's own check (a profile name over 200 characters): refused, not dropped with a 200.
+    const before = lines.length;
+    expectRefused(await post(activity({ from: { id: 'u-2', name: 'N'.repeat(300) } })), 400, 'VALIDATION_FAILED');
+    const logged = lines.slice(before).find((l) => l.msg === 'activity refused') as { reason?: string } | undefined;
+    expect(logged?.reason).toMatch(/profileName/);
+    expect(errorsLogged()).toEqual([]);
+  });
 });
