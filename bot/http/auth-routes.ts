@@ -1,5 +1,6 @@
 // POST /api/v1/auth/login: email + password → a bearer token for that user in their business. Rate-limited.
 import rateLimit from '@fastify/rate-limit';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { checkLogin, DomainError } from '../../contacts/index.ts';
 import type { RouteModule } from './server.ts';
@@ -24,10 +25,34 @@ export const authRoutes: RouteModule = async (app, deps) => {
     errorResponseBuilder: (_req, ctx) =>
       new DomainError('RATE_LIMITED', `too many login attempts: try again in ${Math.ceil(ctx.ttl / 1000)} s`),
   });
+  // Password spraying (one password tried on many emails) passes the per-email limit: every address, whatever email.
+  const perAddress = app.createRateLimit({
+    max: deps.loginAttemptsPerIpPerMinute ?? 30,
+    timeWindow: 60_000,
+    keyGenerator: (req) => `login-ip|${req.ip}`,
+  });
+  const limitPerAddress = async (request: FastifyRequest) => {
+    const result = await perAddress(request);
+    if (!result.isAllowed && result.isExceeded)
+      throw new DomainError(
+        'RATE_LIMITED',
+        `too many login attempts from this address: try again in ${result.ttlInSeconds} s`,
+      );
+  };
   app.post(
     '/auth/login',
     {
-      schema: { tags: ['auth'], summary: 'Log in', security: [], body: loginBody, response: { 200: tokenResponse } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Log in',
+        description:
+          'Rate-limited: 10 attempts a minute per client address and email, and 30 a minute per client address ' +
+          'whatever the email (429 RATE_LIMITED).',
+        security: [],
+        body: loginBody,
+        response: { 200: tokenResponse },
+      },
+      preHandler: limitPerAddress,
       config: {
         public: true,
         rateLimit: {

@@ -51,6 +51,8 @@ export interface HttpDeps {
   tokenSecret?: string | undefined;
   /** login attempts per email and client address per minute (default 10) */
   loginAttemptsPerMinute?: number | undefined;
+  /** login attempts per client address per minute, whatever the email (default 30): against password spraying */
+  loginAttemptsPerIpPerMinute?: number | undefined;
   /** the customer channels (Bot Framework, webchat, WhatsApp), mounted at / by bot/channels */
   channels?: ChannelRouteDeps['channels'];
   /** where uploaded CSV imports are kept while their job lives (default: the OS temp dir) */

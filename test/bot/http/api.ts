@@ -7,12 +7,16 @@ import { createHttpServer } from '../../../bot/http/server.ts';
 
 export const PASSWORD = 'correct-horse-battery';
 
-export async function buildApi(db: Database, options: { loginAttemptsPerMinute?: number } = {}) {
+export async function buildApi(
+  db: Database,
+  options: { loginAttemptsPerMinute?: number; loginAttemptsPerIpPerMinute?: number } = {},
+) {
   return createHttpServer({
     db,
     logger: createLogger('silent'),
     tokenSecret: 'test-secret-test-secret-test-secret-1234',
     loginAttemptsPerMinute: options.loginAttemptsPerMinute ?? 1000,
+    loginAttemptsPerIpPerMinute: options.loginAttemptsPerIpPerMinute ?? 1000,
   });
 }
 

@@ -87,4 +87,29 @@ describe(`login and tokens on ${testDbKind()}`, () => {
       await limited.close();
     }
   });
+
+  it('rate-limits login attempts per client address whatever the email (password spraying)', async () => {
+    const limited = await buildApi(db, { loginAttemptsPerMinute: 3, loginAttemptsPerIpPerMinute: 4 });
+    try {
+      const statuses: number[] = [];
+      // One password tried on a new email each time: the per-email limit never trips, the per-address one does.
+      for (let i = 0; i < 6; i++) {
+        const res = await call(limited, undefined, 'POST', '/api/v1/auth/login', {
+          email: `sprayed-${i}@shop.test`,
+          password: 'Summer2026!',
+        });
+        statuses.push(res.statusCode);
+      }
+      expect(statuses).toEqual([401, 401, 401, 401, 429, 429]);
+      // The right password from that address waits too.
+      const res = await call(limited, undefined, 'POST', '/api/v1/auth/login', {
+        email: staff.agentEmail,
+        password: PASSWORD,
+      });
+      expect(res.statusCode).toBe(429);
+      expect(res.json()).toMatchObject({ error: { code: 'RATE_LIMITED', message: expect.stringMatching(/address/) } });
+    } finally {
+      await limited.close();
+    }
+  });
 });
