@@ -7,4 +7,5 @@ const { runCli } = await importTypeScript('bot/cli.ts');
 const args = process.argv.slice(2);
 const code = await runCli(args);
 // One-shot commands have closed their database by now; don't wait on idle pool timers, but do wait for their output.
-if (args[0] !== 'serve') await exitWhenWritten(code);
+// `baton serve` keeps running once started; one that could not start (a bad setting, a locked data directory) exits with its code.
+if (args[0] !== 'serve' || code !== 0) await exitWhenWritten(code);
