@@ -65,7 +65,7 @@ export function buildCli(): Command {
       }) => {
         if (opts.adminPassword.length < 10)
           throw new InvalidArgumentError('--admin-password must be at least 10 characters');
-        const result = await withDatabase('baton business create', (db) =>
+        const result = await withDatabase((db) =>
           createBusiness(db, {
             name: opts.name,
             slug: opts.slug,

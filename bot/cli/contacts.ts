@@ -33,7 +33,7 @@ export function contactsCommand(): Command {
   withFilters(contacts.command('list').description('print contacts'))
     .option('--json', 'print a JSON array of contacts (canonical field names, phone in E.164)')
     .action(async (opts: FilterOptions) => {
-      await withDatabase('baton contacts list', async (db) => {
+      await withDatabase(async (db) => {
         const business = await resolveBusiness(db, opts.business);
         const filter = { search: opts.search, tag: opts.tag, status: opts.status };
         if (opts.json) process.stdout.write('[');
@@ -58,7 +58,7 @@ export function contactsCommand(): Command {
   withFilters(contacts.command('export').description('write contacts as CSV (re-importable as is)'))
     .option('--output <file>', 'write to a file instead of standard output')
     .action(async (opts: FilterOptions) => {
-      await withDatabase('baton contacts export', async (db) => {
+      await withDatabase(async (db) => {
         const business = await resolveBusiness(db, opts.business);
         const out = opts.output ? createWriteStream(opts.output) : process.stdout;
         for await (const chunk of exportCsv(db, business.id, {

@@ -7,12 +7,12 @@ import { loadConfig } from '../config.ts';
  * Opens the database for one command. On the embedded database the command takes the data directory's lock: a
  * directory a running server holds is refused (DataDirLockedError, printed by runCli), never written on the side.
  */
-export async function withDatabase<T>(command: string, fn: (db: Database) => Promise<T>): Promise<T> {
+export async function withDatabase<T>(fn: (db: Database) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const db = await openDatabase({
     databaseUrl: config.DATABASE_URL,
     dataDir: config.BATON_DATA_DIR,
-    lockOwner: command,
+    lockOwner: commandName(process.argv.slice(2)),
   });
   try {
     await db.migrate();
@@ -20,6 +20,19 @@ export async function withDatabase<T>(command: string, fn: (db: Database) => Pro
   } finally {
     await db.close();
   }
+}
+
+/**
+ * The command as the lock file names it: its leading words only ("baton business create", "baton import"), never
+ * its arguments, which may hold a password or an email.
+ */
+export function commandName(args: readonly string[]): string {
+  const words: string[] = [];
+  for (const a of args) {
+    if (words.length === 2 || !/^[a-z][a-z-]*$/.test(a)) break;
+    words.push(a);
+  }
+  return ['baton', ...words].join(' ');
 }
 
 /** The business named by its slug, or the only one; refuses when there are several and none is named. */

@@ -58,7 +58,7 @@ export function importCommand(): Command {
     .option('--dry-run', 'check everything and report, save nothing')
     .option('--json', 'print one JSON report')
     .action(async (file: string, opts: ImportOptions) => {
-      const code = await withDatabase('baton import', async (db) => {
+      const code = await withDatabase(async (db) => {
         const business = await resolveBusiness(db, opts.business);
         const filePath = path.resolve(file);
         const upload = await createImport(db, { businessId: business.id, fileName: path.basename(file), filePath });

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { commandName } from '../../bot/cli/database.ts';
 import { LOCK_FILE } from '../../prisma/index.ts';
 import { baton, freePort, runTypeScript, waitFor } from '../support/spawn.ts';
 
@@ -66,5 +67,11 @@ describe('the embedded database has one writer', { timeout: 240_000 }, () => {
     } finally {
       if (server.child.exitCode === null) server.child.kill('SIGKILL');
     }
+  });
+
+  it('names the command in the lock by its leading words only, never its arguments', () => {
+    expect(commandName(['business', 'create', '--admin-password', 'secret-secret'])).toBe('baton business create');
+    expect(commandName(['import', 'contacts.csv', '--dry-run'])).toBe('baton import');
+    expect(commandName(['users', 'reset-password', 'ann@shop.test'])).toBe('baton users reset-password');
   });
 });
