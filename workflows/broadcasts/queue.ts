@@ -77,6 +77,14 @@ export async function recordOutcomes(db: Database, outcomes: Outcome[], now: Dat
   }
 }
 
+/** Claimed recipients this instance will not send after all (it is stopping): queued again. */
+export async function releaseClaims(db: Database, ids: string[], now: Date): Promise<void> {
+  await db.prisma.broadcastRecipient.updateMany({
+    where: { id: { in: ids }, status: 'sending' },
+    data: { status: 'queued', claimedBy: null, claimedAt: null, updatedAt: now },
+  });
+}
+
 export const INTERRUPTED_REASON = 'interrupted by a restart: it may or may not have been sent, and is not sent again';
 
 /**

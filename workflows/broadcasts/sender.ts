@@ -11,6 +11,7 @@ import {
   markInterrupted,
   queueNextDue,
   recordOutcomes,
+  releaseClaims,
   sendingInstances,
   type ClaimedRecipient,
   type Outcome,
@@ -123,22 +124,67 @@ export function createBroadcastSender(options: BroadcastSenderOptions): Broadcas
     return handled;
   }
 
-  /** Every other channel: claimed in batches, sent a few at once. */
+  /**
+   * Every other channel: `concurrency` sends in flight at all times. Claims are refilled ahead (at most
+   * 2 × concurrency claimed and not yet sent, so a crash leaves few `unknown`), outcomes are written in batches.
+   */
   async function otherLane(): Promise<number> {
+    const ready: ClaimedRecipient[] = [];
+    const outcomes: Outcome[] = [];
+    let exhausted = false;
     let handled = 0;
-    while (!stopping) {
-      const batch = await claimRecipients(db, { instanceId, whatsapp: false, limit: concurrency * 4, now: now() });
-      if (batch.length === 0) break;
-      const outcomes: Outcome[] = [];
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: Math.min(concurrency, batch.length) }, async () => {
-          while (next < batch.length) outcomes.push(await sendOne(batch[next++]!));
-        }),
+    let refilling: Promise<void> | undefined;
+    let flushing: Promise<void> = Promise.resolve();
+    let failure: unknown;
+    const refill = () =>
+      (refilling ??= (async () => {
+        const batch = await claimRecipients(db, { instanceId, whatsapp: false, limit: concurrency * 2, now: now() });
+        if (batch.length === 0) exhausted = true;
+        ready.push(...batch);
+      })()
+        .catch((e: unknown) => {
+          failure ??= e; // the database is unreachable: stop this pass, the next one retries
+          exhausted = true;
+        })
+        .finally(() => {
+          refilling = undefined;
+        }));
+    const flush = () => {
+      const done = outcomes.splice(0);
+      if (done.length)
+        flushing = flushing
+          .then(() => recordOutcomes(db, done, now()))
+          .catch((e: unknown) => {
+            // left `sending`: marked unknown after the lease, never sent twice
+            failure ??= e;
+          });
+      return flushing;
+    };
+    const worker = async () => {
+      for (;;) {
+        if (ready.length <= concurrency && !exhausted && !stopping) void refill();
+        if (ready.length === 0) {
+          if (refilling) await refilling;
+          if (ready.length === 0 && (exhausted || stopping)) return;
+          continue;
+        }
+        const r = ready.shift()!;
+        outcomes.push(await sendOne(r));
+        handled++;
+        if (outcomes.length >= concurrency) void flush();
+      }
+    };
+    await refill();
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    // Claimed but not sent (stopping): back to the queue, never lost.
+    if (ready.length)
+      await releaseClaims(
+        db,
+        ready.splice(0).map((r) => r.id),
+        now(),
       );
-      await recordOutcomes(db, outcomes, now());
-      handled += batch.length;
-    }
+    await flush();
+    if (failure) throw failure;
     return handled;
   }
 
