@@ -6,9 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../../prisma/index.ts';
-import { createBroadcast, INTERRUPTED_REASON } from '../../../workflows/index.ts';
+import { INTERRUPTED_REASON } from '../../../workflows/index.ts';
 import { createEmptyPostgresDatabase, testDbKind } from '../../support/db.ts';
-import { freePort, runTypeScript, waitFor } from '../../support/spawn.ts';
+import { baton, freePort, runTypeScript, waitFor } from '../../support/spawn.ts';
 import { countingChannel, taggedAudience } from './fixtures.ts';
 
 const COUNT = 20;
@@ -32,9 +32,24 @@ describe(`a broadcast survives a SIGKILL on ${testDbKind()}`, { timeout: 180_000
     // Each send is held 300 ms by the channel, so the kill lands with sends in flight.
     const channel = await countingChannel({ delayMs: 300 });
     let db = await open();
-    const { businessId, tagId } = await taggedAudience(db, channel.url, COUNT);
-    const { id } = await createBroadcast(db, businessId, { tags: [tagId], message: 'Sale: {{firstName}}' }, null);
+    await taggedAudience(db, channel.url, COUNT);
     await db.close();
+
+    // Written by `baton broadcast`, as an admin would from a terminal (no terminal here: it returns at once).
+    const dry = await baton(
+      ['broadcast', '--tag', 'customers', '--message', 'Sale: {{firstName}}', '--dry-run', '--json'],
+      env,
+    );
+    expect(dry.code, dry.output).toBe(0);
+    expect(JSON.parse(dry.output)).toMatchObject({
+      total: COUNT,
+      reachable: { total: COUNT, byChannel: { emulator: COUNT } },
+      preview: { text: expect.stringMatching(/^Sale: C\d+$/) },
+    });
+    const created = await baton(['broadcast', '--tag', 'Customers', '--message', 'Sale: {{firstName}}', '--json'], env);
+    expect(created.code, created.output).toBe(0);
+    const { id, status } = JSON.parse(created.output) as { id: string; status: string };
+    expect(status).toBe('scheduled');
 
     const port = await freePort();
     const first = runTypeScript('bot/main.ts', [], { ...env, PORT: String(port) });
