@@ -39,19 +39,19 @@ function audienceSql(f: AudienceFilter, whatsapp: boolean): Prisma.Sql {
   return Prisma.sql`
     WITH tagged AS (${tagged}),
     audience AS (
-      SELECT c.id AS "contactId", c."broadcastOptOut" AS "optOut",
-        EXISTS (SELECT 1 FROM "Identifier" i WHERE i."contactId" = c.id AND i.kind = 'phone') AS "hasPhone",
-        (SELECT v.id FROM "Conversation" v
-          WHERE v."contactId" = c.id AND v.reference IS NOT NULL AND v.channel <> 'whatsapp'
-          ORDER BY v."lastActivityAt" DESC LIMIT 1) AS "conversationId"
+      SELECT c.id AS "contactId", c."broadcastOptOut" AS "optOut", v.id AS "conversationId", v.channel AS "via",
+        EXISTS (SELECT 1 FROM "Identifier" i WHERE i."contactId" = c.id AND i.kind = 'phone') AS "hasPhone"
       FROM tagged t JOIN "Contact" c ON c.id = t."contactId"
+      LEFT JOIN LATERAL (
+        SELECT id, channel FROM "Conversation"
+        WHERE "contactId" = c.id AND reference IS NOT NULL AND channel <> 'whatsapp'
+        ORDER BY "lastActivityAt" DESC LIMIT 1) v ON true
       WHERE c."businessId" = ${f.businessId}::uuid AND c.status = 'active'
     )
     SELECT a."contactId",
       CASE WHEN a."optOut" THEN NULL
            WHEN ${whatsapp} AND a."hasPhone" THEN 'whatsapp'
-           WHEN a."conversationId" IS NOT NULL THEN (SELECT channel FROM "Conversation" WHERE id = a."conversationId")
-           ELSE NULL END AS channel,
+           ELSE a.via END AS channel,
       CASE WHEN a."optOut" OR (${whatsapp} AND a."hasPhone") THEN NULL ELSE a."conversationId" END AS "conversationId",
       CASE WHEN a."optOut" THEN 'opted_out'
            WHEN ${whatsapp} AND a."hasPhone" THEN NULL

@@ -24,21 +24,41 @@ export interface ClaimedRecipient {
 }
 
 /**
- * Claims up to `limit` queued recipients of broadcasts that are sending, oldest broadcast first. `whatsapp`: claim
+ * Claims up to `limit` queued recipients of the oldest broadcast that is sending and has some. `whatsapp`: claim
  * WhatsApp recipients (true) or those of every other channel (false).
  */
 export async function claimRecipients(
   db: Database,
   opts: { instanceId: string; whatsapp: boolean; limit: number; now: Date },
 ): Promise<ClaimedRecipient[]> {
+  // Broadcast by broadcast, oldest first: each claim then reads the (broadcastId, status, id) index in order
+  // instead of sorting every queued recipient of every broadcast.
+  const sending = await db.prisma.broadcast.findMany({
+    where: { status: 'sending' },
+    orderBy: { scheduledAt: 'asc' },
+    select: { id: true },
+    take: 50,
+  });
+  for (const b of sending) {
+    const claimed = await claimFrom(db, b.id, opts);
+    if (claimed.length) return claimed;
+  }
+  return [];
+}
+
+async function claimFrom(
+  db: Database,
+  broadcastId: string,
+  opts: { instanceId: string; whatsapp: boolean; limit: number; now: Date },
+): Promise<ClaimedRecipient[]> {
   const lane = opts.whatsapp ? Prisma.sql`r.channel = 'whatsapp'` : Prisma.sql`r.channel <> 'whatsapp'`;
   return db.prisma.$queryRaw<ClaimedRecipient[]>`
     WITH picked AS (
-      SELECT r.id FROM "BroadcastRecipient" r JOIN "Broadcast" b ON b.id = r."broadcastId"
-      WHERE b.status = 'sending' AND r.status = 'queued' AND ${lane}
-      ORDER BY b."scheduledAt", r."broadcastId", r.id
+      SELECT r.id FROM "BroadcastRecipient" r
+      WHERE r."broadcastId" = ${broadcastId}::uuid AND r.status = 'queued' AND ${lane}
+      ORDER BY r.id
       LIMIT ${opts.limit}
-      FOR UPDATE OF r SKIP LOCKED
+      FOR UPDATE SKIP LOCKED
     ), claimed AS (
       UPDATE "BroadcastRecipient" r SET status = 'sending', "claimedBy" = ${opts.instanceId},
         "claimedAt" = ${opts.now}, "updatedAt" = ${opts.now}
