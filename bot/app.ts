@@ -4,7 +4,15 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { ensureFirstBusiness, resumeImports } from '../contacts/index.ts';
 import { openDatabase, type Database } from '../prisma/index.ts';
-import { createAgent, createConversationRuntime, loadFaqFile, type ConversationRuntime } from '../workflows/index.ts';
+import {
+  createAgent,
+  createBroadcastSender,
+  createConversationRuntime,
+  loadFaqFile,
+  withBroadcastOptOut,
+  type BroadcastSender,
+  type ConversationRuntime,
+} from '../workflows/index.ts';
 import { createBusinessResolver, createChannels, type Channels } from './channels/index.ts';
 import type { Config } from './config.ts';
 import { forgetUpload } from './http/imports.ts';
@@ -19,6 +27,8 @@ export interface Baton {
   conversations: ConversationRuntime;
   /** the customer channels: Bot Framework (/api/messages), the webchat (Direct Line), WhatsApp */
   channels: Channels;
+  /** the broadcast sender of this instance */
+  broadcasts: BroadcastSender;
   /** The address the server listens on, e.g. http://127.0.0.1:3978 */
   url: string;
   stop(): Promise<void>;
@@ -38,6 +48,7 @@ export async function startBaton(config: Config, options: { logger?: Logger; db?
     }));
   let conversations: ConversationRuntime | undefined;
   let channels: Channels | undefined;
+  let broadcasts: BroadcastSender | undefined;
   try {
     const applied = await db.migrate();
     logger.info({ database: db.kind, applied }, applied.length ? 'migrations applied' : 'database schema up to date');
@@ -67,18 +78,22 @@ export async function startBaton(config: Config, options: { logger?: Logger; db?
       faqMarkdown: await loadFaqFile(config.BATON_FAQ_FILE),
       logger,
     });
+    const instanceId = `${os.hostname()}:${process.pid}`;
     conversations = createConversationRuntime({
       db,
       agent,
       logger,
-      instanceId: `${os.hostname()}:${process.pid}`,
+      instanceId,
       pollIntervalMs: config.BATON_TIMER_POLL_MS,
     });
     logger.info({ agent: agent.name }, 'AI agent ready');
 
     // Channels: one BatonBot behind the Bot Framework, webchat and WhatsApp adapters; registers its gateway.
     const resolveBusiness = createBusinessResolver(db);
-    channels = createChannels({ config, logger, conversations, resolveBusiness });
+    // A STOP answered to a broadcast opts the contact out; every other message goes to the runtime.
+    const inbound = withBroadcastOptOut(conversations, { db, logger });
+    channels = createChannels({ config, logger, conversations: inbound, resolveBusiness });
+    broadcasts = createBroadcastSender({ db, channels: channels.broadcastChannels, logger, instanceId });
 
     const importDir = path.join(config.BATON_DATA_DIR, 'imports');
     const http = await createHttpServer({
@@ -99,6 +114,9 @@ export async function startBaton(config: Config, options: { logger?: Logger; db?
     // WhatsApp (BATON_WHATSAPP=1) connects in the background: QR in the terminal, state at /api/v1/channels/whatsapp.
     const liveChannels = channels;
     liveChannels.start();
+    // Broadcasts: due ones are queued, queued recipients sent; sends a crash interrupted are marked unknown.
+    const sender = broadcasts;
+    await sender.start();
     // Imports that were running when the process stopped continue from their last committed batch.
     void resumeImports(db, { logger, onFinished: (done) => forgetUpload(importDir, done) }).catch((e: unknown) =>
       logger.error({ err: e }, 'resuming imports failed'),
@@ -108,13 +126,15 @@ export async function startBaton(config: Config, options: { logger?: Logger; db?
     const stop = () =>
       (stopping ??= (async () => {
         await http.close();
+        await sender.stop();
         await liveChannels.stop();
         await runtime.stop();
         await db.close();
         logger.info('Baton stopped');
       })());
-    return { db, http, logger, conversations: runtime, channels: liveChannels, url, stop };
+    return { db, http, logger, conversations: runtime, channels: liveChannels, broadcasts: sender, url, stop };
   } catch (e) {
+    await broadcasts?.stop();
     await channels?.stop();
     await conversations?.stop();
     await db.close();

@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { createBusiness, isDomainError } from '../contacts/index.ts';
 import { isDataDirLockedError, openDatabase } from '../prisma/index.ts';
 import { serveUntilSignal } from './serve.ts';
+import { broadcastCommand } from './cli/broadcast.ts';
 import { contactsCommand } from './cli/contacts.ts';
 import { withDatabase } from './cli/database.ts';
 import { importCommand } from './cli/import.ts';
@@ -85,6 +86,7 @@ export function buildCli(): Command {
 
   program.addCommand(importCommand());
   program.addCommand(contactsCommand());
+  program.addCommand(broadcastCommand());
 
   return program;
 }

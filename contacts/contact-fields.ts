@@ -31,6 +31,8 @@ export const contactPatchSchema = z.object({
   address: addressSchema.optional(),
   billingAddress: addressSchema.optional(),
   notes: optionalText(10_000, 'multiline'),
+  /** the contact does not want broadcasts (set when they answer STOP to one) */
+  broadcastOptOut: z.boolean().optional(),
 });
 export type ContactPatch = z.input<typeof contactPatchSchema>;
 

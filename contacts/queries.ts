@@ -22,6 +22,8 @@ export interface ContactCard {
   tags: { id: string; name: string }[];
   assignedAgent: { id: string; name: string } | null;
   notes: string | null;
+  /** answered STOP to a broadcast (or an agent set it): skipped by broadcasts */
+  broadcastOptOut: boolean;
   channel: string;
   address: Address;
   billingAddress: Address;
@@ -60,6 +62,7 @@ function toCard(c: CardRow): ContactCard {
       ? { id: c.assignedAgent.id, name: `${c.assignedAgent.firstName} ${c.assignedAgent.lastName}`.trim() }
       : null,
     notes: c.notes,
+    broadcastOptOut: c.broadcastOptOut,
     channel: c.channel,
     address: addressOf('address', c),
     billingAddress: addressOf('billingAddress', c),

@@ -3,3 +3,4 @@ export * from './conversation/index.ts';
 export type { InboundMessage, OutboundMessage, ChannelGateway } from './contracts.ts';
 export * from './agent/index.ts';
 export * from './runtime/index.ts';
+export * from './broadcasts/index.ts';

@@ -5,7 +5,9 @@ import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { registerWebchatRoutes } from '../webchat/index.ts';
+import type { BroadcastChannels } from '../../workflows/index.ts';
 import { BatonBot } from './baton-bot.ts';
+import { createBroadcastChannels } from './broadcast-channels.ts';
 import { createBotFrameworkAdapter, registerBotFrameworkRoute, type BotFrameworkAdapter } from './bot-framework.ts';
 import {
   DIRECT_LINE_SERVICE_URL,
@@ -65,6 +67,8 @@ export interface Channels {
   directLine: { adapter: DirectLineAdapter; feed: DirectLineFeed };
   whatsapp: { adapter: WhatsAppAdapter; connection: WhatsAppConnection; queue: SendQueue } | undefined;
   gateway: ChannelGateway;
+  /** how broadcasts reach customers from this instance */
+  broadcastChannels: BroadcastChannels;
   whatsAppStatus(): WhatsAppStatus;
   /** Adds the channel routes. `authorizeAdmin` guards GET /api/v1/channels/whatsapp. */
   register(app: FastifyInstance, options: { authorizeAdmin: preHandlerAsyncHookHandler }): Promise<void>;
@@ -125,6 +129,7 @@ export function createChannels(options: ChannelsOptions): Channels {
     directLine: { adapter: directLineAdapter, feed },
     whatsapp,
     gateway,
+    broadcastChannels: createBroadcastChannels({ gateway, whatsapp }),
     whatsAppStatus,
     async register(app, { authorizeAdmin }) {
       await app.register(async (scope) => {

@@ -25,6 +25,7 @@ export const contactCard = z.object({
   tags: z.array(z.object({ id: z.string(), name: z.string() })),
   assignedAgent: z.object({ id: z.string(), name: z.string() }).nullable(),
   notes: z.string().nullable(),
+  broadcastOptOut: z.boolean().describe('skipped by broadcasts (answered STOP, or set by an agent)'),
   channel: z.string(),
   address,
   billingAddress: address,

@@ -32,6 +32,7 @@ import { consoleRoutes } from '../console/index.ts';
 import { installAuth, requireTokenByDefault } from './auth.ts';
 import { authRoutes } from './auth-routes.ts';
 import { businessRoutes } from './business.ts';
+import { broadcastRoutes } from './broadcasts.ts';
 import { contactRoutes } from './contacts.ts';
 import { conversationRoutes } from './conversations.ts';
 import { exportRoutes } from './export.ts';
@@ -76,6 +77,7 @@ export type RootRouteModule = (app: FastifyInstance, deps: HttpDeps) => Promise<
 const API_ROUTES: RouteModule[] = [
   authRoutes,
   businessRoutes,
+  broadcastRoutes,
   exportRoutes,
   contactRoutes,
   conversationRoutes,

@@ -13,6 +13,8 @@ const BOT_ACCOUNT = { id: 'baton', name: 'Baton', role: 'bot' } as const;
 /** The part of whatsapp-web.js's Client the adapter uses. */
 export interface WhatsAppSender {
   sendMessage(chatId: string, content: string): Promise<unknown>;
+  /** whatsapp-web.js: the WhatsApp id of a number (digits, no +), or null when the number is not on WhatsApp */
+  getNumberId?(number: string): Promise<{ _serialized: string } | null>;
 }
 
 export interface WhatsAppAdapterOptions {
@@ -76,6 +78,21 @@ export class WhatsAppAdapter extends BatonChannelAdapter {
     } catch (err) {
       this.options.logger.error({ err }, 'whatsapp message failed');
     }
+  }
+
+  /**
+   * Sends to a number outside a turn (broadcasts), through the same paced queue as replies, so the total pace
+   * holds. Resolves once the message has left; rejects with a plain reason (not connected, not on WhatsApp).
+   */
+  async sendToNumber(phoneE164: string, text: string): Promise<void> {
+    await this.options.queue.enqueue(async () => {
+      const sender = this.sender;
+      if (!sender) throw new Error('WhatsApp is not connected');
+      const digits = phoneE164.replace(/^\+/, '');
+      const id = sender.getNumberId ? await sender.getNumberId(digits) : { _serialized: `${digits}@c.us` };
+      if (!id) throw new Error('this number is not on WhatsApp');
+      await sender.sendMessage(id._serialized, text);
+    });
   }
 
   async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {

@@ -13,6 +13,7 @@ export interface WhatsAppClientLike {
   initialize(): Promise<void>;
   destroy(): Promise<void>;
   sendMessage(chatId: string, content: string): Promise<unknown>;
+  getNumberId?(number: string): Promise<{ _serialized: string } | null>;
   /** puppeteer's browser, once launched (the library does not notice a crashed browser: we watch it) */
   pupBrowser?: { on(event: 'disconnected', listener: () => void): unknown } | null;
 }

@@ -7,7 +7,13 @@ import { createHttpServer } from '../../../bot/http/server.ts';
 import { ensureFirstBusiness } from '../../../contacts/index.ts';
 import type { Database } from '../../../prisma/index.ts';
 import { createAgent } from '../../../workflows/agent/index.ts';
-import { createConversationRuntime, type ConversationRuntime } from '../../../workflows/index.ts';
+import {
+  createBroadcastSender,
+  createConversationRuntime,
+  withBroadcastOptOut,
+  type BroadcastSender,
+  type ConversationRuntime,
+} from '../../../workflows/index.ts';
 import { channelsConfig, quietLogger } from './support.ts';
 
 /** The stories set the business's handover timeout to 1 s through PATCH /api/v1/business (issue 6). */
@@ -20,6 +26,8 @@ export interface Stack {
   http: FastifyInstance;
   runtime: ConversationRuntime;
   channels: Channels;
+  /** the broadcast sender, as bot/app.ts composes it (polls every 100 ms) */
+  broadcasts: BroadcastSender;
   /** an admin's bearer token */
   token: string;
   api(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }>;
@@ -48,7 +56,7 @@ export async function startStack(
   const channels = createChannels({
     config: channelsConfig(options.env),
     logger,
-    conversations: runtime,
+    conversations: withBroadcastOptOut(runtime, { db, logger }),
     resolveBusiness,
     createWhatsAppClient: options.createWhatsAppClient,
     printQr: () => {},
@@ -57,6 +65,14 @@ export async function startStack(
   const url = (await http.listen({ port: 0, host: '127.0.0.1' })).replace('localhost', '127.0.0.1');
   await runtime.start();
   channels.start();
+  const broadcasts = createBroadcastSender({
+    db,
+    channels: channels.broadcastChannels,
+    logger,
+    instanceId: 'channels-test:0',
+    pollIntervalMs: 100,
+  });
+  await broadcasts.start();
 
   async function api(method: string, path: string, body?: unknown, token?: string) {
     const res = await fetch(`${url}${path}`, {
@@ -79,9 +95,11 @@ export async function startStack(
     http,
     runtime,
     channels,
+    broadcasts,
     token,
     api: (method, path, body) => api(method, path, body, token),
     async stop() {
+      await broadcasts.stop();
       await channels.stop();
       await runtime.stop();
       await http.close();

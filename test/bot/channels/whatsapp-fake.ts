@@ -8,6 +8,8 @@ let seq = 0;
 
 export class FakeWhatsAppClient extends EventEmitter {
   readonly sent: { chatId: string; content: string; at: number }[] = [];
+  /** numbers (digits) that `getNumberId` says are not on WhatsApp */
+  readonly notOnWhatsApp = new Set<string>();
   initialized = 0;
   destroyed = 0;
   constructor(
@@ -31,6 +33,13 @@ export class FakeWhatsAppClient extends EventEmitter {
   async sendMessage(chatId: string, content: string): Promise<unknown> {
     this.sent.push({ chatId, content, at: Date.now() });
     return { id: { _serialized: `true_${chatId}_out${this.sent.length}` } };
+  }
+
+  /** The library's `Client.getNumberId(number)`: the number's WhatsApp id, or null when it is not on WhatsApp. */
+  async getNumberId(number: string): Promise<{ server: string; user: string; _serialized: string } | null> {
+    const digits = number.replace(/\D/g, '');
+    if (this.notOnWhatsApp.has(digits)) return null;
+    return { server: 'c.us', user: digits, _serialized: `${digits}@c.us` };
   }
 
   /** The library's `message` event for an incoming message. */

@@ -1,0 +1,24 @@
+// How broadcasts reach customers (workflows' BroadcastChannels port): WhatsApp numbers through the WhatsApp
+// adapter's paced queue (shared with replies), and Bot Framework channels proactively from a stored
+// ConversationReference, as Bot Framework's proactive-messages sample does, through the channels' gateway.
+import type { BroadcastChannels } from '../../workflows/index.ts';
+import type { ChannelGateway } from './ports.ts';
+import type { WhatsAppAdapter, WhatsAppConnection } from './whatsapp/index.ts';
+
+export function createBroadcastChannels(options: {
+  gateway: ChannelGateway;
+  whatsapp: { adapter: WhatsAppAdapter; connection: WhatsAppConnection } | undefined;
+}): BroadcastChannels {
+  const { gateway, whatsapp } = options;
+  return {
+    whatsappReady: () => whatsapp?.connection.status().state === 'ready',
+    async sendWhatsApp(phone, text) {
+      if (!whatsapp) throw new Error('WhatsApp is not enabled on this instance');
+      await whatsapp.adapter.sendToNumber(phone, text);
+    },
+    async sendToReference(reference, text) {
+      const channel = typeof reference.channelId === 'string' ? reference.channelId : 'unknown';
+      await gateway.send({ conversationId: '', channel, reference, text, author: 'system' });
+    },
+  };
+}
