@@ -11,6 +11,7 @@ import {
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { ConfigError, type Config } from '../config.ts';
+import { LOCAL_ONLY_MESSAGE } from './local-only.ts';
 import type { LimitHook } from './rate-limits.ts';
 
 export type BotFrameworkConfig = Pick<
@@ -66,10 +67,7 @@ export function createBotFrameworkAdapter(config: BotFrameworkConfig, logger: Lo
     );
   };
   const localOnly = !config.MicrosoftAppId;
-  if (localOnly)
-    logger.warn(
-      'Bot Framework: no MicrosoftAppId set, /api/messages accepts unauthenticated requests (local use only)',
-    );
+  if (localOnly) logger.warn(`Bot Framework: ${LOCAL_ONLY_MESSAGE}`);
   return { adapter, appId: settings.MicrosoftAppId, localOnly };
 }
 
