@@ -34,6 +34,7 @@ import { authRoutes } from './auth-routes.ts';
 import { businessRoutes } from './business.ts';
 import { contactRoutes } from './contacts.ts';
 import { conversationRoutes } from './conversations.ts';
+import { acceptEmptyBodies } from './empty-bodies.ts';
 import { exportRoutes } from './export.ts';
 import { importRoutes } from './imports.ts';
 import { installErrorHandling } from './errors.ts';
@@ -112,6 +113,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
   );
   const app = Fastify({ loggerInstance: logger as FastifyBaseLogger });
   installErrorHandling(app);
+  acceptEmptyBodies(app);
 
   let tokenSecret = deps.tokenSecret;
   if (!tokenSecret) {
