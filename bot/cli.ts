@@ -6,6 +6,7 @@ import { serveUntilSignal } from './serve.ts';
 import { contactsCommand } from './cli/contacts.ts';
 import { withDatabase } from './cli/database.ts';
 import { importCommand } from './cli/import.ts';
+import { usersCommand } from './cli/users.ts';
 import { ConfigError, loadConfig } from './config.ts';
 
 const country = (value: string) => {
@@ -81,6 +82,7 @@ export function buildCli(): Command {
 
   program.addCommand(importCommand());
   program.addCommand(contactsCommand());
+  program.addCommand(usersCommand());
 
   return program;
 }
