@@ -8,8 +8,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 
-/** Loads `file` (default `.env` in the working directory) if it exists; returns the names it set. */
-export function loadDotEnv(file = path.resolve('.env')) {
+/**
+ * Loads `file` if it exists; returns the names it set. The file is BATON_ENV_FILE when that is set (empty: none, as
+ * the tests' child processes use so a developer's own `.env` never reaches them), else `.env` in the working directory.
+ */
+export function loadDotEnv(file = process.env.BATON_ENV_FILE ?? '.env') {
+  if (file === '') return [];
+  file = path.resolve(file);
   let text;
   try {
     text = readFileSync(file, 'utf8');

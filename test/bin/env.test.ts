@@ -53,7 +53,7 @@ for (const [name, args] of Object.entries(commands)) {
     expect(overridden.code, overridden.output).toBe(78);
     expect(overridden.output).not.toContain('LOG_LEVEL:');
     expect(overridden.output).toContain('OPENAI_TIMEOUT_MS:');
-  });
+  }, 120_000);
 }
 
 it('.env.example is valid to copy as .env and to source in a shell', async () => {

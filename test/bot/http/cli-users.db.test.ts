@@ -15,7 +15,7 @@ import { buildApi, call, login } from './api.ts';
 function baton(args: string[], env: Record<string, string>, stdin = '') {
   const child = spawn(process.execPath, [path.join(ROOT, 'bin/baton.mjs'), ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, BATON_ENV_FILE: '', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -133,5 +133,5 @@ describe(`baton users on ${testDbKind()}`, () => {
     } finally {
       await closeAll(s);
     }
-  }, 300_000);
+  }, 480_000);
 });
