@@ -80,11 +80,6 @@ describe(`baton users on ${testDbKind()}`, () => {
     );
     expect(taken.code).toBe(1);
     expect(taken.output).toContain('IDENTIFIER_TAKEN');
-    // A bad role is refused by the command line itself.
-    const badRole = await baton(['users', 'create', '--role', 'owner', '--email', 'x@corner.test'], env);
-    expect(badRole.code).not.toBe(0);
-    expect(badRole.output).toContain('must be admin or agent');
-
     const listed = await baton(['users', 'list', '--json'], env);
     expect(listed.code, listed.output).toBe(0);
     expect(JSON.parse(listed.stdout)).toEqual([
@@ -105,9 +100,6 @@ describe(`baton users on ${testDbKind()}`, () => {
     );
     expect(reset.code, reset.output).toBe(0);
     expect(reset.stdout).not.toContain('a-new-secret-42');
-    const tooShort = await baton(['users', 'reset-password', 'boss@corner.test', '--password-stdin'], env, 'short\n');
-    expect(tooShort.code).toBe(1);
-    expect(tooShort.output).toContain('at least 10 characters');
 
     const deactivated = await baton(['users', 'deactivate', 'sam@corner.test'], env);
     expect(deactivated.code, deactivated.output).toBe(0);
@@ -133,5 +125,5 @@ describe(`baton users on ${testDbKind()}`, () => {
     } finally {
       await closeAll(s);
     }
-  }, 480_000);
+  }, 600_000);
 });
