@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // The `baton` command. Runs the TypeScript sources as one bundle (bin/run.mjs: no build step, no loader thread).
+import { loadDotEnv } from './env.mjs';
 import { exitWhenWritten } from './exit.mjs';
 import { importTypeScript } from './run.mjs';
+
+loadDotEnv(); // `.env` in the working directory, if any; the environment wins over it
 
 const { runCli } = await importTypeScript('bot/cli.ts');
 const args = process.argv.slice(2);

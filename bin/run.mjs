@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import { build } from 'esbuild';
+import { loadDotEnv } from './env.mjs';
 
 /**
  * How far V8 lets a heap grow past what survived the last full collection before the next one (its default lets it
@@ -134,5 +135,6 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     process.exit(2);
   }
   process.argv.splice(1, 2, path.resolve(root, entry));
+  loadDotEnv();
   await importTypeScript(entry);
 }

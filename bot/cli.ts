@@ -7,6 +7,7 @@ import { broadcastCommand } from './cli/broadcast.ts';
 import { contactsCommand } from './cli/contacts.ts';
 import { withDatabase } from './cli/database.ts';
 import { importCommand } from './cli/import.ts';
+import { usersCommand } from './cli/users.ts';
 import { ConfigError, loadConfig } from './config.ts';
 
 const country = (value: string) => {
@@ -86,6 +87,7 @@ export function buildCli(): Command {
 
   program.addCommand(importCommand());
   program.addCommand(contactsCommand());
+  program.addCommand(usersCommand());
   program.addCommand(broadcastCommand());
 
   return program;

@@ -51,6 +51,7 @@ export {
   newUserSchema,
   userPatchSchema,
   listAssignableAgents,
+  findUserByEmail,
 } from './users.ts';
 export type { UserView, NewUser, UserPatch } from './users.ts';
 export { actorSchema } from './actor.ts';

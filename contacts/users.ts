@@ -6,6 +6,7 @@ import type { Database } from '../prisma/index.ts';
 import type { Actor } from './actor.ts';
 import { diff, recordAudit } from './audit.ts';
 import { normalizeIdentifiers } from './contacts.ts';
+import { normalizeEmail } from './email.ts';
 import { DomainError } from './errors.ts';
 import { explainUniqueViolation, setIdentifier } from './identifiers.ts';
 import { hashPassword } from './passwords.ts';
@@ -82,6 +83,18 @@ export async function getUser(db: Database, businessId: string, userId: string):
     : null;
   if (!u) throw new DomainError('NOT_FOUND', 'no such user');
   return toView(u);
+}
+
+/** The business's user whose login is this email (any spelling of it), or NOT_FOUND naming the email. */
+export async function findUserByEmail(db: Database, businessId: string, email: string): Promise<UserView> {
+  const normalized = normalizeEmail(email);
+  if (!normalized.ok) throw new DomainError('VALIDATION_FAILED', `email: ${normalized.message}`, 'email');
+  const row = await db.prisma.identifier.findFirst({
+    where: { businessId, kind: 'email', value: normalized.email, userId: { not: null } },
+    include: { user: { include } },
+  });
+  if (!row?.user) throw new DomainError('NOT_FOUND', `no user with the email ${normalized.email}`, 'email');
+  return toView(row.user);
 }
 
 async function country(db: Database, businessId: string) {

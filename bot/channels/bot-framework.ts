@@ -12,6 +12,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { ConfigError, type Config } from '../config.ts';
 import { checkActivity, watchedTurn } from './activity-check.ts';
+import { LOCAL_ONLY_MESSAGE } from './local-only.ts';
 import type { LimitHook } from './rate-limits.ts';
 
 export type BotFrameworkConfig = Pick<
@@ -67,10 +68,7 @@ export function createBotFrameworkAdapter(config: BotFrameworkConfig, logger: Lo
     );
   };
   const localOnly = !config.MicrosoftAppId;
-  if (localOnly)
-    logger.warn(
-      'Bot Framework: no MicrosoftAppId set, /api/messages accepts unauthenticated requests (local use only)',
-    );
+  if (localOnly) logger.warn(`Bot Framework: ${LOCAL_ONLY_MESSAGE}`);
   return { adapter, appId: settings.MicrosoftAppId, localOnly };
 }
 

@@ -17,6 +17,7 @@ import {
   TokenSigner,
 } from './directline/index.ts';
 import { createChannelGateway } from './gateway.ts';
+import { refuseNonLocal } from './local-only.ts';
 import type { BusinessResolver, ChannelGateway, ConversationPort } from './ports.ts';
 import { enableRateLimits, limiter } from './rate-limits.ts';
 import {
@@ -133,10 +134,10 @@ export function createChannels(options: ChannelsOptions): Channels {
     whatsAppStatus,
     async register(app, { authorizeAdmin }) {
       await app.register(async (scope) => {
-        // Unauthenticated in local-only mode: limited per IP like the other public endpoints.
+        // Unauthenticated in local-only mode: loopback only (local-only.ts), limited per IP like the other public endpoints.
         await enableRateLimits(scope);
         const perIp = limiter(scope, { max: config.BATON_PUBLIC_REQUESTS_PER_MINUTE, timeWindow: 60_000 }, log);
-        const onRequest = botFramework.localOnly ? [perIp] : [];
+        const onRequest = botFramework.localOnly ? [refuseNonLocal, perIp] : [];
         registerBotFrameworkRoute(scope, { adapter: botFramework.adapter, bot, onRequest });
       });
       await registerDirectLine(app, {

@@ -35,6 +35,7 @@ import { businessRoutes } from './business.ts';
 import { broadcastRoutes } from './broadcasts.ts';
 import { contactRoutes } from './contacts.ts';
 import { conversationRoutes } from './conversations.ts';
+import { acceptEmptyBodies } from './empty-bodies.ts';
 import { exportRoutes } from './export.ts';
 import { importRoutes } from './imports.ts';
 import { frameworkErrors, installErrorHandling } from './errors.ts';
@@ -117,6 +118,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
   );
   const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, frameworkErrors });
   installErrorHandling(app);
+  acceptEmptyBodies(app);
 
   let tokenSecret = deps.tokenSecret;
   if (!tokenSecret) {

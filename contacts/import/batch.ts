@@ -3,7 +3,7 @@
 import { newId } from './ids.ts';
 import { runSteps, runStepsYielding, type Steps } from './steps.ts';
 import { CONTACT_COLUMNS, type ContactColumn } from './fields.ts';
-import type { RowDraft, RowError } from './row.ts';
+import { agentNameLookup, type RowDraft, type RowError } from './row.ts';
 
 export type ContactStatus = 'guest' | 'active' | 'archived';
 
@@ -131,14 +131,16 @@ function* matchRows(drafts: readonly RowDraft[], state: MatchState, columns: Mat
       entity = holder.entity;
     }
     let agentId: string | undefined;
-    if (!error && d.agentEmail) {
-      agentId = state.agents.get(d.agentEmail);
+    if (!error && (d.agentEmail || d.agentName)) {
+      agentId = state.agents.get(d.agentEmail ?? agentNameLookup(d.agentName!));
       if (!agentId) {
         error = {
           row: d.row,
           column: columns.agent ?? null,
           code: 'AGENT_NOT_FOUND',
-          message: 'the assigned agent is not an active user of the business',
+          message: d.agentEmail
+            ? 'the assigned agent is not an active user of the business'
+            : 'no active user of the business has this name (or several have it): use their email',
         };
       }
     }

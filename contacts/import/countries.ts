@@ -32,12 +32,17 @@ const key = (s: string) =>
 let table: Map<string, string> | undefined;
 
 function build(): Map<string, string> {
-  const names = new Intl.DisplayNames(['en'], { type: 'region' });
+  // Country names in English and in the languages of Baton's businesses ("Allemagne", "Alemania", "Duitsland"…).
+  const languages = ['en', 'de', 'fr', 'es', 'it', 'pt', 'nl'].map(
+    (l) => new Intl.DisplayNames([l], { type: 'region' }),
+  );
   const map = new Map<string, string>(Object.entries(ALIASES));
   for (const code of getCountries()) {
     map.set(code.toLowerCase(), code);
-    const name = names.of(code);
-    if (name) map.set(key(name), code);
+    for (const names of languages) {
+      const name = names.of(code);
+      if (name && !map.has(key(name))) map.set(key(name), code);
+    }
   }
   return map;
 }

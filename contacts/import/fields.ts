@@ -1,5 +1,7 @@
-// The fields a CSV column can be mapped to. `fullName` is the one helper field: a single name column split into
-// first and last name when a file has no separate ones.
+// The fields a CSV column can be mapped to. Helper fields are read into the others: `fullName`, a single name column
+// split into first and last name when a file has no separate ones; `address` / `billingAddress`, a whole address in
+// one cell, split into its parts when it can be (else kept whole as line 1); `otherPhone`, any number of further phone
+// columns, whose valid numbers are kept in notes (or used as the phone when the phone column has none).
 export const ADDRESS_PARTS = ['line1', 'line2', 'city', 'region', 'postalCode', 'country'] as const;
 
 export const FIELDS = [
@@ -15,12 +17,24 @@ export const FIELDS = [
   'tags',
   'notes',
   'assignedAgent',
+  'otherPhone',
+  'address',
+  'billingAddress',
 ] as const;
 
 export type Field = (typeof FIELDS)[number];
 
-/** The canonical export columns, in order (every field but the `fullName` helper). */
-export const CANONICAL_COLUMNS = FIELDS.filter((f) => f !== 'fullName') as Exclude<Field, 'fullName'>[];
+export const HELPER_FIELDS = ['fullName', 'otherPhone', 'address', 'billingAddress'] as const;
+export type HelperField = (typeof HELPER_FIELDS)[number];
+
+/** Fields several columns may be mapped to at once. */
+export const REPEATABLE_FIELDS: readonly Field[] = ['otherPhone'];
+
+/** The canonical export columns, in order (every field but the helpers). */
+export const CANONICAL_COLUMNS = FIELDS.filter((f) => !(HELPER_FIELDS as readonly string[]).includes(f)) as Exclude<
+  Field,
+  HelperField
+>[];
 
 /** Plain text fields and the Contact column each one is stored in. */
 export const TEXT_COLUMNS = {

@@ -144,7 +144,7 @@ export async function createImport(
       totalRows: shape.totalRows,
     },
   });
-  const suggestedMapping = suggestMapping(shape.headers);
+  const suggestedMapping = suggestMapping(shape.headers, { country: business.country });
   const preview = await previewRows(input.filePath, shape.delimiter, shape.headers, suggestedMapping, business.country);
   return {
     id: job.id,
@@ -171,8 +171,11 @@ export async function previewImport(
 ): Promise<PreviewRow[]> {
   const job = await loadJob(db, businessId, id);
   const headers = job.headers as string[];
-  const mapping = options.mapping === undefined ? suggestMapping(headers) : validateMapping(headers, options.mapping);
   const business = await db.prisma.business.findUniqueOrThrow({ where: { id: businessId } });
+  const mapping =
+    options.mapping === undefined
+      ? suggestMapping(headers, { country: business.country })
+      : validateMapping(headers, options.mapping);
   return previewRows(job.filePath, job.delimiter as Delimiter, headers, mapping, options.country ?? business.country);
 }
 
@@ -210,7 +213,7 @@ function draftValues(d: RowDraft): PreviewRow['values'] {
   if (d.phone) values.phone = d.phone;
   if (d.email) values.email = d.email;
   if (d.tags.length) values.tags = d.tags.map((t) => t.name);
-  if (d.agentEmail) values.assignedAgent = d.agentEmail;
+  if (d.agentEmail ?? d.agentName) values.assignedAgent = d.agentEmail ?? d.agentName;
   return values;
 }
 

@@ -2,7 +2,8 @@
 // validation of a manual mapping. Pure.
 import { z } from 'zod';
 import { DomainError } from '../errors.ts';
-import { FIELDS, type Field, type Mapping } from './fields.ts';
+import { FIELDS, REPEATABLE_FIELDS, type Field, type Mapping } from './fields.ts';
+import { headerLanguage, wordField, type Language } from './header-words.ts';
 
 /** Case-, space- and punctuation-insensitive key: "E-mail Address" → "emailaddress". */
 export const headerKey = (header: string) =>
@@ -10,6 +11,7 @@ export const headerKey = (header: string) =>
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
+    .replace(/ß/g, 'ss')
     .replace(/[^a-z0-9]/g, '');
 
 const ADDRESS_PREFIXES = ['', 'home', 'mailing', 'address1', 'address', 'contact', 'street'];
@@ -68,8 +70,10 @@ const SYNONYMS: Record<Field, Record<string, number>> = {
     account: 1,
     employer: 1,
   },
+  otherPhone: {},
+  address: { address: 3, fulladdress: 3, postaladdress: 3, completeaddress: 3, addressformatted: 2 },
+  billingAddress: { billingaddress: 3, invoiceaddress: 3, fullbillingaddress: 3 },
   'address.line1': prefixed(['street', 'streetaddress', 'line1', 'addressline1', 'street1', '1street', 'address1'], 3, {
-    address: 3,
     businessstreet: 1,
     address1street: 3,
   }),
@@ -88,7 +92,7 @@ const SYNONYMS: Record<Field, Record<string, number>> = {
     businesscountryregion: 1,
     businesscountry: 1,
   }),
-  'billingAddress.line1': billing(['street', 'address', 'line1', 'addressline1', 'address1']),
+  'billingAddress.line1': billing(['street', 'line1', 'addressline1', 'address1']),
   'billingAddress.line2': billing(['street2', 'line2', 'addressline2', 'address2']),
   'billingAddress.city': billing(['city', 'town']),
   'billingAddress.region': billing(['state', 'region', 'province', 'stateprovince']),
@@ -152,8 +156,13 @@ function levenshtein(a: string, b: string): number {
   return prev[b.length]!;
 }
 
-/** The field a header most likely means, with a score; undefined when nothing fits well enough. */
-export function guessField(header: string): { field: Field; score: number } | undefined {
+const ENGLISH = new Set(FIELDS.flatMap((f) => Object.keys(SYNONYMS[f])));
+
+/**
+ * The field a header most likely means, with a score; undefined when nothing fits well enough. English words first,
+ * then the words of `language` (the file's, see headerLanguage), or of every language Baton knows when it is unknown.
+ */
+export function guessField(header: string, language?: Language): { field: Field; score: number } | undefined {
   const key = headerKey(header);
   if (key === '') return undefined;
   let best: { field: Field; score: number } | undefined;
@@ -165,6 +174,8 @@ export function guessField(header: string): { field: Field; score: number } | un
     if (rank !== undefined) consider(field, 10 + rank);
   }
   if (best) return best;
+  const word = wordField(key, language);
+  if (word) return { field: word.field, score: 10 + word.rank };
   if (NOT_A_VALUE.test(key)) return undefined;
   for (const [word, field, rank] of CONTAINED) if (key.includes(word)) consider(field, 5 + rank);
   if (best) return best;
@@ -183,19 +194,38 @@ export function guessField(header: string): { field: Field; score: number } | un
 
 /**
  * Suggests a mapping: each field goes to the best-scoring column (the first on a tie), every other column is
- * left unmapped. A full-name column is used only when there is no first/last name column.
+ * left unmapped. Headers are read in English and in the file's own language (chosen by its words, the business's
+ * `country` on a tie). A name column ("name", "Nom", "Naam"…) is the full name alone, the first name beside a
+ * last-name column ("name" + "surname"), the last name beside a first-name column ("Vorname" + "Name"). Further
+ * phone columns become `otherPhone` (their numbers are kept in notes): the mobile one wins the phone.
  */
-export function suggestMapping(headers: readonly string[]): Mapping {
+export function suggestMapping(headers: readonly string[], options: { country?: string } = {}): Mapping {
   const mapping: Mapping = Object.fromEntries(headers.map((h) => [h, null]));
+  const language = headerLanguage(
+    headers.map(headerKey).filter((k) => !ENGLISH.has(k)),
+    options.country,
+  );
   const bestFor = new Map<Field, { header: string; score: number }>();
+  const phones: string[] = [];
   for (const header of headers) {
-    const guess = guessField(header);
+    const guess = guessField(header, language);
     if (!guess) continue;
+    if (guess.field === 'phone' || guess.field === 'otherPhone') phones.push(header);
+    if (guess.field === 'otherPhone') continue;
     const current = bestFor.get(guess.field);
     if (!current || guess.score > current.score) bestFor.set(guess.field, { header, score: guess.score });
   }
-  if (bestFor.has('firstName') || bestFor.has('lastName')) bestFor.delete('fullName');
+  const full = bestFor.get('fullName');
+  if (full) {
+    const first = bestFor.has('firstName');
+    const last = bestFor.has('lastName');
+    if (first && !last) bestFor.set('lastName', full);
+    else if (last && !first) bestFor.set('firstName', full);
+    if (first || last) bestFor.delete('fullName');
+  }
   for (const [field, { header }] of bestFor) mapping[header] = field;
+  const phone = bestFor.get('phone')?.header;
+  for (const header of phones) if (header !== phone && mapping[header] === null) mapping[header] = 'otherPhone';
   return mapping;
 }
 
@@ -219,7 +249,7 @@ export function validateMapping(headers: readonly string[], input: unknown): Map
     if (!headers.includes(header)) {
       throw new DomainError('VALIDATION_FAILED', `mapping: the file has no column "${header}"`, 'mapping');
     }
-    if (field) {
+    if (field && !REPEATABLE_FIELDS.includes(field)) {
       const other = seen.get(field);
       if (other !== undefined) {
         throw new DomainError(

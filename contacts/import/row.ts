@@ -1,6 +1,7 @@
 // One CSV record → what it would save, or why it cannot. Pure: the database is consulted later, per batch.
 import { normalizeEmail } from '../email.ts';
 import { normalizePhone, type PhoneResult } from '../phone.ts';
+import { splitAddress } from './address.ts';
 import { countryCode } from './countries.ts';
 import type { Prepared } from './prepared.ts';
 import { TEXT_COLUMNS, type ContactColumn, type Field, type Mapping, type TextField } from './fields.ts';
@@ -21,6 +22,8 @@ export interface RowDraft {
   /** Tag names, de-duplicated by their key (lower-cased, trimmed). */
   tags: { name: string; key: string }[];
   agentEmail?: string;
+  /** The assigned agent written as a name ("Sam Baker"): lower case, single spaces; matched to a user's name. */
+  agentName?: string;
   /** Its contact's text as COPY fields and audit changes, when it creates one on its own (set while reading). */
   prepared?: Prepared;
 }
@@ -92,6 +95,56 @@ export function splitFullName(full: string): { first?: string; last?: string } {
   return { first: s.slice(0, space), last: s.slice(space + 1) };
 }
 
+const ADDRESS_COLUMNS = {
+  line1: 'addressLine1',
+  line2: 'addressLine2',
+  city: 'addressCity',
+  region: 'addressRegion',
+  postalCode: 'addressPostalCode',
+  country: 'addressCountry',
+} as const satisfies Record<string, ContactColumn>;
+const BILLING_COLUMNS = {
+  line1: 'billingAddressLine1',
+  line2: 'billingAddressLine2',
+  city: 'billingAddressCity',
+  region: 'billingAddressRegion',
+  postalCode: 'billingAddressPostalCode',
+  country: 'billingAddressCountry',
+} as const satisfies Record<string, ContactColumn>;
+
+/** How an assigned agent's name is matched: lower case, single spaces, composed accents ("Zoë" = "Zoë"). */
+export const agentNameKey = (name: string) => name.normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();
+
+/** The key of an agent's name in the import's agent map (emails contain @; names are prefixed, never colliding). */
+export const agentNameLookup = (nameKey: string) => `name:${nameKey}`;
+
+/**
+ * Further phone columns ("Home Phone" beside "Mobile"): the phone column's number stays the phone; a valid number
+ * of another column becomes the phone when the phone column had none (or none valid), and every other number is
+ * kept in notes with its column's name, so nothing the sheet held is lost.
+ */
+function readOtherPhones(
+  draft: RowDraft,
+  others: { header: string; text: string }[],
+  phoneProblem: { header: string; text: string } | undefined,
+  country: string,
+): void {
+  const kept: string[] = [];
+  for (const { header, text } of others) {
+    for (const c of values(text)) {
+      const r = phone(c, country);
+      if (r.ok && r.e164 === draft.phone) continue;
+      if (r.ok && !draft.phone) draft.phone = r.e164;
+      else kept.push(`${header}: ${r.ok ? r.e164 : c}`);
+    }
+  }
+  // The phone column's number, invalid, is kept too when another column gave the phone.
+  if (phoneProblem && draft.phone) kept.unshift(`${phoneProblem.header}: ${phoneProblem.text}`);
+  if (kept.length === 0) return;
+  const notes = draft.fields.notes;
+  draft.fields.notes = notes ? `${notes}\n${kept.join('\n')}` : kept.join('\n');
+}
+
 /** Normalises one record. `row` is its spreadsheet row number. */
 export function readRow(record: readonly string[], row: number, plan: RowPlan): RowOutcome {
   let empty = true;
@@ -108,7 +161,11 @@ export function readRow(record: readonly string[], row: number, plan: RowPlan): 
   const fail = (column: string, code: string, message: string) => errors.push({ row, column, code, message });
   let phoneCell: { header: string; text: string } | undefined;
   let emailCell: { header: string; text: string } | undefined;
+  // Rare columns, so the usual row allocates nothing for them.
+  let otherPhones: { header: string; text: string }[] | undefined;
+  let wholeAddresses: { header: string; text: string; billing: boolean }[] | undefined;
   let country = plan.country;
+  let countryFromColumn = false;
 
   for (const { index, header, field } of plan.columns) {
     const text = unneutralize((record[index] ?? '').trim()).trim();
@@ -145,11 +202,23 @@ export function readRow(record: readonly string[], row: number, plan: RowPlan): 
         break;
       }
       case 'assignedAgent': {
-        const r = normalizeEmail(firstValue(text));
+        const value = firstValue(text);
+        if (!value.includes('@')) {
+          draft.agentName = agentNameKey(value);
+          break;
+        }
+        const r = normalizeEmail(value);
         if (r.ok) draft.agentEmail = r.email;
-        else fail(header, 'AGENT_INVALID', `the assigned agent must be an agent's email: ${r.message}`);
+        else fail(header, 'AGENT_INVALID', `the assigned agent must be an agent's email or name: ${r.message}`);
         break;
       }
+      case 'otherPhone':
+        (otherPhones ??= []).push({ header, text });
+        break;
+      case 'address':
+      case 'billingAddress':
+        (wholeAddresses ??= []).push({ header, text, billing: field === 'billingAddress' });
+        break;
       default: {
         const column = TEXT_COLUMNS[field as TextField];
         const value = field === 'notes' ? text : firstValue(text);
@@ -160,11 +229,35 @@ export function readRow(record: readonly string[], row: number, plan: RowPlan): 
         }
         // A full-name column fills only what separate name columns leave empty.
         draft.fields[column] = value;
-        if (field === 'address.country') country = countryCode(value) ?? country;
+        if (field === 'address.country') {
+          country = countryCode(value) ?? country;
+          countryFromColumn = true;
+        }
       }
     }
   }
+  if (wholeAddresses) {
+    for (const { header, text, billing } of wholeAddresses) {
+      const value = firstValue(text);
+      if (value.length > MAX_TEXT) {
+        fail(
+          header,
+          'FIELD_TOO_LONG',
+          `${billing ? 'billingAddress' : 'address'} is longer than ${MAX_TEXT} characters`,
+        );
+        continue;
+      }
+      const parts = splitAddress(value) ?? { line1: value };
+      const columns = billing ? BILLING_COLUMNS : ADDRESS_COLUMNS;
+      for (const [part, column] of Object.entries(columns) as [keyof typeof columns, ContactColumn][]) {
+        const v = parts[part];
+        if (v !== undefined && draft.fields[column] === undefined) draft.fields[column] = v;
+      }
+      if (!billing && !countryFromColumn && parts.country) country = countryCode(parts.country) ?? country;
+    }
+  }
 
+  let phoneProblem: { header: string; text: string; code: string; message: string } | undefined;
   if (phoneCell) {
     const candidates = values(phoneCell.text);
     let first: PhoneResult | undefined;
@@ -176,7 +269,12 @@ export function readRow(record: readonly string[], row: number, plan: RowPlan): 
         break;
       }
     }
-    if (!draft.phone && first && !first.ok) fail(phoneCell.header, first.code, first.message);
+    if (!draft.phone && first && !first.ok) phoneProblem = { ...phoneCell, code: first.code, message: first.message };
+  }
+  if (otherPhones) readOtherPhones(draft, otherPhones, phoneProblem, country);
+  if (phoneProblem && !draft.phone) fail(phoneProblem.header, phoneProblem.code, phoneProblem.message);
+  if (draft.fields.notes !== undefined && draft.fields.notes.length > MAX_NOTES) {
+    fail('notes', 'FIELD_TOO_LONG', `notes is longer than ${MAX_NOTES} characters`);
   }
   if (emailCell) {
     let first: ReturnType<typeof normalizeEmail> | undefined;

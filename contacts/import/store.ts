@@ -20,7 +20,7 @@ import { CONTACT_COLUMNS, type ContactColumn } from './fields.ts';
 import { newId } from './ids.ts';
 import { KeyFilter } from './key-filter.ts';
 import { runSteps, runStepsYielding, type Steps } from './steps.ts';
-import type { RowError } from './row.ts';
+import { agentNameKey, agentNameLookup, type RowError } from './row.ts';
 
 export type Query = <R extends Record<string, unknown>>(text: string, params?: unknown[]) => Promise<R[]>;
 
@@ -160,7 +160,26 @@ export async function loadAgents(query: Query, businessId: string): Promise<Map<
      WHERE i."businessId" = $1 AND i.kind = 'email' AND u.active`,
     [businessId],
   );
-  return new Map(rows.map((r) => [r.value, r.userId]));
+  const agents = new Map(rows.map((r) => [r.value, r.userId]));
+  // By name too ("Sam Baker", or "Sam" when no other active user has that first name): a name two users share
+  // matches neither, and the row is refused as AGENT_NOT_FOUND rather than given to the wrong person.
+  const users = await query<{ id: string; firstName: string; lastName: string }>(
+    `SELECT id, "firstName", "lastName" FROM "User" WHERE "businessId" = $1 AND active`,
+    [businessId],
+  );
+  const byName = new Map<string, string | null>();
+  const add = (name: string, id: string) => {
+    const key = agentNameKey(name);
+    if (key === '') return;
+    const seen = byName.get(key);
+    byName.set(key, seen === undefined || seen === id ? id : null);
+  };
+  for (const u of users) add(`${u.firstName} ${u.lastName}`, u.id);
+  const fullNames = new Set(byName.keys());
+  for (const u of users)
+    if (!fullNames.has(agentNameKey(u.firstName)) || u.lastName.trim() === '') add(u.firstName, u.id);
+  for (const [key, id] of byName) if (id) agents.set(agentNameLookup(key), id);
+  return agents;
 }
 
 type ContactRow = Record<ContactColumn, string | null> & {

@@ -25,7 +25,8 @@ export interface Spawned {
 export function spawnNode(args: string[], env: Record<string, string | undefined>): Spawned {
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    // BATON_ENV_FILE '': a developer's own .env in the repository never reaches the product under test.
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, BATON_ENV_FILE: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

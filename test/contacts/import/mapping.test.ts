@@ -1,5 +1,8 @@
 // Header auto-mapping on the real header layouts of the tools businesses export from, and manual mappings.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { headerLanguage } from '../../../contacts/import/header-words.ts';
 import { guessField, missingFields, suggestMapping, validateMapping } from '../../../contacts/import/index.ts';
 
 const mapped = (headers: string) => {
@@ -59,6 +62,15 @@ describe('auto-mapping of real export layouts', () => {
       Notes: 'notes',
       'E-mail Address': 'email',
       'Mobile Phone': 'phone',
+      // The other phone columns: their numbers are kept in notes.
+      'Primary Phone': 'otherPhone',
+      'Home Phone': 'otherPhone',
+      'Home Phone 2': 'otherPhone',
+      'Company Main Phone': 'otherPhone',
+      'Business Phone': 'otherPhone',
+      'Business Phone 2': 'otherPhone',
+      "Assistant's Phone": 'otherPhone',
+      'Other Phone': 'otherPhone',
       'Home Street': 'address.line1',
       'Home Street 2': 'address.line2',
       'Home City': 'address.city',
@@ -80,6 +92,7 @@ describe('auto-mapping of real export layouts', () => {
       'Last Name': 'lastName',
       Email: 'email',
       'Mobile Phone Number': 'phone',
+      'Phone Number': 'otherPhone',
       'Company Name': 'businessName',
       'Street Address': 'address.line1',
       City: 'address.city',
@@ -104,6 +117,7 @@ describe('auto-mapping of real export layouts', () => {
       'Mailing Zip/Postal Code': 'address.postalCode',
       'Mailing Country': 'address.country',
       Mobile: 'phone',
+      Phone: 'otherPhone',
       Email: 'email',
       Description: 'notes',
     });
@@ -118,7 +132,7 @@ describe('auto-mapping of real export layouts', () => {
       'Email Address': 'email',
       'First Name': 'firstName',
       'Last Name': 'lastName',
-      Address: 'address.line1',
+      Address: 'address',
       'Phone Number': 'phone',
       Company: 'businessName',
       TAGS: 'tags',
@@ -176,5 +190,208 @@ describe('manual mapping', () => {
     expect(() => validateMapping(headers, { Nope: 'email' })).toThrow(/no column "Nope"/);
     expect(() => validateMapping(headers, { 'Col A': 'shoeSize' })).toThrow(/"shoeSize" is not a field/);
     expect(() => validateMapping(headers, { 'Col A': 'email', 'Col B': 'email' })).toThrow(/both mapped to email/);
+  });
+});
+
+describe('hand-made sheets and headers in the languages of Baton businesses', () => {
+  const layout = (file: string) =>
+    readFileSync(path.join(import.meta.dirname, 'fixtures', 'layouts', file), 'utf8')
+      .split('\n')[0]!
+      .split(',');
+  const mappedFile = (file: string, country: string) =>
+    Object.fromEntries(Object.entries(suggestMapping(layout(file), { country })).filter(([, f]) => f !== null));
+
+  it('"name" beside "surname" is the first name; mobile, cell, e-mail, mail, company, organisation', () => {
+    expect(mapped('name,surname,mobile,e-mail,company')).toEqual({
+      name: 'firstName',
+      surname: 'lastName',
+      mobile: 'phone',
+      'e-mail': 'email',
+      company: 'businessName',
+    });
+    expect(mapped('Name,Surname,Cell,Mail,Organisation')).toMatchObject({
+      Name: 'firstName',
+      Cell: 'phone',
+      Mail: 'email',
+      Organisation: 'businessName',
+    });
+    // Alone, a name column is the full name; beside a first-name column it is the last name.
+    expect(mapped('Name,Email')).toEqual({ Name: 'fullName', Email: 'email' });
+    expect(mapped('First name,Name,Email')).toEqual({ 'First name': 'firstName', Name: 'lastName', Email: 'email' });
+  });
+
+  it('a hand-made English sheet: address, billing address, assigned agent, tags / labels / groups, two phones', () => {
+    expect(mappedFile('hand-made-en.csv', 'GB')).toEqual({
+      name: 'firstName',
+      surname: 'lastName',
+      mobile: 'phone',
+      'home phone': 'otherPhone',
+      'e-mail': 'email',
+      company: 'businessName',
+      address: 'address',
+      'assigned agent': 'assignedAgent',
+      labels: 'tags',
+    });
+    expect(mapped('Billing address,Groups,Tags,Phone')).toMatchObject({ 'Billing address': 'billingAddress' });
+    for (const word of ['Tags', 'Labels', 'Groups']) expect(mapped(`${word},Phone`)[word]).toBe('tags');
+  });
+
+  it('German', () => {
+    expect(mappedFile('de.csv', 'DE')).toEqual({
+      Vorname: 'firstName',
+      Name: 'lastName',
+      Handy: 'phone',
+      Telefon: 'otherPhone',
+      'E-Mail-Adresse': 'email',
+      Firma: 'businessName',
+      Anschrift: 'address',
+      Zuständig: 'assignedAgent',
+      Gruppen: 'tags',
+      Notizen: 'notes',
+    });
+    expect(mapped('Straße,PLZ,Ort,Bundesland,Land,Rechnungsadresse')).toEqual({
+      Straße: 'address.line1',
+      PLZ: 'address.postalCode',
+      Ort: 'address.city',
+      Bundesland: 'address.region',
+      Land: 'address.country',
+      Rechnungsadresse: 'billingAddress',
+    });
+  });
+
+  it('French', () => {
+    expect(mappedFile('fr.csv', 'FR')).toEqual({
+      Prénom: 'firstName',
+      Nom: 'lastName',
+      Portable: 'phone',
+      'Téléphone fixe': 'otherPhone',
+      Courriel: 'email',
+      Société: 'businessName',
+      Adresse: 'address',
+      Responsable: 'assignedAgent',
+      Étiquettes: 'tags',
+      Remarques: 'notes',
+    });
+    expect(mapped('Rue,Code postal,Ville,Région,Pays,Adresse de facturation')).toEqual({
+      Rue: 'address.line1',
+      'Code postal': 'address.postalCode',
+      Ville: 'address.city',
+      Région: 'address.region',
+      Pays: 'address.country',
+      'Adresse de facturation': 'billingAddress',
+    });
+  });
+
+  it('Spanish', () => {
+    expect(mappedFile('es.csv', 'ES')).toEqual({
+      Nombre: 'firstName',
+      Apellidos: 'lastName',
+      Móvil: 'phone',
+      Teléfono: 'otherPhone',
+      'Correo electrónico': 'email',
+      Empresa: 'businessName',
+      Dirección: 'address',
+      'Agente asignado': 'assignedAgent',
+      Etiquetas: 'tags',
+      Notas: 'notes',
+    });
+    expect(mapped('Calle,Código postal,Ciudad,Provincia,País,Dirección de facturación')).toEqual({
+      Calle: 'address.line1',
+      'Código postal': 'address.postalCode',
+      Ciudad: 'address.city',
+      Provincia: 'address.region',
+      País: 'address.country',
+      'Dirección de facturación': 'billingAddress',
+    });
+  });
+
+  it('Italian', () => {
+    expect(mappedFile('it.csv', 'IT')).toEqual({
+      Nome: 'firstName',
+      Cognome: 'lastName',
+      Cellulare: 'phone',
+      Telefono: 'otherPhone',
+      Email: 'email',
+      Azienda: 'businessName',
+      Indirizzo: 'address',
+      CAP: 'address.postalCode',
+      Città: 'address.city',
+      Provincia: 'address.region',
+      Paese: 'address.country',
+      Referente: 'assignedAgent',
+      Gruppi: 'tags',
+      Note: 'notes',
+    });
+  });
+
+  it('Portuguese', () => {
+    expect(mappedFile('pt.csv', 'BR')).toEqual({
+      Nome: 'firstName',
+      Sobrenome: 'lastName',
+      Celular: 'phone',
+      Telefone: 'otherPhone',
+      'E-mail': 'email',
+      Empresa: 'businessName',
+      Endereço: 'address',
+      Estado: 'address.region',
+      Responsável: 'assignedAgent',
+      Marcadores: 'tags',
+      Observações: 'notes',
+    });
+    expect(mapped('Rua,CEP,Cidade,País,Endereço de cobrança')).toEqual({
+      Rua: 'address.line1',
+      CEP: 'address.postalCode',
+      Cidade: 'address.city',
+      País: 'address.country',
+      'Endereço de cobrança': 'billingAddress',
+    });
+  });
+
+  it('Dutch', () => {
+    expect(mappedFile('nl.csv', 'NL')).toEqual({
+      Voornaam: 'firstName',
+      Tussenvoegsel: 'middleName',
+      Achternaam: 'lastName',
+      Mobiel: 'phone',
+      Telefoon: 'otherPhone',
+      'E-mailadres': 'email',
+      Bedrijf: 'businessName',
+      Adres: 'address',
+      Medewerker: 'assignedAgent',
+      Groepen: 'tags',
+      Opmerkingen: 'notes',
+    });
+    expect(mapped('Straat,Postcode,Plaats,Provincie,Land,Factuuradres')).toEqual({
+      Straat: 'address.line1',
+      Postcode: 'address.postalCode',
+      Plaats: 'address.city',
+      Provincie: 'address.region',
+      Land: 'address.country',
+      Factuuradres: 'billingAddress',
+    });
+  });
+
+  it("the file's own words choose the language, the business's country breaks a tie", () => {
+    // "Estado" is a Brazilian state, but in a Spanish sheet it is more often a status: not guessed there.
+    expect(suggestMapping(['Nombre', 'Apellidos', 'Móvil', 'Estado'], { country: 'BR' }).Estado).toBeNull();
+    expect(suggestMapping(['Nome', 'Sobrenome', 'Celular', 'Estado'], { country: 'ES' }).Estado).toBe('address.region');
+    expect(headerLanguage(['nome', 'cognome'], 'BR')).toBe('it');
+    expect(headerLanguage(['nome'], 'BR')).toBe('pt');
+    expect(headerLanguage(['nome'], 'IT')).toBe('it');
+    expect(headerLanguage([], 'NL')).toBe('nl');
+    expect(headerLanguage([], 'GB')).toBeUndefined();
+  });
+
+  it('several phone columns may be mapped to otherPhone by hand; other fields still once', () => {
+    const headers = ['First', 'Last', 'Mobile', 'Home', 'Work'];
+    expect(
+      validateMapping(headers, {
+        First: 'firstName',
+        Last: 'lastName',
+        Mobile: 'phone',
+        Home: 'otherPhone',
+        Work: 'otherPhone',
+      }),
+    ).toMatchObject({ Home: 'otherPhone', Work: 'otherPhone' });
   });
 });

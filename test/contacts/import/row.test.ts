@@ -89,7 +89,7 @@ describe('readRow', () => {
   });
 
   it('reports every problem of a row with its column', () => {
-    expect(row({ First: 'X', Phone: '123', Email: 'nope', Agent: 'also nope' })).toEqual({
+    expect(row({ First: 'X', Phone: '123', Email: 'nope', Agent: 'also@nope' })).toEqual({
       kind: 'error',
       row: 2,
       errors: [
@@ -105,5 +105,92 @@ describe('readRow', () => {
     });
     expect(row({})).toEqual({ kind: 'skipped', row: 2 });
     expect(row({ First: '  ', Notes: '\t' })).toEqual({ kind: 'skipped', row: 2 });
+  });
+});
+
+describe('readRow: whole addresses, several phones, agents by name', () => {
+  const wide = ['First', 'Last', 'Mobile', 'Home', 'Work', 'Email', 'Address', 'Billing', 'City', 'Notes', 'Agent'];
+  const widePlan = planRows(
+    wide,
+    {
+      First: 'firstName',
+      Last: 'lastName',
+      Mobile: 'phone',
+      Home: 'otherPhone',
+      Work: 'otherPhone',
+      Email: 'email',
+      Address: 'address',
+      Billing: 'billingAddress',
+      City: 'address.city',
+      Notes: 'notes',
+      Agent: 'assignedAgent',
+    },
+    'GB',
+  );
+  const read = (cells: Partial<Record<(typeof wide)[number], string>>) => {
+    const r = readRow(
+      wide.map((h) => cells[h] ?? ''),
+      2,
+      widePlan,
+    );
+    if (r.kind !== 'draft') throw new Error(JSON.stringify(r));
+    return r.draft;
+  };
+
+  it('splits an address cell into its parts when it can, keeps it whole in line 1 otherwise', () => {
+    expect(
+      read({ First: 'A', Email: 'a@x.test', Address: '12 High Street, London SW1A 1AA, United Kingdom' }).fields,
+    ).toMatchObject({
+      addressLine1: '12 High Street',
+      addressCity: 'London',
+      addressPostalCode: 'SW1A 1AA',
+      addressCountry: 'United Kingdom',
+    });
+    expect(read({ First: 'A', Email: 'a@x.test', Billing: 'Hauptstraße 5, 10115 Berlin' }).fields).toMatchObject({
+      billingAddressLine1: 'Hauptstraße 5',
+      billingAddressPostalCode: '10115',
+      billingAddressCity: 'Berlin',
+    });
+    const whole = read({ First: 'A', Email: 'a@x.test', Address: 'Flat 2, Rose Court' }).fields;
+    expect(whole.addressLine1).toBe('Flat 2, Rose Court');
+    expect(whole.addressCity).toBeUndefined();
+    // A city column wins over the city read from the address cell.
+    expect(
+      read({ First: 'A', Email: 'a@x.test', Address: '1 Rue X, 75001 Paris', City: 'Paris 1er' }).fields,
+    ).toMatchObject({
+      addressLine1: '1 Rue X',
+      addressPostalCode: '75001',
+      addressCity: 'Paris 1er',
+    });
+  });
+
+  it('the mobile wins; other valid numbers are kept in notes, and one becomes the phone when the mobile has none', () => {
+    const both = read({
+      First: 'A',
+      Mobile: '07911 123456',
+      Home: '020 7946 0958',
+      Work: '07911 123456',
+      Notes: 'likes tea',
+    });
+    expect(both.phone).toBe('+447911123456');
+    expect(both.fields.notes).toBe('likes tea\nHome: +442079460958');
+    const noMobile = read({ First: 'A', Home: '020 7946 0958', Work: '0161 496 0000' });
+    expect(noMobile.phone).toBe('+442079460958');
+    expect(noMobile.fields.notes).toBe('Work: +441614960000');
+    const badMobile = read({ First: 'A', Mobile: '07911', Home: '020 7946 0958' });
+    expect(badMobile.phone).toBe('+442079460958');
+    expect(badMobile.fields.notes).toBe('Mobile: 07911');
+    // Nothing valid anywhere: the phone column's problem is reported.
+    const r = readRow(['A', '', '07911', '12', '', '', '', '', '', '', ''], 2, widePlan);
+    expect(r).toMatchObject({ kind: 'error', errors: [{ column: 'Mobile', code: 'PHONE_INVALID' }] });
+  });
+
+  it('an assigned agent is an email or a name', () => {
+    expect(read({ First: 'A', Email: 'a@x.test', Agent: 'Sam@Shop.test' })).toMatchObject({
+      agentEmail: 'sam@shop.test',
+    });
+    const byName = read({ First: 'A', Email: 'a@x.test', Agent: '  Sam   Baker ' });
+    expect(byName.agentName).toBe('sam baker');
+    expect(byName.agentEmail).toBeUndefined();
   });
 });
