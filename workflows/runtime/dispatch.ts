@@ -1,0 +1,120 @@
+// One event, one transaction: lock the conversation's row, step the pure machine, write what the step asks of
+// the database (messages, timers), save the snapshot. What must leave the database is left to the effect loop.
+import { DomainError } from '../../contacts/index.ts';
+import type { Database, Prisma } from '../../prisma/index.ts';
+import {
+  stepConversation,
+  type ConversationEffect,
+  type ConversationEvent,
+  type ConversationStatus,
+  type Lang,
+} from '../conversation/index.ts';
+import type { MessageView } from './events.ts';
+import { lockConversation, messageView, saveStep, storeMessage, type LockedConversation } from './store.ts';
+import { cancelTimer, scheduleTimer, takeTimer } from './timers.ts';
+
+type Tx = Prisma.TransactionClient;
+
+export interface DispatchOptions {
+  /** runs inside the transaction, after the row lock, before the machine step; may throw to refuse the event */
+  before?: ((tx: Tx, conversation: LockedConversation) => Promise<void | 'skip'>) | undefined;
+  /** a durable timer being fired: taken in the same transaction, or the event is dropped */
+  timerId?: string | undefined;
+  /** customer locale, passed on to the AI agent */
+  locale?: string | undefined;
+  /** runs right after the commit, before the effects that leave the database */
+  committed?: (() => void) | undefined;
+}
+
+export interface SentMessage {
+  message: MessageView;
+  author: 'ai' | 'agent' | 'system';
+}
+
+/** A committed step: the conversation as it now is, and what is left to do outside the database. */
+export interface Committed {
+  conversation: LockedConversation;
+  status: ConversationStatus;
+  lang: Lang;
+  effects: ConversationEffect[];
+  /** the messages the step stored for the customer, in order, still to deliver */
+  sent: SentMessage[];
+}
+
+export type Dispatch = (
+  conversationId: string,
+  event: ConversationEvent,
+  opts?: DispatchOptions,
+) => Promise<Committed | null>;
+
+export interface DispatchDeps {
+  db: Database;
+  now: () => Date;
+  instanceId: string;
+  /** told after the commit when the step scheduled a timer, to wake the poller when it falls due */
+  timerScheduled: (delayMs: number) => void;
+}
+
+/** null: the event was dropped (a timer someone else fired, or `before` said skip). */
+export function createDispatch(deps: DispatchDeps): Dispatch {
+  const { db, now, instanceId } = deps;
+  return async (conversationId, event, opts = {}) => {
+    const committed = await db.prisma.$transaction(
+      async (tx): Promise<Committed | null> => {
+        const conversation = await lockConversation(tx, conversationId);
+        if (!conversation) throw new DomainError('NOT_FOUND', 'no such conversation');
+        if (opts.timerId && !(await takeTimer(tx, { id: opts.timerId, now: now(), instanceId }))) return null;
+        if (opts.before && (await opts.before(tx, conversation)) === 'skip') return null;
+        const step = stepConversation(conversation.snapshot, event);
+        const at = now();
+        const sent = await writeEffects(tx, conversationId, step.effects, at);
+        const assignedAgentId = step.status === 'human' ? step.context.agentId : conversation.assignedAgentId;
+        const saved = await saveStep(tx, {
+          id: conversationId,
+          version: conversation.version,
+          persisted: step.persisted,
+          status: step.status,
+          assignedAgentId,
+          lastActivityAt: event.type === 'customer.message' || sent.length > 0 ? at : undefined,
+          closedAt: step.status === 'closed' && conversation.status !== 'closed' ? at : undefined,
+        });
+        if (!saved) throw new DomainError('CONFLICT', 'the conversation changed meanwhile; try again');
+        return {
+          conversation: { ...conversation, assignedAgentId },
+          status: step.status,
+          lang: step.context.lang,
+          effects: step.effects,
+          sent,
+        };
+      },
+      { timeout: 20_000, maxWait: 20_000 },
+    );
+    for (const effect of committed?.effects ?? []) {
+      if (effect.type === 'timer.schedule') deps.timerScheduled(effect.delayMs);
+    }
+    return committed;
+  };
+}
+
+/** The effects that touch only the database, written in the step's transaction: timers and stored messages. */
+async function writeEffects(
+  tx: Tx,
+  conversationId: string,
+  effects: ConversationEffect[],
+  at: Date,
+): Promise<SentMessage[]> {
+  const sent: SentMessage[] = [];
+  for (const effect of effects) {
+    if (effect.type === 'timer.schedule') {
+      const dueAt = new Date(at.getTime() + effect.delayMs);
+      await scheduleTimer(tx, { conversationId, key: effect.key, event: effect.event, dueAt });
+    } else if (effect.type === 'timer.cancel') {
+      await cancelTimer(tx, { conversationId, key: effect.key, now: at });
+    } else if (effect.type === 'send') {
+      const { author, text, agentId } = effect;
+      const row = await storeMessage(tx, { conversationId, direction: 'outbound', author, text, agentId });
+      sent.push({ message: messageView(row), author });
+    }
+  }
+  return sent;
+}
