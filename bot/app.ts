@@ -1,10 +1,16 @@
 // Composition root: config → database (migrated) → first business → HTTP server.
-import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { ensureFirstBusiness, resumeImports } from '../contacts/index.ts';
 import { openDatabase, type Database } from '../prisma/index.ts';
-import { createAgent, createConversationRuntime, loadFaqFile, type ConversationRuntime } from '../workflows/index.ts';
+import {
+  createAgent,
+  createConversationRuntime,
+  isGoneLocally,
+  loadFaqFile,
+  localInstanceId,
+  type ConversationRuntime,
+} from '../workflows/index.ts';
 import { createBusinessResolver, createChannels, type Channels } from './channels/index.ts';
 import type { Config } from './config.ts';
 import { forgetUpload } from './http/imports.ts';
@@ -70,7 +76,8 @@ export async function startBaton(config: Config, options: { logger?: Logger; db?
       db,
       agent,
       logger,
-      instanceId: `${os.hostname()}:${process.pid}`,
+      instanceId: localInstanceId(),
+      isGone: isGoneLocally,
       pollIntervalMs: config.BATON_TIMER_POLL_MS,
     });
     logger.info({ agent: agent.name }, 'AI agent ready');

@@ -16,7 +16,13 @@ export function createChannelGateway(routes: GatewayRoutes): ChannelGateway {
   return {
     async send(message: OutboundMessage) {
       const reference = message.reference as Partial<ConversationReference>;
-      const activity = { type: 'message', text: message.text, channelData: { batonAuthor: message.author } };
+      // the stored message's id keys the activity: a channel that keeps ids drops a redelivery after a crash
+      const activity = {
+        type: 'message',
+        ...(message.id ? { id: message.id } : {}),
+        text: message.text,
+        channelData: { batonAuthor: message.author },
+      };
       const local = reference.serviceUrl ? routes.local.get(reference.serviceUrl) : undefined;
       if (local) {
         await local.continueConversation(reference, async (context) => {

@@ -1,5 +1,6 @@
 // One event, one transaction: lock the conversation's row, step the pure machine, write what the step asks of
-// the database (messages, timers), save the snapshot. What must leave the database is left to the effect loop.
+// the database (messages, timers) and, in the outbox, what must leave it; save the snapshot. No I/O but the
+// database's runs while the row is locked: the effect loop carries the outbox out after the commit.
 import { DomainError } from '../../contacts/index.ts';
 import type { Database, Prisma } from '../../prisma/index.ts';
 import {
@@ -10,6 +11,14 @@ import {
   type Lang,
 } from '../conversation/index.ts';
 import type { MessageView } from './events.ts';
+import {
+  completeEffect,
+  enqueueEffects,
+  type Claim,
+  type ClaimedEffect,
+  type EffectOutcome,
+  type OutboxJob,
+} from './outbox.ts';
 import { lockConversation, messageView, saveStep, storeMessage, type LockedConversation } from './store.ts';
 import { cancelTimer, scheduleTimer, takeTimer } from './timers.ts';
 
@@ -24,6 +33,8 @@ export interface DispatchOptions {
   locale?: string | undefined;
   /** runs right after the commit, before the effects that leave the database */
   committed?: (() => void) | undefined;
+  /** the outbox effect this event is the outcome of: marked done in the same transaction, or the event is dropped */
+  effect?: { id: string; outcome: EffectOutcome } | undefined;
 }
 
 export interface SentMessage {
@@ -37,8 +48,10 @@ export interface Committed {
   status: ConversationStatus;
   lang: Lang;
   effects: ConversationEffect[];
-  /** the messages the step stored for the customer, in order, still to deliver */
+  /** the messages the step stored for the customer, in order */
   sent: SentMessage[];
+  /** what is left to do outside the database, in order, claimed by this instance */
+  outbox: ClaimedEffect[];
 }
 
 export type Dispatch = (
@@ -51,6 +64,8 @@ export interface DispatchDeps {
   db: Database;
   now: () => Date;
   instanceId: string;
+  /** this instance's claim on the effects it writes */
+  claim: () => Claim;
   /** told after the commit when the step scheduled a timer, to wake the poller when it falls due */
   timerScheduled: (delayMs: number) => void;
 }
@@ -64,10 +79,13 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
         const conversation = await lockConversation(tx, conversationId);
         if (!conversation) throw new DomainError('NOT_FOUND', 'no such conversation');
         if (opts.timerId && !(await takeTimer(tx, { id: opts.timerId, now: now(), instanceId }))) return null;
+        if (opts.effect && !(await completeEffect(tx, opts.effect.id, opts.effect.outcome, now()))) return null;
         if (opts.before && (await opts.before(tx, conversation)) === 'skip') return null;
         const step = stepConversation(conversation.snapshot, event);
         const at = now();
         const sent = await writeEffects(tx, conversationId, step.effects, at);
+        const jobs = outboxJobs(step.effects, sent, step.context.lang, opts.locale);
+        const outbox = await enqueueEffects(tx, conversationId, jobs, deps.claim());
         const assignedAgentId = step.status === 'human' ? step.context.agentId : conversation.assignedAgentId;
         const saved = await saveStep(tx, {
           id: conversationId,
@@ -85,6 +103,7 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
           lang: step.context.lang,
           effects: step.effects,
           sent,
+          outbox,
         };
       },
       { timeout: 20_000, maxWait: 20_000 },
@@ -117,4 +136,27 @@ async function writeEffects(
     }
   }
   return sent;
+}
+
+/** The step's effects that leave the database, as outbox jobs: the deliveries first, then the others in order. */
+function outboxJobs(
+  effects: ConversationEffect[],
+  sent: SentMessage[],
+  lang: Lang,
+  locale: string | undefined,
+): OutboxJob[] {
+  const jobs: OutboxJob[] = sent.map(({ message, author }) => ({
+    kind: 'deliver',
+    messageId: message.id,
+    text: message.text,
+    author,
+  }));
+  const withLocale = locale ? { locale } : {};
+  for (const e of effects) {
+    if (e.type === 'ai.reply') jobs.push({ kind: 'ai.reply', text: e.text, lang, ...withLocale });
+    if (e.type === 'ai.extract')
+      jobs.push({ kind: 'ai.extract', text: e.text, knownPhone: e.knownPhone, ...withLocale });
+    if (e.type === 'details.save') jobs.push({ kind: 'details.save', email: e.email, phone: e.phone });
+  }
+  return jobs;
 }

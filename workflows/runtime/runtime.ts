@@ -1,6 +1,7 @@
 // The durable conversation runtime, composed of its parts: intake (a customer's message → its conversation),
-// dispatch (one event, one transaction: lock, step, save), the effect loop with one handler per effect family,
-// the agents' actions, the timer poller, and the live events. No actor lives in memory between events.
+// dispatch (one event, one transaction: lock, step, save, and the step's effects written to the outbox), the effect
+// loop with one handler per effect family, the effect worker (retries, and effects left by a crash), the agents'
+// actions, the timer poller, and the live events. No actor lives in memory between events.
 import type { Logger } from 'pino';
 import type { Database } from '../../prisma/index.ts';
 import type { AiAgent } from '../agent/types.ts';
@@ -10,6 +11,7 @@ import { createAgentActions } from './agent-actions.ts';
 import { cachedBusinesses } from './business-cache.ts';
 import { createDispatch } from './dispatch.ts';
 import { createEffectLoop } from './effect-loop.ts';
+import { createEffectWorker } from './effect-worker.ts';
 import { createEffectHandlers, GatewayRegistry } from './effects/index.ts';
 import type { RuntimeEvent } from './events.ts';
 import { createIntake, type InboundResult } from './intake.ts';
@@ -31,6 +33,12 @@ export interface ConversationRuntimeOptions {
   pollIntervalMs?: number;
   /** how many earlier messages the AI agent sees (default 20) */
   historyLimit?: number;
+  /** how long an instance's claim on an effect lasts before another instance may carry it out (default 2 min) */
+  effectLeaseMs?: number;
+  /** tries per effect before it gives up: the AI hands over, details are asked again, a delivery is dropped (3) */
+  maxEffectAttempts?: number;
+  /** an instance holding claims that is known to be gone, so its effects need not wait for the lease (see instance.ts) */
+  isGone?: (instanceId: string) => boolean;
 }
 
 export interface ConversationRuntime {
@@ -46,6 +54,8 @@ export interface ConversationRuntime {
   stop(): Promise<void>;
   /** Fires every timer due now, once each; returns how many this instance fired. */
   fireDueTimers(): Promise<number>;
+  /** Carries out the outbox effects that are due and unclaimed (retries, those a crash left); returns how many. */
+  carryOutPendingEffects(): Promise<number>;
   /** Live queue and message events of this instance, for the console's stream. Returns an unsubscribe function. */
   subscribe(listener: (event: RuntimeEvent) => void): () => void;
 }
@@ -67,7 +77,12 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
   };
   const later = <T>(fn: () => Promise<T>) => track(Promise.resolve().then(fn));
 
-  const dispatch = createDispatch({ db, now, instanceId, timerScheduled: (ms) => timers.wakeIn(ms) });
+  const leaseMs = options.effectLeaseMs ?? 120_000;
+  const claim = () => {
+    const at = now();
+    return { by: instanceId, at, until: new Date(at.getTime() + leaseMs) };
+  };
+  const dispatch = createDispatch({ db, now, instanceId, claim, timerScheduled: (ms) => timers.wakeIn(ms) });
   const effects = createEffectHandlers({
     db,
     agent,
@@ -77,10 +92,14 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
     live,
     historyLimit: options.historyLimit ?? 20,
   });
-  const run = createEffectLoop(dispatch, effects);
-  const timers = createTimerPoller({ db, now, logger, run, track });
-  const intake = createIntake({ db, now, business, live, run });
-  const agents = createAgentActions({ db, run });
+  const maxAttempts = options.maxEffectAttempts ?? 3;
+  const retryIn = (ms: number) => worker.wakeIn(ms);
+  const loop = createEffectLoop({ db, now, logger, dispatch, effects, maxAttempts, retryIn });
+  const isGone = options.isGone ?? (() => false);
+  const worker = createEffectWorker({ db, logger, instanceId, loop, claim, track, isGone });
+  const timers = createTimerPoller({ db, now, logger, loop, track });
+  const intake = createIntake({ db, now, business, live, run: loop.run });
+  const agents = createAgentActions({ db, run: loop.run });
   let running = false;
 
   return {
@@ -93,16 +112,22 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
       if (running) return;
       running = true;
       await live.start();
-      const fired = await timers.start(options.pollIntervalMs ?? 1000);
-      logger.info({ fired }, 'conversation runtime started: due timers fired');
+      // what a crash left first (the oldest), then the timers that fell due while nobody ran
+      const intervalMs = options.pollIntervalMs ?? 1000;
+      await worker.recover();
+      const carried = await worker.start(intervalMs);
+      const fired = await timers.start(intervalMs);
+      logger.info({ fired, carried }, 'conversation runtime started: pending effects carried out, due timers fired');
     },
     async stop() {
       running = false;
       timers.stop();
+      worker.stop();
       while (inFlight.size) await Promise.allSettled([...inFlight]);
       await live.stop();
     },
-    fireDueTimers: () => timers.poll(),
+    fireDueTimers: () => timers.run(),
+    carryOutPendingEffects: () => worker.run(),
     subscribe: (listener) => live.subscribe(listener),
   };
 }

@@ -20,6 +20,9 @@ export interface LockedConversation {
   reference: unknown;
 }
 
+/** What the effects need of a conversation: where it is and how to reply on its channel. */
+export type ConversationRef = Pick<LockedConversation, 'id' | 'businessId' | 'channel' | 'reference'>;
+
 export interface ChannelKey {
   businessId: string;
   channel: string;
@@ -162,6 +165,13 @@ export async function historyBeforeLast(db: Database, conversationId: string, li
     select: { author: true, text: true },
   });
   return rows.slice(1).reverse();
+}
+
+export async function conversationRef(db: Database, id: string): Promise<ConversationRef | null> {
+  return db.prisma.conversation.findUnique({
+    where: { id },
+    select: { id: true, businessId: true, channel: true, reference: true },
+  });
 }
 
 export async function conversationState(db: Database, id: string) {

@@ -1,8 +1,7 @@
 // Replies to the customer: a stored outbound message, sent through the gateway of the conversation's channel.
 import type { Logger } from 'pino';
 import type { ChannelGateway } from '../../contracts.ts';
-import type { SentMessage } from '../dispatch.ts';
-import type { LockedConversation } from '../store.ts';
+import type { ConversationRef } from '../store.ts';
 
 /** The channels' gateways, by channel name; '*' serves every channel without one of its own. */
 export class GatewayRegistry {
@@ -17,27 +16,28 @@ export class GatewayRegistry {
   }
 }
 
-/** Sends one stored message; a failure is logged (the message stays stored for the console). */
+/**
+ * Sends one stored message, keyed by its id (a channel that knows the key drops a second send). Throws when the
+ * channel does: the delivery is retried. 'undeliverable': no gateway serves the channel (the message stays stored).
+ */
 export async function deliver(
   deps: { gateways: GatewayRegistry; logger: Logger },
-  conversation: LockedConversation,
-  sent: SentMessage,
-): Promise<void> {
+  conversation: ConversationRef,
+  message: { messageId: string; text: string; author: 'ai' | 'agent' | 'system' },
+): Promise<'done' | 'undeliverable'> {
   const { id: conversationId, channel } = conversation;
   const gateway = deps.gateways.for(channel);
   if (!gateway) {
     deps.logger.warn({ conversationId, channel }, 'no gateway for this channel: message stored, not delivered');
-    return;
+    return 'undeliverable';
   }
-  try {
-    await gateway.send({
-      conversationId,
-      channel,
-      reference: (conversation.reference ?? {}) as Record<string, unknown>,
-      text: sent.message.text,
-      author: sent.author,
-    });
-  } catch (e) {
-    deps.logger.error({ err: e, conversationId, channel }, 'delivering a message failed');
-  }
+  await gateway.send({
+    id: message.messageId,
+    conversationId,
+    channel,
+    reference: (conversation.reference ?? {}) as Record<string, unknown>,
+    text: message.text,
+    author: message.author,
+  });
+  return 'done';
 }

@@ -15,35 +15,27 @@ export interface DetailsDeps {
   business: BusinessLookup;
 }
 
-const nothingRead: DetailExtraction = { email: { status: 'none' }, phone: { status: 'none' }, declined: false };
+/** What reading gave up on yields: nothing read, so the customer is asked again. */
+export const nothingRead: DetailExtraction = { email: { status: 'none' }, phone: { status: 'none' }, declined: false };
 
+/** Throws when the agent does (the effect is retried, then reads as `nothingRead`). */
 export async function readDetails(
   deps: DetailsDeps,
-  r: {
-    conversationId: string;
-    businessId: string;
-    text: string;
-    knownPhone: string | null;
-    locale?: string | undefined;
-  },
+  r: { businessId: string; text: string; knownPhone: string | null; locale?: string | undefined },
 ): Promise<ConversationEvent> {
   const b = await deps.business(r.businessId);
-  try {
-    const extraction = await deps.agent.extractDetails(r.text, {
-      country: b.country,
-      knownPhone: r.knownPhone ?? undefined,
-      locale: r.locale,
-    });
-    return { type: 'details.extracted', extraction };
-  } catch (e) {
-    deps.logger.error({ err: e, conversationId: r.conversationId, agent: deps.agent.name }, 'reading details failed');
-    return { type: 'details.extracted', extraction: nothingRead };
-  }
+  const extraction = await deps.agent.extractDetails(r.text, {
+    country: b.country,
+    knownPhone: r.knownPhone ?? undefined,
+    locale: r.locale,
+  });
+  return { type: 'details.extracted', extraction };
 }
 
 /**
  * Saves the details to the conversation's contact. A detail held by someone else is refused; an email and a phone
- * held by two different contacts keep the email (the agent sorts out the rest).
+ * held by two different contacts keep the email (the agent sorts out the rest); another refusal of contacts is
+ * `details.failed`. Throws on anything else (the database gone): the effect is retried.
  */
 export async function saveDetails(
   deps: DetailsDeps,
@@ -51,7 +43,7 @@ export async function saveDetails(
 ): Promise<ConversationEvent> {
   const { conversationId } = r;
   const current = await conversationState(deps.db, conversationId);
-  if (!current) return { type: 'details.failed', reason: 'the conversation is gone' };
+  if (!current) throw new Error(`conversation ${conversationId} is gone`);
   const attempt = async (email: string | null, phone: string | null): Promise<ConversationEvent> => {
     const saved = await saveContactDetails(deps.db, {
       businessId: r.businessId,
@@ -66,8 +58,9 @@ export async function saveDetails(
     return { type: 'details.saved', email, phone, outcome: saved.outcome };
   };
   const failed = (e: unknown): ConversationEvent => {
+    if (!isDomainError(e)) throw e;
     deps.logger.error({ err: e, conversationId }, 'saving details failed');
-    return { type: 'details.failed', reason: String((e as Error).message) };
+    return { type: 'details.failed', reason: e.message };
   };
   try {
     return await attempt(r.email, r.phone);

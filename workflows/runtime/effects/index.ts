@@ -1,36 +1,44 @@
-// What a committed step asks of the world outside the database, one handler per effect family:
-// delivery (replies to the customer), the queue notice (agents' console), the AI's reply, detail capture.
-// Handlers that learn something answer with the machine's next event.
+// What a committed step asks of the world outside the database, one handler per effect family: delivery (replies
+// to the customer), the queue notice (agents' console), the AI's reply, detail capture. A handler that learns
+// something answers with the machine's next event; one that throws is retried; one retried too often gives up
+// with the outcome written here once (the AI's failure hands over, unread details are asked again).
 import type { Logger } from 'pino';
-import type { ConversationEffect, ConversationEvent } from '../../conversation/index.ts';
+import type { ConversationEvent } from '../../conversation/index.ts';
 import type { Committed } from '../dispatch.ts';
 import type { LiveEvents } from '../live-events.ts';
+import type { ClaimedEffect, EffectOutcome } from '../outbox.ts';
+import type { ConversationRef } from '../store.ts';
 import { deliver, GatewayRegistry } from './delivery.ts';
-import { readDetails, saveDetails, type DetailsDeps } from './details.ts';
-import { answer, type ReplyDeps } from './reply.ts';
+import { nothingRead, readDetails, saveDetails, type DetailsDeps } from './details.ts';
+import { aiFailed, answer, type ReplyDeps } from './reply.ts';
 
 export { GatewayRegistry } from './delivery.ts';
-export { aiFailed } from './reply.ts';
 
 export type EffectDeps = ReplyDeps & DetailsDeps & { gateways: GatewayRegistry; live: LiveEvents; logger: Logger };
 
+export interface Outcome {
+  outcome: EffectOutcome;
+  /** the machine's next event, committed with the outcome */
+  event?: ConversationEvent | undefined;
+}
+
 export interface EffectHandlers {
-  /** Carries out a committed step's outside effects, in order; returns the events they produced, in order. */
-  afterCommit(committed: Committed, locale: string | undefined): Promise<ConversationEvent[]>;
+  /** Tells the console what a committed step changed (live, not durable: the console reloads what it missed). */
+  announce(committed: Committed): void;
+  /** Carries one effect out; throws when it failed and may be tried again. */
+  carryOut(conversation: ConversationRef, effect: ClaimedEffect): Promise<Outcome>;
+  /** The outcome of an effect tried too often. */
+  giveUp(effect: ClaimedEffect): Outcome;
 }
 
 export function createEffectHandlers(deps: EffectDeps): EffectHandlers {
   return {
-    async afterCommit(c, locale) {
-      const { id: conversationId, businessId } = c.conversation;
-      for (const sent of c.sent) {
-        deps.live.emit({ type: 'message', businessId, conversationId, message: sent.message });
-        await deliver(deps, c.conversation, sent);
-      }
+    announce(c) {
+      const { id: conversationId, businessId, assignedAgentId } = c.conversation;
+      for (const { message } of c.sent) deps.live.emit({ type: 'message', businessId, conversationId, message });
       for (const effect of c.effects) {
         if (effect.type !== 'agents.notify') continue;
-        const { status, conversation } = c;
-        const { assignedAgentId } = conversation;
+        const { status } = c;
         deps.live.emit({
           type: 'conversation',
           businessId,
@@ -40,38 +48,34 @@ export function createEffectHandlers(deps: EffectDeps): EffectHandlers {
           reason: effect.reason,
         });
       }
-      const events: ConversationEvent[] = [];
-      for (const effect of c.effects) {
-        const next = await learn(deps, c, effect, locale);
-        if (next) events.push(next);
+    },
+    async carryOut(conversation, { job }) {
+      const { id: conversationId, businessId, channel } = conversation;
+      switch (job.kind) {
+        case 'deliver':
+          return { outcome: await deliver(deps, conversation, job) };
+        case 'ai.reply':
+          return { outcome: 'done', event: await answer(deps, { ...job, conversationId, businessId, channel }) };
+        case 'ai.extract':
+          return { outcome: 'done', event: await readDetails(deps, { ...job, businessId }) };
+        case 'details.save':
+          return { outcome: 'done', event: await saveDetails(deps, { ...job, conversationId, businessId }) };
       }
-      return events;
+    },
+    giveUp({ job, attempts }) {
+      switch (job.kind) {
+        case 'deliver':
+          return { outcome: 'gave_up' };
+        case 'ai.reply':
+          return { outcome: 'gave_up', event: { type: 'ai.replied', reply: aiFailed(job.lang) } };
+        case 'ai.extract':
+          return { outcome: 'gave_up', event: { type: 'details.extracted', extraction: nothingRead } };
+        case 'details.save':
+          return {
+            outcome: 'gave_up',
+            event: { type: 'details.failed', reason: `not saved after ${attempts} attempts` },
+          };
+      }
     },
   };
-}
-
-/** The effects whose outcome is a new event for the machine. */
-async function learn(
-  deps: EffectDeps,
-  c: Committed,
-  effect: ConversationEffect,
-  locale: string | undefined,
-): Promise<ConversationEvent | null> {
-  const { id: conversationId, businessId, channel } = c.conversation;
-  switch (effect.type) {
-    case 'ai.reply':
-      return answer(deps, { conversationId, businessId, channel, text: effect.text, lang: c.lang, locale });
-    case 'ai.extract':
-      return readDetails(deps, {
-        conversationId,
-        businessId,
-        text: effect.text,
-        knownPhone: effect.knownPhone,
-        locale,
-      });
-    case 'details.save':
-      return saveDetails(deps, { conversationId, businessId, email: effect.email, phone: effect.phone });
-    default:
-      return null;
-  }
 }

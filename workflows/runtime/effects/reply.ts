@@ -1,5 +1,4 @@
 // The AI agent answers the customer's message; the answer comes back to the machine as `ai.replied`.
-import type { Logger } from 'pino';
 import type { Database } from '../../../prisma/index.ts';
 import { replies } from '../../agent/replies.ts';
 import type { AgentReply, AiAgent } from '../../agent/types.ts';
@@ -10,7 +9,6 @@ import { historyBeforeLast } from '../store.ts';
 export interface ReplyDeps {
   db: Database;
   agent: AiAgent;
-  logger: Logger;
   business: BusinessLookup;
   historyLimit: number;
 }
@@ -29,22 +27,15 @@ export function aiFailed(lang: Lang): AgentReply {
   return { kind: 'handover', reason: 'ai_failed', text: replies.handoverFailed(lang) };
 }
 
+/** Throws when the agent does (the effect is retried, then handed over with `aiFailed`). */
 export async function answer(deps: ReplyDeps, r: ReplyRequest): Promise<ConversationEvent> {
   const b = await deps.business(r.businessId);
-  try {
-    const reply = await deps.agent.reply(r.text, {
-      businessName: b.name,
-      country: b.country,
-      channel: r.channel,
-      history: await historyBeforeLast(deps.db, r.conversationId, deps.historyLimit),
-      locale: r.locale,
-    });
-    return { type: 'ai.replied', reply };
-  } catch (e) {
-    deps.logger.error(
-      { err: e, conversationId: r.conversationId, agent: deps.agent.name },
-      'the AI agent failed: handing over',
-    );
-    return { type: 'ai.replied', reply: aiFailed(r.lang) };
-  }
+  const reply = await deps.agent.reply(r.text, {
+    businessName: b.name,
+    country: b.country,
+    channel: r.channel,
+    history: await historyBeforeLast(deps.db, r.conversationId, deps.historyLimit),
+    locale: r.locale,
+  });
+  return { type: 'ai.replied', reply };
 }
