@@ -11,11 +11,7 @@ import { completeEffect, releaseEffects, type ClaimedEffect } from './outbox.ts'
 import type { ConversationRef } from './store.ts';
 
 /** Runs an event and everything that follows from it; returns the first step (null: the event was dropped). */
-export type RunEvent = (
-  conversationId: string,
-  event: ConversationEvent,
-  opts?: DispatchOptions,
-) => Promise<Committed | null>;
+export type RunEvent = Dispatch;
 
 export interface EffectLoop {
   run: RunEvent;
