@@ -1,5 +1,4 @@
 // Composition root: config → database (migrated) → first business → HTTP server.
-import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { ensureFirstBusiness, resumeImports } from '../contacts/index.ts';
@@ -8,7 +7,9 @@ import {
   createAgent,
   createBroadcastSender,
   createConversationRuntime,
+  isGoneLocally,
   loadFaqFile,
+  localInstanceId,
   withBroadcastOptOut,
   type BroadcastSender,
   type ConversationRuntime,
@@ -78,12 +79,13 @@ export async function startBaton(config: Config, options: { logger?: Logger; db?
       faqMarkdown: await loadFaqFile(config.BATON_FAQ_FILE),
       logger,
     });
-    const instanceId = `${os.hostname()}:${process.pid}`;
+    const instanceId = localInstanceId();
     conversations = createConversationRuntime({
       db,
       agent,
       logger,
       instanceId,
+      isGone: isGoneLocally,
       pollIntervalMs: config.BATON_TIMER_POLL_MS,
     });
     logger.info({ agent: agent.name }, 'AI agent ready');

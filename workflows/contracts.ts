@@ -25,6 +25,8 @@ export interface InboundMessage {
 
 /** One message to a customer, delivered by the channel's gateway (in or outside a turn). */
 export interface OutboundMessage {
+  /** the stored message's id: the delivery's key, the same on every retry (a channel that knows it drops a repeat) */
+  id?: string | undefined;
   conversationId: string;
   channel: string;
   reference: Record<string, unknown>;

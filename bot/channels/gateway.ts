@@ -16,7 +16,10 @@ export function createChannelGateway(routes: GatewayRoutes): ChannelGateway {
   return {
     async send(message: OutboundMessage) {
       const reference = message.reference as Partial<ConversationReference>;
-      const activity = { type: 'message', text: message.text, channelData: { batonAuthor: message.author } };
+      // the stored message's id keys the activity (botbuilder drops an outgoing `id`): the same on every retry, so
+      // a channel that keeps it drops a redelivery after a crash
+      const channelData = { batonAuthor: message.author, ...(message.id ? { batonMessageId: message.id } : {}) };
+      const activity = { type: 'message', text: message.text, channelData };
       const local = reference.serviceUrl ? routes.local.get(reference.serviceUrl) : undefined;
       if (local) {
         await local.continueConversation(reference, async (context) => {

@@ -2,9 +2,9 @@
 // durable queue and sends them through the channels' BroadcastChannels port, in two lanes: WhatsApp (one at a time,
 // at the WhatsApp pace shared with ordinary replies) and every other channel (a few at once). One recipient's
 // failure marks that recipient failed with the reason; the rest go on.
-import os from 'node:os';
 import type { Logger } from 'pino';
 import type { Database } from '../../prisma/index.ts';
+import { isGoneLocally } from '../runtime/instance.ts';
 import {
   claimRecipients,
   completeFinished,
@@ -48,22 +48,6 @@ export interface BroadcastSender {
   stop(): Promise<void>;
   /** One pass: queue due broadcasts, send what is queued, complete what is done. Returns the recipients handled. */
   drain(): Promise<number>;
-}
-
-/** Other `host:pid` instances of this host whose process is gone. */
-function deadLocalInstances(ids: string[], self: string): string[] {
-  const host = os.hostname();
-  return ids.filter((id) => {
-    const [h, pid] = [id.slice(0, id.lastIndexOf(':')), Number(id.slice(id.lastIndexOf(':') + 1))];
-    if (h !== host || !Number.isInteger(pid)) return false;
-    if (id === self) return true; // claimed under our own name before this start (a restart that reused the pid)
-    try {
-      process.kill(pid, 0);
-      return false;
-    } catch (e) {
-      return (e as NodeJS.ErrnoException).code === 'ESRCH';
-    }
-  });
 }
 
 export function createBroadcastSender(options: BroadcastSenderOptions): BroadcastSender {
@@ -221,7 +205,7 @@ export function createBroadcastSender(options: BroadcastSenderOptions): Broadcas
   return {
     async start() {
       if (running) return;
-      const dead = deadLocalInstances(await sendingInstances(db), instanceId);
+      const dead = (await sendingInstances(db)).filter(isGoneLocally);
       const interrupted = await markInterrupted(db, {
         staleBefore: new Date(now().getTime() - sendLeaseMs),
         deadInstances: db.kind === 'pglite' ? await sendingInstances(db) : dead,

@@ -2,5 +2,6 @@
 export { createConversationRuntime } from './runtime.ts';
 export type { ConversationRuntime, ConversationRuntimeOptions, InboundResult } from './runtime.ts';
 export type { RuntimeEvent, MessageView } from './events.ts';
+export { localInstanceId, isGoneLocally } from './instance.ts';
 export { listConversations, getConversation, assertConversationOf, conversationQueues } from './queries.ts';
 export type { ConversationQueue, ConversationSummary, ConversationDetail } from './queries.ts';

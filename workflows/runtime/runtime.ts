@@ -1,41 +1,25 @@
-// The durable conversation runtime: loads a conversation's snapshot, feeds the pure machine one event,
-// persists the next snapshot (row lock + version) together with the effects that touch the database
-// (messages, timers, status), then runs the effects that leave it (channel delivery, AI agent, contacts)
-// and feeds their results back as events. No actor lives in memory between events.
-import { EventEmitter } from 'node:events';
+// The durable conversation runtime, composed of its parts: intake (a customer's message → its conversation),
+// dispatch (one event, one transaction: lock, step, save, and the step's effects written to the outbox), the effect
+// loop with one handler per effect family, the effect worker (retries, and effects left by a crash), the agents'
+// actions, the timer poller, and the live events. No actor lives in memory between events.
 import type { Logger } from 'pino';
-import {
-  DomainError,
-  getBusiness,
-  isDomainError,
-  resolveInboundSender,
-  saveContactDetails,
-  type BusinessView,
-} from '../../contacts/index.ts';
-import type { Database, Prisma } from '../../prisma/index.ts';
-import type { AgentReply, AiAgent, Author, DetailExtraction } from '../agent/types.ts';
-import {
-  startConversation,
-  stepConversation,
-  type ConversationEffect,
-  type ConversationEvent,
-  type ConversationStatus,
-} from '../conversation/index.ts';
+import type { Database } from '../../prisma/index.ts';
+import type { AiAgent } from '../agent/types.ts';
+import type { ConversationStatus } from '../conversation/index.ts';
 import type { ChannelGateway, InboundMessage } from '../contracts.ts';
-import type { MessageView, RuntimeEvent } from './events.ts';
-import { customerLanguage } from './language.ts';
-import { startEventRelay, type EventRelay } from './relay.ts';
-import { parseAgentText, parseInbound } from './validation.ts';
-import {
-  findOpenConversation,
-  lockChannelConversation,
-  lockConversation,
-  messageView,
-  type LockedConversation,
-} from './store.ts';
-import { cancelTimer, dueTimers, nextDueAt, scheduleTimer, takeTimer, timerEventSchema } from './timers.ts';
+import { createAgentActions } from './agent-actions.ts';
+import { cachedBusinesses } from './business-cache.ts';
+import { createDispatch } from './dispatch.ts';
+import { createEffectLoop } from './effect-loop.ts';
+import { createEffectWorker } from './effect-worker.ts';
+import { createEffectHandlers, GatewayRegistry } from './effects/index.ts';
+import type { RuntimeEvent } from './events.ts';
+import { createIntake, type InboundResult } from './intake.ts';
+import { createLiveEvents } from './live-events.ts';
+import { createTimerPoller } from './timer-poller.ts';
+import { parseInbound } from './validation.ts';
 
-type Tx = Prisma.TransactionClient;
+export type { InboundResult } from './intake.ts';
 
 export interface ConversationRuntimeOptions {
   db: Database;
@@ -49,14 +33,12 @@ export interface ConversationRuntimeOptions {
   pollIntervalMs?: number;
   /** how many earlier messages the AI agent sees (default 20) */
   historyLimit?: number;
-}
-
-export interface InboundResult {
-  conversationId: string;
-  contactId: string;
-  status: ConversationStatus;
-  /** the same channel message was already recorded (a redelivery): nothing was done */
-  duplicate: boolean;
+  /** how long an instance's claim on an effect lasts before another instance may carry it out (default 2 min) */
+  effectLeaseMs?: number;
+  /** tries per effect before it gives up: the AI hands over, details are asked again, a delivery is dropped (3) */
+  maxEffectAttempts?: number;
+  /** an instance holding claims that is known to be gone, so its effects need not wait for the lease (see instance.ts) */
+  isGone?: (instanceId: string) => boolean;
 }
 
 export interface ConversationRuntime {
@@ -72,547 +54,80 @@ export interface ConversationRuntime {
   stop(): Promise<void>;
   /** Fires every timer due now, once each; returns how many this instance fired. */
   fireDueTimers(): Promise<number>;
+  /** Carries out the outbox effects that are due and unclaimed (retries, those a crash left); returns how many. */
+  carryOutPendingEffects(): Promise<number>;
   /** Live queue and message events of this instance, for the console's stream. Returns an unsubscribe function. */
   subscribe(listener: (event: RuntimeEvent) => void): () => void;
 }
-
-interface DispatchOptions {
-  /** runs inside the transaction, after the row lock, before the machine step; may throw to refuse the event */
-  before?: (tx: Tx, conversation: LockedConversation) => Promise<void | 'skip'>;
-  /** a durable timer being fired: taken in the same transaction, or the event is dropped */
-  timerId?: string;
-  /** customer locale, passed on to the AI agent */
-  locale?: string | undefined;
-  /** runs right after the commit, before the effects that leave the database */
-  committed?: () => void;
-}
-
-interface Outbound {
-  messageId: string;
-  text: string;
-  author: 'ai' | 'agent' | 'system';
-}
-
-interface Committed {
-  conversation: LockedConversation;
-  status: ConversationStatus;
-  effects: ConversationEffect[];
-  outbound: Outbound[];
-  knownPhone: string | null;
-}
-
-const ms = (d: Date) => d.getTime();
 
 export function createConversationRuntime(options: ConversationRuntimeOptions): ConversationRuntime {
   const { db, agent, instanceId } = options;
   const logger = options.logger.child({ component: 'conversation-runtime', instanceId });
   const now = options.now ?? (() => new Date());
-  const pollIntervalMs = options.pollIntervalMs ?? 1000;
-  const historyLimit = options.historyLimit ?? 20;
-  const gateways = new Map<string, ChannelGateway>();
-  const emitter = new EventEmitter();
-  emitter.setMaxListeners(0);
+  const business = cachedBusinesses(db);
+  const live = createLiveEvents({ db, instanceId, logger });
+  const gateways = new GatewayRegistry();
+
+  // Every call in progress, so that stop() can wait for them.
   const inFlight = new Set<Promise<unknown>>();
-  let running = false;
-  let pollTimer: NodeJS.Timeout | undefined;
-  let wakeTimer: NodeJS.Timeout | undefined;
-  let wakeAt = Infinity;
-  let polling: Promise<number> | undefined;
-  const businesses = new Map<string, { at: number; business: BusinessView }>();
-
-  let relay: EventRelay | null = null;
-  const deliverLocally = (event: RuntimeEvent) => {
-    try {
-      emitter.emit('event', event);
-    } catch (e) {
-      logger.warn({ err: e }, 'a conversation event listener failed');
-    }
-  };
-  const emit = (event: RuntimeEvent) => {
-    deliverLocally(event);
-    relay?.publish(event);
-  };
-
-  function track<T>(p: Promise<T>): Promise<T> {
+  const track = <T>(p: Promise<T>): Promise<T> => {
     inFlight.add(p);
     void p.finally(() => inFlight.delete(p)).catch(() => {});
     return p;
-  }
+  };
+  const later = <T>(fn: () => Promise<T>) => track(Promise.resolve().then(fn));
 
-  async function business(businessId: string): Promise<BusinessView> {
-    const cached = businesses.get(businessId);
-    if (cached && Date.now() - cached.at < 10_000) return cached.business;
-    const b = await getBusiness(db, businessId);
-    businesses.set(businessId, { at: Date.now(), business: b });
-    return b;
-  }
-
-  /** One event, one transaction: lock, step, persist, database effects. Then the effects that leave the database. */
-  async function dispatch(conversationId: string, event: ConversationEvent, opts: DispatchOptions = {}) {
-    const committed = await db.prisma.$transaction(
-      async (tx): Promise<Committed | null> => {
-        const conversation = await lockConversation(tx, conversationId);
-        if (!conversation) throw new DomainError('NOT_FOUND', 'no such conversation');
-        if (opts.timerId && !(await takeTimer(tx, { id: opts.timerId, now: now(), instanceId }))) return null;
-        if (opts.before && (await opts.before(tx, conversation)) === 'skip') return null;
-        const step = stepConversation(conversation.snapshot, event);
-        const at = now();
-        const outbound: Outbound[] = [];
-        let touched = event.type === 'customer.message';
-        for (const effect of step.effects) {
-          if (effect.type === 'timer.schedule') {
-            await scheduleTimer(tx, {
-              conversationId,
-              key: effect.key,
-              event: effect.event,
-              dueAt: new Date(ms(at) + effect.delayMs),
-            });
-            armWakeUp(effect.delayMs);
-          } else if (effect.type === 'timer.cancel') {
-            await cancelTimer(tx, { conversationId, key: effect.key, now: at });
-          } else if (effect.type === 'send') {
-            const m = await tx.message.create({
-              data: {
-                conversationId,
-                direction: 'outbound',
-                author: effect.author,
-                agentId: effect.agentId ?? null,
-                text: effect.text,
-              },
-            });
-            outbound.push({ messageId: m.id, text: m.text, author: effect.author });
-            touched = true;
-          }
-        }
-        const updated = await tx.conversation.updateMany({
-          where: { id: conversationId, version: conversation.version },
-          data: {
-            snapshot: step.persisted as unknown as Prisma.InputJsonValue,
-            status: step.status,
-            version: { increment: 1 },
-            assignedAgentId: step.status === 'human' ? step.context.agentId : conversation.assignedAgentId,
-            ...(touched ? { lastActivityAt: at } : {}),
-            ...(step.status === 'closed' && conversation.status !== 'closed' ? { closedAt: at } : {}),
-          },
-        });
-        // The row lock makes this impossible; the version check keeps it impossible if the lock is ever dropped.
-        if (updated.count !== 1) throw new DomainError('CONFLICT', 'the conversation changed meanwhile; try again');
-        return {
-          conversation: {
-            ...conversation,
-            assignedAgentId: step.status === 'human' ? step.context.agentId : conversation.assignedAgentId,
-          },
-          status: step.status,
-          effects: step.effects,
-          outbound,
-          knownPhone: step.context.knownPhone,
-        };
-      },
-      { timeout: 20_000, maxWait: 20_000 },
-    );
-    if (!committed) return null;
-    opts.committed?.();
-    await afterCommit(committed, opts);
-    return committed;
-  }
-
-  async function afterCommit(c: Committed, opts: DispatchOptions): Promise<void> {
-    const conv = c.conversation;
-    for (const out of c.outbound) {
-      const message = await db.prisma.message.findUnique({ where: { id: out.messageId } });
-      if (message)
-        emit({ type: 'message', businessId: conv.businessId, conversationId: conv.id, message: messageView(message) });
-      await deliver(conv, out);
-    }
-    for (const effect of c.effects) {
-      if (effect.type === 'agents.notify') {
-        emit({
-          type: 'conversation',
-          businessId: conv.businessId,
-          conversationId: conv.id,
-          status: c.status,
-          assignedAgentId: conv.assignedAgentId,
-          reason: effect.reason,
-        });
-      }
-    }
-    // Effects that produce events, one after the other: each result is a new event for the machine.
-    for (const effect of c.effects) {
-      const next = await runEffect(conv, effect, c.knownPhone, opts);
-      if (next) await dispatch(conv.id, next, { locale: opts.locale });
-    }
-  }
-
-  async function deliver(conv: LockedConversation, out: Outbound): Promise<void> {
-    const gateway = gateways.get(conv.channel) ?? gateways.get('*');
-    if (!gateway) {
-      logger.warn(
-        { conversationId: conv.id, channel: conv.channel },
-        'no gateway for this channel: message stored, not delivered',
-      );
-      return;
-    }
-    try {
-      await gateway.send({
-        conversationId: conv.id,
-        channel: conv.channel,
-        reference: (conv.reference ?? {}) as Record<string, unknown>,
-        text: out.text,
-        author: out.author,
-      });
-    } catch (e) {
-      logger.error({ err: e, conversationId: conv.id, channel: conv.channel }, 'delivering a message failed');
-    }
-  }
-
-  async function history(conversationId: string): Promise<{ author: Author; text: string }[]> {
-    const rows = await db.prisma.message.findMany({
-      where: { conversationId },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: historyLimit + 1,
-      select: { author: true, text: true },
-    });
-    // the newest one is the message being answered
-    return rows.slice(1).reverse();
-  }
-
-  async function runEffect(
-    conv: LockedConversation,
-    effect: ConversationEffect,
-    knownPhone: string | null,
-    opts: DispatchOptions,
-  ): Promise<ConversationEvent | null> {
-    if (effect.type === 'ai.reply') {
-      const b = await business(conv.businessId);
-      let reply: AgentReply;
-      try {
-        reply = await agent.reply(effect.text, {
-          businessName: b.name,
-          country: b.country,
-          channel: conv.channel,
-          history: await history(conv.id),
-          locale: opts.locale,
-        });
-      } catch (e) {
-        logger.error({ err: e, conversationId: conv.id, agent: agent.name }, 'the AI agent failed: handing over');
-        reply = { kind: 'handover', reason: 'ai_failed', text: 'Let me find someone from our team to help you.' };
-      }
-      return { type: 'ai.replied', reply };
-    }
-    if (effect.type === 'ai.extract') {
-      const b = await business(conv.businessId);
-      let extraction: DetailExtraction;
-      try {
-        extraction = await agent.extractDetails(effect.text, {
-          country: b.country,
-          knownPhone: effect.knownPhone ?? undefined,
-          locale: opts.locale,
-        });
-      } catch (e) {
-        logger.error({ err: e, conversationId: conv.id, agent: agent.name }, 'reading details failed');
-        extraction = { email: { status: 'none' }, phone: { status: 'none' }, declined: false };
-      }
-      return { type: 'details.extracted', extraction };
-    }
-    if (effect.type === 'details.save') return saveDetails(conv, effect.email, effect.phone, knownPhone);
-    return null;
-  }
-
-  async function saveDetails(
-    conv: LockedConversation,
-    email: string | null,
-    phone: string | null,
-    knownPhone: string | null,
-  ): Promise<ConversationEvent> {
-    const current = await db.prisma.conversation.findUniqueOrThrow({
-      where: { id: conv.id },
-      select: { contactId: true },
-    });
-    const attempt = async (e: string | null, p: string | null): Promise<ConversationEvent> => {
-      const saved = await saveContactDetails(db, {
-        businessId: conv.businessId,
-        contactId: current.contactId,
-        email: e ?? undefined,
-        phone: p ?? undefined,
-        actor: { type: 'customer', conversationId: conv.id },
-      });
-      if (saved.contactId !== current.contactId) {
-        // merged into the contact that already held the detail: the conversation follows it
-        await db.prisma.conversation.update({ where: { id: conv.id }, data: { contactId: saved.contactId } });
-      }
-      logger.info({ conversationId: conv.id, outcome: saved.outcome }, 'contact details saved from the chat');
-      return { type: 'details.saved', email: e, phone: p, outcome: saved.outcome };
-    };
-    try {
-      return await attempt(email, phone);
-    } catch (e) {
-      if (isDomainError(e) && e.code === 'IDENTIFIER_TAKEN') {
-        const field = e.details?.kind === 'phone' || e.field === 'phone' ? 'phone' : 'email';
-        logger.info(
-          { conversationId: conv.id, field, holder: e.details?.holder },
-          'a detail given belongs to someone else',
-        );
-        return { type: 'details.refused', field };
-      }
-      if (isDomainError(e) && e.code === 'IDENTIFIERS_CONFLICT' && email && phone) {
-        // the email and the phone belong to two different contacts: keep the email, the agent sorts out the rest
-        try {
-          return await attempt(email, null);
-        } catch (e2) {
-          logger.error({ err: e2, conversationId: conv.id }, 'saving details failed');
-          return { type: 'details.failed', reason: String((e2 as Error).message) };
-        }
-      }
-      logger.error({ err: e, conversationId: conv.id, knownPhone: knownPhone !== null }, 'saving details failed');
-      return { type: 'details.failed', reason: String((e as Error).message) };
-    }
-  }
-
-  async function openConversation(
-    msg: InboundMessage,
-  ): Promise<{ id: string; contactId: string; opened: boolean; assignedAgentId: string | null }> {
-    const key = { businessId: msg.businessId, channel: msg.channel, channelConversationId: msg.channelConversationId };
-    const existing = await findOpenConversation(db, key);
-    if (existing) return { ...existing, opened: false, assignedAgentId: null };
-    const b = await business(msg.businessId);
-    const sender = await resolveInboundSender(db, {
-      businessId: msg.businessId,
-      channel: msg.channel,
-      phone: msg.sender.phone,
-      profileName: msg.sender.profileName,
-    });
-    return db.prisma.$transaction(async (tx) => {
-      await lockChannelConversation(tx, `${key.businessId}|${key.channel}|${key.channelConversationId}`);
-      const raced = await findOpenConversation(tx, key);
-      if (raced) return { ...raced, opened: false, assignedAgentId: null };
-      const start = startConversation({
-        channel: msg.channel,
-        knownPhone: msg.sender.phone ?? null,
-        handoverTimeoutMs: b.handoverTimeoutSeconds * 1000,
-        inactivityTimeoutMs: b.inactivityTimeoutSeconds * 1000,
-      });
-      const created = await tx.conversation.create({
-        data: {
-          ...key,
-          reference: msg.reference as Prisma.InputJsonValue,
-          contactId: sender.contactId,
-          assignedAgentId: sender.assignedAgentId,
-          status: start.status,
-          snapshot: start.persisted as unknown as Prisma.InputJsonValue,
-          lastActivityAt: now(),
-        },
-      });
-      return { id: created.id, contactId: created.contactId, opened: true, assignedAgentId: created.assignedAgentId };
-    });
-  }
-
-  async function handleInbound(msg: InboundMessage): Promise<InboundResult> {
-    for (let attempt = 0; ; attempt++) {
-      const { id, opened, assignedAgentId } = await openConversation(msg);
-      if (opened) {
-        emit({
-          type: 'conversation',
-          businessId: msg.businessId,
-          conversationId: id,
-          status: 'ai',
-          assignedAgentId,
-          reason: 'opened',
-        });
-      }
-      let duplicate = false;
-      let closedMeanwhile = false;
-      let stored: MessageView | undefined;
-      await dispatch(
-        id,
-        { type: 'customer.message', text: msg.text, lang: customerLanguage(msg.text, msg.locale) },
-        {
-          locale: msg.locale,
-          before: async (tx, conv) => {
-            if (conv.status === 'closed' && attempt === 0) {
-              // closed between finding it and locking it (an agent, or inactivity): open a new one
-              closedMeanwhile = true;
-              return 'skip';
-            }
-            if (msg.channelMessageId) {
-              const seen = await tx.message.findFirst({
-                where: { conversationId: conv.id, channelMessageId: msg.channelMessageId, direction: 'inbound' },
-                select: { id: true },
-              });
-              if (seen) {
-                duplicate = true;
-                return 'skip';
-              }
-            }
-            const m = await tx.message.create({
-              data: {
-                conversationId: conv.id,
-                direction: 'inbound',
-                author: 'customer',
-                text: msg.text,
-                channelMessageId: msg.channelMessageId ?? null,
-              },
-            });
-            await tx.conversation.update({
-              where: { id: conv.id },
-              data: { reference: msg.reference as Prisma.InputJsonValue },
-            });
-            conv.reference = msg.reference;
-            stored = messageView(m);
-          },
-          committed: () => {
-            if (stored) emit({ type: 'message', businessId: msg.businessId, conversationId: id, message: stored });
-          },
-        },
-      );
-      if (closedMeanwhile) continue;
-      const row = await db.prisma.conversation.findUniqueOrThrow({
-        where: { id },
-        select: { status: true, contactId: true },
-      });
-      return { conversationId: id, contactId: row.contactId, status: row.status, duplicate };
-    }
-  }
-
-  function refuseOthers(agentUserId: string) {
-    return async (_tx: Tx, conv: LockedConversation) => {
-      if (conv.status === 'closed') throw new DomainError('CONFLICT', 'this conversation is closed');
-      if (conv.status === 'human' && conv.assignedAgentId !== agentUserId) {
-        throw new DomainError('CONFLICT', 'another agent has already claimed this conversation', undefined, {
-          claimedBy: conv.assignedAgentId,
-        });
-      }
-    };
-  }
-
-  async function statusOf(conversationId: string): Promise<ConversationStatus> {
-    const row = await db.prisma.conversation.findUnique({ where: { id: conversationId }, select: { status: true } });
-    if (!row) throw new DomainError('NOT_FOUND', 'no such conversation');
-    return row.status;
-  }
-
-  async function fireDueTimers(): Promise<number> {
-    let fired = 0;
-    for (;;) {
-      const due = await dueTimers(db, now());
-      if (due.length === 0) return fired;
-      let firedThisRound = 0;
-      for (const t of due) {
-        const type = timerEventSchema.safeParse(t.event);
-        if (!type.success) {
-          logger.error({ timerId: t.id, event: t.event }, 'unknown timer event: cancelled');
-          await db.prisma.durableTimer.update({ where: { id: t.id }, data: { cancelledAt: now() } });
-          continue;
-        }
-        try {
-          const lateMs = ms(now()) - ms(t.dueAt);
-          const done = await dispatch(t.conversationId, { type: type.data, key: t.key }, { timerId: t.id });
-          if (done) {
-            fired++;
-            firedThisRound++;
-            logger.info({ conversationId: t.conversationId, key: t.key, lateMs }, 'durable timer fired');
-          }
-        } catch (e) {
-          logger.error({ err: e, timerId: t.id, conversationId: t.conversationId }, 'firing a timer failed');
-        }
-      }
-      // another instance fired them, or they keep failing: do not spin
-      if (firedThisRound === 0) return fired;
-    }
-  }
-
-  function poll(): Promise<number> {
-    if (!polling) {
-      polling = track(
-        fireDueTimers()
-          .catch((e) => {
-            logger.error({ err: e }, 'polling durable timers failed');
-            return 0;
-          })
-          .finally(() => {
-            polling = undefined;
-          }),
-      );
-    }
-    return polling;
-  }
-
-  /** Wakes the poller when a timer this instance scheduled falls due (the interval catches the others'). */
-  function armWakeUp(delayMs: number) {
-    if (!running) return;
-    const at = Date.now() + Math.max(0, delayMs);
-    if (wakeTimer && wakeAt <= at) return;
-    if (wakeTimer) clearTimeout(wakeTimer);
-    wakeAt = at;
-    wakeTimer = setTimeout(
-      () => {
-        wakeTimer = undefined;
-        wakeAt = Infinity;
-        void poll();
-      },
-      Math.min(Math.max(0, delayMs) + 5, 2 ** 31 - 1),
-    );
-    wakeTimer.unref();
-  }
+  const leaseMs = options.effectLeaseMs ?? 120_000;
+  const claim = () => {
+    const at = now();
+    return { by: instanceId, at, until: new Date(at.getTime() + leaseMs) };
+  };
+  const dispatch = createDispatch({ db, now, instanceId, claim, timerScheduled: (ms) => timers.wakeIn(ms) });
+  const effects = createEffectHandlers({
+    db,
+    agent,
+    logger,
+    business,
+    gateways,
+    live,
+    historyLimit: options.historyLimit ?? 20,
+  });
+  const maxAttempts = options.maxEffectAttempts ?? 3;
+  const retryIn = (ms: number) => worker.wakeIn(ms);
+  const loop = createEffectLoop({ db, now, logger, dispatch, effects, maxAttempts, retryIn });
+  const isGone = options.isGone ?? (() => false);
+  const worker = createEffectWorker({ db, logger, instanceId, loop, claim, track, isGone });
+  const timers = createTimerPoller({ db, now, logger, loop, track });
+  const intake = createIntake({ db, now, business, live, run: loop.run });
+  const agents = createAgentActions({ db, run: loop.run });
+  let running = false;
 
   return {
-    handleInbound: (msg) => track(Promise.resolve().then(() => handleInbound(parseInbound(msg)))),
-    registerGateway(channel, gateway) {
-      gateways.set(channel, gateway);
-    },
-    claim: (conversationId, agentUserId) =>
-      track(
-        (async () => {
-          const c = await dispatch(
-            conversationId,
-            { type: 'agent.claimed', agentId: agentUserId },
-            { before: refuseOthers(agentUserId) },
-          );
-          return c?.status ?? statusOf(conversationId);
-        })(),
-      ),
-    agentMessage: (conversationId, agentUserId, text) =>
-      track(
-        (async () => {
-          const c = await dispatch(
-            conversationId,
-            { type: 'agent.message', agentId: agentUserId, text: parseAgentText(text) },
-            { before: refuseOthers(agentUserId) },
-          );
-          return c?.status ?? statusOf(conversationId);
-        })(),
-      ),
-    close: (conversationId, agentUserId) =>
-      track(
-        (async () => {
-          const c = await dispatch(conversationId, { type: 'agent.closed', agentId: agentUserId });
-          return c?.status ?? statusOf(conversationId);
-        })(),
-      ),
+    handleInbound: (msg) => later(() => intake(parseInbound(msg))),
+    registerGateway: (channel, gateway) => gateways.register(channel, gateway),
+    claim: (id, agentUserId) => later(() => agents.claim(id, agentUserId)),
+    agentMessage: (id, agentUserId, text) => later(() => agents.agentMessage(id, agentUserId, text)),
+    close: (id, agentUserId) => later(() => agents.close(id, agentUserId)),
     async start() {
       if (running) return;
       running = true;
-      relay = await startEventRelay(db, { instanceId, logger, deliver: deliverLocally });
-      const fired = await poll();
-      logger.info({ fired }, 'conversation runtime started: due timers fired');
-      pollTimer = setInterval(() => void poll(), pollIntervalMs);
-      pollTimer.unref();
-      const next = await nextDueAt(db);
-      if (next) armWakeUp(ms(next) - ms(now()));
+      await live.start();
+      // what a crash left first (the oldest), then the timers that fell due while nobody ran
+      const intervalMs = options.pollIntervalMs ?? 1000;
+      await worker.recover();
+      const carried = await worker.start(intervalMs);
+      const fired = await timers.start(intervalMs);
+      logger.info({ fired, carried }, 'conversation runtime started: pending effects carried out, due timers fired');
     },
     async stop() {
       running = false;
-      if (pollTimer) clearInterval(pollTimer);
-      if (wakeTimer) clearTimeout(wakeTimer);
-      pollTimer = wakeTimer = undefined;
+      timers.stop();
+      worker.stop();
       while (inFlight.size) await Promise.allSettled([...inFlight]);
-      await relay?.stop().catch((e: unknown) => logger.warn({ err: e }, 'stopping the event relay failed'));
-      relay = null;
-      emitter.removeAllListeners();
+      await live.stop();
     },
-    fireDueTimers: () => poll(),
-    subscribe(listener) {
-      emitter.on('event', listener);
-      return () => emitter.off('event', listener);
-    },
+    fireDueTimers: () => timers.run(),
+    carryOutPendingEffects: () => worker.run(),
+    subscribe: (listener) => live.subscribe(listener),
   };
 }

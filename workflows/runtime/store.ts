@@ -1,9 +1,12 @@
-// Conversation rows: find the open one for a channel conversation, open a new one, lock one for an event.
+// Every query the runtime makes on conversations and messages (timers have theirs in timers.ts).
+// Functions taking `Tx` run inside a conversation's transaction; those taking `Database` run on their own.
 import type { Database, Prisma } from '../../prisma/index.ts';
-import type { ConversationStatus } from '../conversation/index.ts';
+import type { Author } from '../agent/types.ts';
+import type { ConversationStatus, PersistedConversation } from '../conversation/index.ts';
 import type { MessageView } from './events.ts';
 
 type Tx = Prisma.TransactionClient;
+type Json = Prisma.InputJsonValue;
 
 export interface LockedConversation {
   id: string;
@@ -17,6 +20,26 @@ export interface LockedConversation {
   reference: unknown;
 }
 
+/** What the effects need of a conversation: where it is and how to reply on its channel. */
+export type ConversationRef = Pick<LockedConversation, 'id' | 'businessId' | 'channel' | 'reference'>;
+
+export interface ChannelKey {
+  businessId: string;
+  channel: string;
+  channelConversationId: string;
+}
+
+interface MessageRow {
+  id: string;
+  direction: 'inbound' | 'outbound';
+  author: Author;
+  agentId: string | null;
+  text: string;
+  createdAt: Date;
+}
+
+const clientOf = (db: Database | Tx) => ('prisma' in db ? db.prisma : db);
+
 /** Locks the conversation's row for this transaction: events of one conversation run one at a time, across instances. */
 export async function lockConversation(tx: Tx, id: string): Promise<LockedConversation | null> {
   const rows = await tx.$queryRaw<LockedConversation[]>`
@@ -25,12 +48,8 @@ export async function lockConversation(tx: Tx, id: string): Promise<LockedConver
   return rows[0] ?? null;
 }
 
-export async function findOpenConversation(
-  db: Database | Tx,
-  key: { businessId: string; channel: string; channelConversationId: string },
-) {
-  const client = 'prisma' in db ? db.prisma : db;
-  return client.conversation.findFirst({
+export async function findOpenConversation(db: Database | Tx, key: ChannelKey) {
+  return clientOf(db).conversation.findFirst({
     where: { ...key, status: { not: 'closed' } },
     orderBy: { createdAt: 'desc' },
     select: { id: true, contactId: true },
@@ -38,18 +57,133 @@ export async function findOpenConversation(
 }
 
 /** Serializes the opening of a conversation for one channel conversation (a transaction-scoped advisory lock). */
-export async function lockChannelConversation(tx: Tx, key: string): Promise<void> {
-  await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))::text AS locked`;
+export async function lockChannelConversation(tx: Tx, key: ChannelKey): Promise<void> {
+  const name = `${key.businessId}|${key.channel}|${key.channelConversationId}`;
+  await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtextextended(${name}, 0))::text AS locked`;
 }
 
-export function messageView(m: {
-  id: string;
-  direction: 'inbound' | 'outbound';
-  author: 'customer' | 'ai' | 'agent' | 'system';
-  agentId: string | null;
-  text: string;
-  createdAt: Date;
-}): MessageView {
+export async function createConversation(
+  tx: Tx,
+  c: ChannelKey & {
+    reference: Record<string, unknown>;
+    contactId: string;
+    assignedAgentId: string | null;
+    status: ConversationStatus;
+    persisted: PersistedConversation;
+    at: Date;
+  },
+) {
+  return tx.conversation.create({
+    data: {
+      businessId: c.businessId,
+      channel: c.channel,
+      channelConversationId: c.channelConversationId,
+      reference: c.reference as Json,
+      contactId: c.contactId,
+      assignedAgentId: c.assignedAgentId,
+      status: c.status,
+      snapshot: c.persisted as unknown as Json,
+      lastActivityAt: c.at,
+    },
+    select: { id: true, contactId: true, assignedAgentId: true },
+  });
+}
+
+/**
+ * Saves a step's snapshot, if the row is still at `version` (the row lock makes a change impossible; the version
+ * check keeps it impossible if the lock is ever dropped). False: someone changed it meanwhile.
+ */
+export async function saveStep(
+  tx: Tx,
+  s: {
+    id: string;
+    version: number;
+    persisted: PersistedConversation;
+    status: ConversationStatus;
+    assignedAgentId: string | null;
+    lastActivityAt?: Date | undefined;
+    closedAt?: Date | undefined;
+  },
+): Promise<boolean> {
+  const updated = await tx.conversation.updateMany({
+    where: { id: s.id, version: s.version },
+    data: {
+      snapshot: s.persisted as unknown as Json,
+      status: s.status,
+      version: { increment: 1 },
+      assignedAgentId: s.assignedAgentId,
+      ...(s.lastActivityAt ? { lastActivityAt: s.lastActivityAt } : {}),
+      ...(s.closedAt ? { closedAt: s.closedAt } : {}),
+    },
+  });
+  return updated.count === 1;
+}
+
+/** The reference to reply on: the latest one the channel gave. */
+export async function updateReference(tx: Tx, id: string, reference: Record<string, unknown>): Promise<void> {
+  await tx.conversation.update({ where: { id }, data: { reference: reference as Json } });
+}
+
+/** The channel already handed over this message (a redelivery). */
+export async function isRedelivery(tx: Tx, conversationId: string, channelMessageId: string): Promise<boolean> {
+  const seen = await tx.message.findFirst({
+    where: { conversationId, channelMessageId, direction: 'inbound' },
+    select: { id: true },
+  });
+  return seen !== null;
+}
+
+export async function storeMessage(
+  tx: Tx,
+  m: {
+    conversationId: string;
+    direction: 'inbound' | 'outbound';
+    author: Author;
+    text: string;
+    agentId?: string | null | undefined;
+    channelMessageId?: string | null | undefined;
+  },
+): Promise<MessageRow> {
+  return tx.message.create({
+    data: {
+      conversationId: m.conversationId,
+      direction: m.direction,
+      author: m.author,
+      agentId: m.agentId ?? null,
+      text: m.text,
+      channelMessageId: m.channelMessageId ?? null,
+    },
+  });
+}
+
+/** The `limit` messages before the newest one (the message being answered), oldest first. */
+export async function historyBeforeLast(db: Database, conversationId: string, limit: number) {
+  const rows = await db.prisma.message.findMany({
+    where: { conversationId },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: limit + 1,
+    select: { author: true, text: true },
+  });
+  return rows.slice(1).reverse();
+}
+
+export async function conversationRef(db: Database, id: string): Promise<ConversationRef | null> {
+  return db.prisma.conversation.findUnique({
+    where: { id },
+    select: { id: true, businessId: true, channel: true, reference: true },
+  });
+}
+
+export async function conversationState(db: Database, id: string) {
+  return db.prisma.conversation.findUnique({ where: { id }, select: { status: true, contactId: true } });
+}
+
+/** The conversation follows its contact when that one was merged into another. */
+export async function moveToContact(db: Database, id: string, contactId: string): Promise<void> {
+  await db.prisma.conversation.update({ where: { id }, data: { contactId } });
+}
+
+export function messageView(m: MessageRow): MessageView {
   return {
     id: m.id,
     direction: m.direction,

@@ -81,3 +81,8 @@ export async function takeTimer(tx: Tx, t: { id: string; now: Date; instanceId: 
   });
   return true;
 }
+
+/** A timer whose event Baton does not know: never fired. */
+export async function cancelTimerById(db: Database, id: string, now: Date): Promise<void> {
+  await db.prisma.durableTimer.update({ where: { id }, data: { cancelledAt: now } });
+}

@@ -1,0 +1,148 @@
+// A customer's message comes in: find the channel conversation's open conversation or open one (the sender
+// resolved to a contact), store the message with the step it causes, skip a channel's redelivery.
+import { resolveInboundSender } from '../../contacts/index.ts';
+import type { Database, Prisma } from '../../prisma/index.ts';
+import { startConversation, type ConversationStatus } from '../conversation/index.ts';
+import type { InboundMessage } from '../contracts.ts';
+import type { BusinessLookup } from './business-cache.ts';
+import type { RunEvent } from './effect-loop.ts';
+import type { MessageView } from './events.ts';
+import { customerLanguage } from './language.ts';
+import type { LiveEvents } from './live-events.ts';
+import {
+  conversationState,
+  createConversation,
+  findOpenConversation,
+  isRedelivery,
+  lockChannelConversation,
+  messageView,
+  storeMessage,
+  updateReference,
+  type LockedConversation,
+} from './store.ts';
+
+type Tx = Prisma.TransactionClient;
+
+export interface InboundResult {
+  conversationId: string;
+  contactId: string;
+  status: ConversationStatus;
+  /** the same channel message was already recorded (a redelivery): nothing was done */
+  duplicate: boolean;
+}
+
+export interface IntakeDeps {
+  db: Database;
+  now: () => Date;
+  business: BusinessLookup;
+  live: LiveEvents;
+  run: RunEvent;
+}
+
+export type Intake = (msg: InboundMessage) => Promise<InboundResult>;
+
+export function createIntake(deps: IntakeDeps): Intake {
+  return async (msg) => {
+    for (let attempt = 0; ; attempt++) {
+      const { id, opened, assignedAgentId } = await openConversation(deps, msg);
+      if (opened) {
+        const { businessId } = msg;
+        deps.live.emit({
+          type: 'conversation',
+          businessId,
+          conversationId: id,
+          status: 'ai',
+          assignedAgentId,
+          reason: 'opened',
+        });
+      }
+      // closed between finding it and locking it (an agent, or inactivity): open a new one, once
+      const recording = recordInbound(msg, { reopen: attempt === 0 });
+      const lang = customerLanguage(msg.text, msg.locale);
+      await deps.run(
+        id,
+        { type: 'customer.message', text: msg.text, lang },
+        {
+          locale: msg.locale,
+          before: recording.before,
+          committed: () => {
+            const message = recording.stored();
+            if (message) deps.live.emit({ type: 'message', businessId: msg.businessId, conversationId: id, message });
+          },
+        },
+      );
+      if (recording.outcome() === 'closed') continue;
+      const row = await conversationState(deps.db, id);
+      if (!row) throw new Error(`conversation ${id} vanished`);
+      return {
+        conversationId: id,
+        contactId: row.contactId,
+        status: row.status,
+        duplicate: recording.outcome() === 'duplicate',
+      };
+    }
+  };
+}
+
+/** The open conversation of the message's channel conversation, or a new one. */
+async function openConversation(deps: IntakeDeps, msg: InboundMessage) {
+  const key = { businessId: msg.businessId, channel: msg.channel, channelConversationId: msg.channelConversationId };
+  const existing = await findOpenConversation(deps.db, key);
+  if (existing) return { ...existing, opened: false, assignedAgentId: null };
+  const b = await deps.business(msg.businessId);
+  const sender = await resolveInboundSender(deps.db, {
+    businessId: msg.businessId,
+    channel: msg.channel,
+    phone: msg.sender.phone,
+    profileName: msg.sender.profileName,
+  });
+  return deps.db.prisma.$transaction(async (tx) => {
+    await lockChannelConversation(tx, key);
+    const raced = await findOpenConversation(tx, key);
+    if (raced) return { ...raced, opened: false, assignedAgentId: null };
+    const start = startConversation({
+      channel: msg.channel,
+      knownPhone: msg.sender.phone ?? null,
+      handoverTimeoutMs: b.handoverTimeoutSeconds * 1000,
+      inactivityTimeoutMs: b.inactivityTimeoutSeconds * 1000,
+    });
+    const created = await createConversation(tx, {
+      ...key,
+      reference: msg.reference,
+      contactId: sender.contactId,
+      assignedAgentId: sender.assignedAgentId,
+      status: start.status,
+      persisted: start.persisted,
+      at: deps.now(),
+    });
+    return { ...created, opened: true };
+  });
+}
+
+/** Stores the message in the step's transaction, after the row lock; or skips the step (a redelivery, a closed one). */
+function recordInbound(msg: InboundMessage, opts: { reopen: boolean }) {
+  let outcome: 'stored' | 'duplicate' | 'closed' | undefined;
+  let stored: MessageView | undefined;
+  const before = async (tx: Tx, conv: LockedConversation): Promise<void | 'skip'> => {
+    if (conv.status === 'closed' && opts.reopen) {
+      outcome = 'closed';
+      return 'skip';
+    }
+    if (msg.channelMessageId && (await isRedelivery(tx, conv.id, msg.channelMessageId))) {
+      outcome = 'duplicate';
+      return 'skip';
+    }
+    const row = await storeMessage(tx, {
+      conversationId: conv.id,
+      direction: 'inbound',
+      author: 'customer',
+      text: msg.text,
+      channelMessageId: msg.channelMessageId,
+    });
+    await updateReference(tx, conv.id, msg.reference);
+    conv.reference = msg.reference;
+    stored = messageView(row);
+    outcome = 'stored';
+  };
+  return { before, stored: () => stored, outcome: () => outcome };
+}

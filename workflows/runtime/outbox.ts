@@ -1,0 +1,143 @@
+// The runtime's transactional outbox ("OutboxEffect"): the effects of a step that leave the database, written in
+// the step's transaction, claimed with a lease (FOR UPDATE SKIP LOCKED across instances, like the timers), and
+// marked done once — in the same transaction as the event they produce, when they produce one.
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { Database, Prisma } from '../../prisma/index.ts';
+
+type Tx = Prisma.TransactionClient;
+
+const jobSchema = z.discriminatedUnion('kind', [
+  /** a stored message to send on the conversation's channel; its id is the delivery's key */
+  z.object({
+    kind: z.literal('deliver'),
+    messageId: z.string(),
+    text: z.string(),
+    author: z.enum(['ai', 'agent', 'system']),
+  }),
+  z.object({
+    kind: z.literal('ai.reply'),
+    text: z.string(),
+    lang: z.enum(['en', 'es']),
+    locale: z.string().optional(),
+  }),
+  z.object({
+    kind: z.literal('ai.extract'),
+    text: z.string(),
+    knownPhone: z.string().nullable(),
+    locale: z.string().optional(),
+  }),
+  z.object({ kind: z.literal('details.save'), email: z.string().nullable(), phone: z.string().nullable() }),
+]);
+
+export type OutboxJob = z.infer<typeof jobSchema>;
+
+export interface ClaimedEffect {
+  id: string;
+  conversationId: string;
+  /** claims so far, this one included */
+  attempts: number;
+  job: OutboxJob;
+}
+
+export type EffectOutcome = 'done' | 'gave_up' | 'undeliverable';
+
+export interface Claim {
+  by: string;
+  /** now */
+  at: Date;
+  /** the lease's end */
+  until: Date;
+}
+
+/** Writes a step's jobs, in order, already claimed by the instance that carries them out right after the commit. */
+export async function enqueueEffects(
+  tx: Tx,
+  conversationId: string,
+  jobs: OutboxJob[],
+  claim: Claim,
+): Promise<ClaimedEffect[]> {
+  if (jobs.length === 0) return [];
+  const effects = jobs.map((job) => ({ id: randomUUID(), conversationId, attempts: 1, job }));
+  await tx.outboxEffect.createMany({
+    data: effects.map((e) => ({
+      id: e.id,
+      conversationId,
+      kind: e.job.kind,
+      payload: e.job as Prisma.InputJsonValue,
+      attempts: 1,
+      availableAt: claim.at,
+      claimedBy: claim.by,
+      claimedUntil: claim.until,
+    })),
+  });
+  return effects;
+}
+
+/** Marks the effect done; false when it already was (another attempt finished it). */
+export async function completeEffect(
+  db: Database | Tx,
+  id: string,
+  outcome: EffectOutcome,
+  now: Date,
+): Promise<boolean> {
+  const client = 'prisma' in db ? db.prisma : db;
+  const done = await client.outboxEffect.updateMany({
+    where: { id, doneAt: null },
+    data: { doneAt: now, outcome, claimedUntil: null },
+  });
+  return done.count === 1;
+}
+
+/** Gives effects back, to be carried out again from `availableAt` (a retry's backoff). */
+export async function releaseEffects(db: Database, ids: string[], retry: { availableAt: Date; error?: string }) {
+  if (ids.length === 0) return;
+  await db.prisma.outboxEffect.updateMany({
+    where: { id: { in: ids }, doneAt: null },
+    data: {
+      claimedBy: null,
+      claimedUntil: null,
+      availableAt: retry.availableAt,
+      ...(retry.error ? { lastError: retry.error.slice(0, 1000) } : {}),
+    },
+  });
+}
+
+/**
+ * Claims effects that are due and not claimed (or whose claim's lease ran out), the oldest first and only the first
+ * pending one of each conversation, so a conversation's effects are carried out in order.
+ */
+export async function claimDueEffects(db: Database, c: Claim & { limit: number }): Promise<ClaimedEffect[]> {
+  const rows = await db.prisma.$queryRaw<{ id: string; conversationId: string; attempts: number; payload: unknown }[]>`
+    UPDATE "OutboxEffect" SET "claimedBy" = ${c.by}, "claimedUntil" = ${c.until}, attempts = attempts + 1
+    WHERE id IN (
+      SELECT e.id FROM "OutboxEffect" e
+      WHERE e."doneAt" IS NULL AND e."availableAt" <= ${c.at}
+        AND (e."claimedUntil" IS NULL OR e."claimedUntil" < ${c.at})
+        AND NOT EXISTS (
+          SELECT 1 FROM "OutboxEffect" o
+          WHERE o."conversationId" = e."conversationId" AND o."doneAt" IS NULL AND o.seq < e.seq)
+      ORDER BY e.seq LIMIT ${c.limit}
+      FOR UPDATE SKIP LOCKED)
+    RETURNING id::text AS id, "conversationId"::text AS "conversationId", attempts, payload`;
+  return rows.map((r) => ({ ...r, job: jobSchema.parse(r.payload) }));
+}
+
+/** Instances holding claims on pending effects (to find those of an instance that is gone). */
+export async function claimants(db: Database): Promise<string[]> {
+  const rows = await db.prisma.outboxEffect.findMany({
+    where: { doneAt: null, claimedBy: { not: null } },
+    distinct: ['claimedBy'],
+    select: { claimedBy: true },
+  });
+  return rows.flatMap((r) => (r.claimedBy ? [r.claimedBy] : []));
+}
+
+export async function releaseClaimsOf(db: Database, instances: string[]): Promise<number> {
+  if (instances.length === 0) return 0;
+  const released = await db.prisma.outboxEffect.updateMany({
+    where: { doneAt: null, claimedBy: { in: instances } },
+    data: { claimedBy: null, claimedUntil: null },
+  });
+  return released.count;
+}
