@@ -28,6 +28,12 @@ export type DetailFinding =
   /** something that looks meant as this detail but is not valid; `reason` says why */
   | { status: 'invalid'; raw: string; reason: string };
 
+/** a person's name as they gave it: "Sam Baker" → { firstName: 'Sam', lastName: 'Baker' } */
+export interface PersonName {
+  firstName: string;
+  lastName: string | null;
+}
+
 export interface DetailExtraction {
   /** lower-cased, validated */
   email: DetailFinding;
@@ -35,6 +41,8 @@ export interface DetailExtraction {
   phone: DetailFinding;
   /** the customer refuses to give details ("no thanks", "I'd rather not") */
   declined: boolean;
+  /** the name the customer gave ("I'm Sam Baker", "Sam here"), when they gave one */
+  name?: PersonName | null | undefined;
 }
 
 export interface ExtractionContext {

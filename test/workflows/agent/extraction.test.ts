@@ -36,6 +36,10 @@ describe('extraction table (offline extractor)', () => {
         }
         if (!matches(expected, finding)) rowOk = false;
       }
+      if (row.name !== undefined) {
+        const name = got.name ? [got.name.firstName, got.name.lastName].filter(Boolean).join(' ') : null;
+        if (name !== row.name) rowOk = false;
+      }
       if (rowOk) exactRows++;
       else misses.push(`${row.kind}: ${JSON.stringify(row.say)} → ${JSON.stringify(got)}`);
     }
