@@ -13,6 +13,7 @@ import { assign, setup } from 'xstate';
 import {
   decideAfterRefusal,
   decideCapture,
+  decideCorrection,
   emptyCapture,
   type CaptureDecision,
   type CaptureProgress,
@@ -34,6 +35,8 @@ export interface ConversationInput {
   inactivityTimeoutMs: number;
   /** the language of Baton's own texts until the customer's messages show another (default en) */
   lang?: Lang | undefined;
+  /** the customer is a guest (no name known): the request for details also asks for a name */
+  askName?: boolean | undefined;
 }
 
 export interface ConversationContext extends ConversationInput {
@@ -42,7 +45,7 @@ export interface ConversationContext extends ConversationInput {
   /** the agent who claimed the conversation */
   agentId: string | null;
   capture: CaptureProgress;
-  /** the capture step's decision for the event being handled (read by `deciding`, which no snapshot rests in) */
+  /** the capture step's decision: what is being saved, and what the AI says once it is (read by `deciding`) */
   captureDecision?: CaptureDecision | undefined;
   lang: Lang;
 }
@@ -80,22 +83,44 @@ const eventOf = <T extends ConversationEvent['type']>(event: ConversationEvent, 
 
 const say = (author: 'ai' | 'system', text: string): ConversationEffect => ({ type: 'send', author, text });
 
-function decisionEffects({ context }: Ctx): ConversationEffect[] {
+const nameText = (c: ConversationContext) =>
+  c.capture.name ? [c.capture.name.firstName, c.capture.name.lastName].filter(Boolean).join(' ') : null;
+
+const readBackText = (c: ConversationContext) =>
+  wordingFor(c.lang).readBack(c.capture.email, c.capture.phone ?? c.knownPhone, nameText(c));
+
+/** what the AI says once the decision's save (if any) is done */
+function nextEffects({ context, event }: Ctx): ConversationEffect[] {
   const wording = wordingFor(context.lang);
-  const d = context.captureDecision;
-  switch (d?.kind) {
-    case 'save':
-      return [{ type: 'details.save', email: d.email, phone: d.phone }];
+  const next = context.captureDecision?.next;
+  switch (next?.kind) {
     case 'ask':
-      return [say('ai', d.text)];
+      return [say('ai', next.text)];
+    case 'readBack':
+      return [say('ai', readBackText(context))];
     case 'declined':
       return [say('ai', wording.declined)];
     case 'nothing':
       return [say('ai', wording.noDetails)];
+    case 'reply':
+      return event.type === 'details.extracted' && event.text !== undefined
+        ? [{ type: 'ai.reply', text: event.text, awaitingTeam: true }]
+        : [];
     default:
       return [];
   }
 }
+
+function saveEffects({ context }: Ctx): ConversationEffect[] {
+  const save = context.captureDecision?.save;
+  return save ? [{ type: 'details.save', ...save }] : [];
+}
+
+const refusal = (context: ConversationContext, event: ConversationEvent, capturing: boolean) =>
+  decideAfterRefusal(context.capture, context.captureDecision?.save ?? null, eventOf(event, 'details.refused').field, {
+    ...context,
+    capturing,
+  });
 
 const storeStep = (step: CaptureStep) => ({ capture: step.progress, captureDecision: step.decision });
 
@@ -138,29 +163,32 @@ const machineSetup = base.extend({
     }),
     tellAlreadyQueued: emit(({ context }) => say('ai', wordingFor(context.lang).alreadyQueued)),
     startCapture: assign({ capture: emptyCapture }),
-    askDetails: emit(({ context }) => say('ai', wordingFor(context.lang).askDetails(context.knownPhone))),
+    askDetails: emit(({ context }) =>
+      say('ai', wordingFor(context.lang).askDetails(context.knownPhone, context.askName ?? false)),
+    ),
     extractDetails: emit(({ context, event }) => ({
       type: 'ai.extract',
       text: eventOf(event, 'customer.message').text,
       knownPhone: context.knownPhone,
     })),
     decideOnExtraction: assign(({ context, event }) =>
-      storeStep(
-        decideCapture(
-          context.capture,
-          eventOf(event, 'details.extracted').extraction,
-          context.knownPhone,
-          context.lang,
-        ),
-      ),
+      storeStep(decideCapture(context.capture, eventOf(event, 'details.extracted').extraction, context)),
     ),
-    decideOnRefusal: assign(({ context, event }) =>
-      storeStep(decideAfterRefusal(context.capture, eventOf(event, 'details.refused').field, context.lang)),
+    decideOnCorrection: assign(({ context, event }) =>
+      storeStep(decideCorrection(context.capture, eventOf(event, 'details.extracted').extraction, context)),
     ),
-    carryOutDecision: emit(decisionEffects),
-    readBack: emit(({ context, event }) => {
-      const e = eventOf(event, 'details.saved');
-      return say('ai', wordingFor(context.lang).readBack(e.email, e.phone ?? context.knownPhone));
+    decideOnRefusal: assign(({ context, event }) => storeStep(refusal(context, event, true))),
+    decideOnLateRefusal: assign(({ context, event }) => storeStep(refusal(context, event, false))),
+    /** writes what the decision saves */
+    saveDetails: emit(saveEffects),
+    /** says what comes after the save: a question, the read-back, or thanks */
+    sayNext: emit(nextEffects),
+    /** reads back what is saved, inviting a correction */
+    readBack: emit(({ context }) => say('ai', readBackText(context))),
+    /** after the capture: saves a correction (read back once saved), or has the AI agent answer the message */
+    carryOutCorrection: emit((a) => {
+      const save = saveEffects(a);
+      return save.length && a.context.captureDecision?.next.kind === 'readBack' ? save : [...save, ...nextEffects(a)];
     }),
     tellSaveFailed: emit(({ context }) => say('system', wordingFor(context.lang).saveFailed)),
   },
@@ -169,8 +197,8 @@ const machineSetup = base.extend({
       event.type === 'handover.timeout' && event.key === handoverKey(context.handovers),
     isInactivityTimer: ({ event }) => event.type === 'inactivity.timeout' && event.key === INACTIVITY_TIMER_KEY,
     isHandover: ({ event }) => event.type === 'ai.replied' && event.reply.kind === 'handover',
-    decidedToSave: ({ context }) => context.captureDecision?.kind === 'save',
-    decidedToAsk: ({ context }) => context.captureDecision?.kind === 'ask',
+    decidedToSave: ({ context }) => (context.captureDecision?.save ?? null) !== null,
+    decidedToAsk: ({ context }) => context.captureDecision?.next.kind === 'ask',
   },
 });
 
@@ -231,18 +259,21 @@ export const conversationMachine = machineSetup.createMachine({
             'details.extracted': { target: 'deciding', actions: 'decideOnExtraction' },
           },
         },
-        // transient: routes on the decision just stored, then carries it out
+        // transient: routes on the decision just stored; each valid detail is saved before anything else is said
         deciding: {
           always: [
-            { guard: 'decidedToSave', target: 'saving', actions: 'carryOutDecision' },
-            { guard: 'decidedToAsk', target: 'asking', actions: 'carryOutDecision' },
-            { target: '#conversation.followup', actions: 'carryOutDecision' },
+            { guard: 'decidedToSave', target: 'saving', actions: 'saveDetails' },
+            { guard: 'decidedToAsk', target: 'asking', actions: 'sayNext' },
+            { target: '#conversation.followup', actions: 'sayNext' },
           ],
         },
         saving: {
           on: {
             'customer.message': customerHeard,
-            'details.saved': { target: '#conversation.followup', actions: 'readBack' },
+            'details.saved': [
+              { guard: 'decidedToAsk', target: 'asking', actions: 'sayNext' },
+              { target: '#conversation.followup', actions: 'sayNext' },
+            ],
             'details.refused': { target: 'deciding', actions: 'decideOnRefusal' },
             'details.failed': { target: '#conversation.followup', actions: 'tellSaveFailed' },
           },
@@ -250,11 +281,16 @@ export const conversationMachine = machineSetup.createMachine({
       },
     },
     followup: {
-      // Details saved or declined: waiting in the queue for an agent. The AI still answers questions,
-      // but a new request for a human does not start another handover: the customer is already queued.
+      // Details saved or declined: waiting in the queue for an agent. Each message is read first: a new value for a
+      // saved detail (or a name) is a correction, saved and read back; any other message the AI agent answers,
+      // knowing a person will follow up. A new request for a human does not start another handover.
       entry: 'notifyFollowup',
       on: {
-        'customer.message': customerAnswered,
+        'customer.message': { actions: ['rememberLang', 'extractDetails', 'touch'] },
+        'details.extracted': { actions: ['decideOnCorrection', 'carryOutCorrection'] },
+        'details.saved': { actions: 'readBack' },
+        'details.refused': { actions: ['decideOnLateRefusal', 'carryOutCorrection'] },
+        'details.failed': { actions: 'tellSaveFailed' },
         'ai.replied': [{ guard: 'isHandover', actions: 'tellAlreadyQueued' }, { actions: 'sendAiReply' }],
       },
     },
