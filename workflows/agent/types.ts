@@ -13,6 +13,11 @@ export interface AgentContext {
   history: { author: Author; text: string }[];
   /** the customer's locale when the channel tells it (e.g. "es-ES") */
   locale?: string | undefined;
+  /**
+   * the customer is already queued and a person from the team will reply in this chat (after the AI asked for their
+   * details): the agent answers what it can and never offers a handover again
+   */
+  awaitingTeam?: boolean | undefined;
 }
 
 export type AgentReply =

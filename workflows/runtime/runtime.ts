@@ -292,6 +292,7 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
           channel: conv.channel,
           history: await history(conv.id),
           locale: opts.locale,
+          awaitingTeam: effect.awaitingTeam,
         });
       } catch (e) {
         logger.error({ err: e, conversationId: conv.id, agent: agent.name }, 'the AI agent failed: handing over');
@@ -312,18 +313,18 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
         logger.error({ err: e, conversationId: conv.id, agent: agent.name }, 'reading details failed');
         extraction = { email: { status: 'none' }, phone: { status: 'none' }, declined: false };
       }
-      return { type: 'details.extracted', extraction };
+      return { type: 'details.extracted', extraction, text: effect.text };
     }
-    if (effect.type === 'details.save') return saveDetails(conv, effect.email, effect.phone, knownPhone);
+    if (effect.type === 'details.save') return saveDetails(conv, effect, knownPhone);
     return null;
   }
 
   async function saveDetails(
     conv: LockedConversation,
-    email: string | null,
-    phone: string | null,
+    save: Extract<ConversationEffect, { type: 'details.save' }>,
     knownPhone: string | null,
   ): Promise<ConversationEvent> {
+    const { email, phone, name, replaces } = save;
     const current = await db.prisma.conversation.findUniqueOrThrow({
       where: { id: conv.id },
       select: { contactId: true },
@@ -334,6 +335,9 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
         contactId: current.contactId,
         email: e ?? undefined,
         phone: p ?? undefined,
+        firstName: name?.firstName,
+        lastName: name ? (name.lastName ?? null) : undefined,
+        replaces: { email: replaces.email ?? undefined, phone: replaces.phone ?? undefined },
         actor: { type: 'customer', conversationId: conv.id },
       });
       if (saved.contactId !== current.contactId) {
@@ -341,7 +345,7 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
         await db.prisma.conversation.update({ where: { id: conv.id }, data: { contactId: saved.contactId } });
       }
       logger.info({ conversationId: conv.id, outcome: saved.outcome }, 'contact details saved from the chat');
-      return { type: 'details.saved', email: e, phone: p, outcome: saved.outcome };
+      return { type: 'details.saved', email: e, phone: p, name, outcome: saved.outcome };
     };
     try {
       return await attempt(email, phone);
@@ -388,6 +392,7 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
       const start = startConversation({
         channel: msg.channel,
         knownPhone: msg.sender.phone ?? null,
+        askName: sender.status === 'guest',
         handoverTimeoutMs: b.handoverTimeoutSeconds * 1000,
         inactivityTimeoutMs: b.inactivityTimeoutSeconds * 1000,
       });

@@ -151,7 +151,7 @@ export function extractDetails(message: string, ctx: ExtractionContext): DetailE
 export function extractWithCandidates(
   message: string,
   ctx: ExtractionContext,
-): { extraction: DetailExtraction; seenEmails: string[]; seenPhones: string[]; text: string } {
+): { extraction: DetailExtraction; seenEmails: string[]; seenPhones: string[]; text: string; message: string } {
   const text = readable(message.slice(0, 2000));
   const emails = findEmails(text);
   const phoneText = withoutNonPhones(blankSpans(text, emails));
@@ -190,5 +190,6 @@ export function extractWithCandidates(
     seenEmails: emails.flatMap((e) => (e.value ? [e.value] : [])),
     seenPhones: phones.flatMap((p) => (p.e164 ? [p.e164] : [])),
     text,
+    message,
   };
 }
