@@ -49,6 +49,8 @@ export interface CaptureStep {
 
 export interface CaptureSettings {
   knownPhone: string | null;
+  /** a guest: a name they give is saved (a known contact's name is the business's, not the chat's) */
+  askName?: boolean | undefined;
   lang?: Lang | undefined;
 }
 
@@ -76,11 +78,12 @@ function problemFor(field: 'email' | 'phone', finding: DetailFinding, lang: Lang
 }
 
 /** the new or changed values of a reading, applied to the progress, and the save they need */
-function absorb(progress: CaptureProgress, extraction: DetailExtraction, knownPhone: string | null) {
+function absorb(progress: CaptureProgress, extraction: DetailExtraction, settings: CaptureSettings) {
+  const { knownPhone } = settings;
   const email = valueOf(extraction.email);
   const found = valueOf(extraction.phone);
   const phone = found !== null && found !== knownPhone ? found : null;
-  const name = extraction.name ?? null;
+  const name = settings.askName ? (extraction.name ?? null) : null;
   const save: DetailsToSave = {
     email: email !== null && email !== progress.email ? email : null,
     phone: phone !== null && phone !== progress.phone ? phone : null,
@@ -106,7 +109,7 @@ export function decideCapture(
   settings: CaptureSettings,
 ): CaptureStep {
   const { knownPhone, lang = 'en' } = settings;
-  const { next, save } = absorb(progress, extraction, knownPhone);
+  const { next, save } = absorb(progress, extraction, settings);
   const complete = next.email !== null && !phoneNeeded(next, knownPhone);
   const done = (): CaptureStep => ({
     progress: next,
@@ -132,7 +135,7 @@ export function decideCorrection(
   extraction: DetailExtraction,
   settings: CaptureSettings,
 ): CaptureStep {
-  const { next, save } = absorb(progress, extraction, settings.knownPhone);
+  const { next, save } = absorb(progress, extraction, settings);
   return save
     ? { progress: next, decision: { save, next: { kind: 'readBack' } } }
     : { progress, decision: { save: null, next: { kind: 'reply' } } };
