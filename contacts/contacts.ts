@@ -154,6 +154,9 @@ export async function updateContact(
       ...addressColumns('address', address),
       ...addressColumns('billingAddress', billingAddress),
     };
+    // Someone filling in a name ends "Name unknown": the names are now real.
+    const named = 'firstName' in fields || 'lastName' in fields || 'middleName' in fields;
+    if (named && before.nameUnknown) columns.nameUnknown = false;
     // Real details saved against a guest make it an active contact; its pseudonymous email goes.
     const promoted = before.status === 'guest' && (Object.keys(columns).length > 0 || Boolean(ids.phone || ids.email));
     const changedIds: Identifiers = { ...ids };

@@ -19,7 +19,13 @@ export interface ContactDetails {
   email?: string | undefined;
   phone?: string | undefined;
   firstName?: string | undefined;
-  lastName?: string | undefined;
+  /** null: the name given has no last name (a guest's pseudonymous one goes) */
+  lastName?: string | null | undefined;
+  /**
+   * the value this same chat saved before and the customer now corrects ("use my work email instead"): a customer
+   * may replace an established contact's email or phone only when it is still this value. The audit keeps the old one.
+   */
+  replaces?: { email?: string | undefined; phone?: string | undefined } | undefined;
   actor: Actor;
 }
 
@@ -36,7 +42,8 @@ const inputSchema = z.object({
   email: plainString().optional(),
   phone: plainString().optional(),
   firstName: name.optional(),
-  lastName: name.optional(),
+  lastName: name.nullable().optional(),
+  replaces: z.object({ email: z.string().optional(), phone: z.string().optional() }).optional(),
   actor: actorSchema,
 });
 
@@ -65,7 +72,19 @@ export async function saveContactDetails(db: Database, input: ContactDetails): P
     if (!r.ok) throw new DomainError('VALIDATION_FAILED', r.message, 'phone', { reason: r.reason });
     phone = r.e164;
   }
-  const values = { ...data, email, phone };
+  const replaces = {
+    email: data.replaces?.email === undefined ? undefined : normalizeEmail(data.replaces.email),
+    phone: data.replaces?.phone === undefined ? undefined : normalizePhone(data.replaces.phone, business.country),
+  };
+  const values = {
+    ...data,
+    email,
+    phone,
+    replaces: {
+      email: replaces.email?.ok ? replaces.email.email : undefined,
+      phone: replaces.phone?.ok ? replaces.phone.e164 : undefined,
+    },
+  };
 
   for (let attempt = 0; ; attempt++) {
     try {
@@ -102,7 +121,11 @@ class HolderArrived extends Error {
 
 async function save(
   tx: Tx,
-  v: Omit<ContactDetails, 'email' | 'phone'> & { email: string | undefined; phone: string | undefined },
+  v: Omit<ContactDetails, 'email' | 'phone' | 'replaces'> & {
+    email: string | undefined;
+    phone: string | undefined;
+    replaces: { email: string | undefined; phone: string | undefined };
+  },
 ): Promise<SavedDetails> {
   const contact = await tx.contact.findFirst({ where: { id: v.contactId, businessId: v.businessId } });
   if (!contact) throw new DomainError('NOT_FOUND', 'no such contact', 'contactId');
@@ -128,20 +151,32 @@ async function save(
 
   if (others.length === 1) {
     const target = await tx.contact.findUniqueOrThrow({ where: { id: others[0]! } });
-    await mergeContactInto(tx, contact, target, v, v.actor);
+    await mergeContactInto(tx, contact, target, { ...v, lastName: v.lastName ?? undefined }, v.actor);
     return { contactId: target.id, outcome: 'merged' };
   }
 
   // A customer in a chat is not authenticated: on an established contact they may fill in what is missing, never
-  // overwrite what the business already has (an agent or admin, actor 'user', may).
+  // overwrite what the business already has (an agent or admin, actor 'user', may) — except a value this same chat
+  // saved and the customer now corrects (`replaces`), and a name the contact was saved without (`nameUnknown`).
   let { email, phone, firstName, lastName } = v;
   if (v.actor.type === 'customer' && contact.status !== 'guest') {
     const existing = await tx.identifier.findMany({ where: { contactId: contact.id } });
-    if (existing.some((i) => i.kind === 'email' && !isGuestEmail(i.value))) email = undefined;
-    if (existing.some((i) => i.kind === 'phone')) phone = undefined;
-    if (contact.firstName) firstName = undefined;
-    if (contact.lastName) lastName = undefined;
+    const held = (kind: 'email' | 'phone') => existing.find((i) => i.kind === kind)?.value;
+    const mayReplace = async (kind: 'email' | 'phone', value: string) =>
+      value === v.replaces[kind] && (await savedByThisChat(tx, contact, kind, value, v.actor));
+    const heldEmail = held('email');
+    if (heldEmail && !isGuestEmail(heldEmail) && !(await mayReplace('email', heldEmail))) email = undefined;
+    const heldPhone = held('phone');
+    if (heldPhone && !(await mayReplace('phone', heldPhone))) phone = undefined;
+    if (!contact.nameUnknown) {
+      if (contact.firstName) firstName = undefined;
+      if (contact.lastName) lastName = undefined;
+    }
   }
+  // a name given in a chat replaces a pseudonym whole: "Sam" leaves no "Rapid Wren" behind
+  const pseudonymous = contact.status === 'guest' || contact.nameUnknown;
+  if (firstName && lastName === undefined && pseudonymous) lastName = null;
+  if (!firstName) lastName = lastName === null ? undefined : lastName;
   const before: Record<string, unknown> = { ...contact };
   const owner = { contactId: contact.id };
   try {
@@ -157,10 +192,14 @@ async function save(
     // The pseudonymous email only stood for the guest; a real contact does not keep it.
     await setIdentifier(tx, v.businessId, owner, 'email', null);
   }
+  const named = Boolean(firstName);
   const update = {
     ...(firstName ? { firstName } : {}),
-    ...(lastName ? { lastName } : {}),
+    ...(lastName !== undefined && (lastName !== null || named) ? { lastName } : {}),
     ...(promoted ? { status: 'active' as const } : {}),
+    // saved from a chat without a real name: marked until someone fills it in
+    ...(promoted && !named ? { nameUnknown: true } : {}),
+    ...(named && contact.nameUnknown ? { nameUnknown: false } : {}),
   };
   if (Object.keys(update).length) await tx.contact.update({ where: { id: contact.id }, data: update });
   const changes = diff(before, {
@@ -179,4 +218,29 @@ async function save(
     });
   }
   return { contactId: contact.id, outcome: promoted ? 'promoted' : 'updated' };
+}
+
+/** Did this same chat save that value (the audit says so)? Then its customer may correct it. */
+async function savedByThisChat(
+  tx: Tx,
+  contact: { id: string; businessId: string },
+  kind: 'email' | 'phone',
+  value: string,
+  actor: Actor,
+): Promise<boolean> {
+  if (actor.type !== 'customer' || !actor.conversationId) return false;
+  const events = await tx.auditEvent.findMany({
+    where: {
+      businessId: contact.businessId,
+      entityType: 'contact',
+      entityId: contact.id,
+      actorType: 'customer',
+      actorId: actor.conversationId,
+    },
+    select: { changes: true },
+  });
+  return events.some((e) => {
+    const change = (e.changes as Record<string, { to?: unknown } | undefined> | null)?.[kind];
+    return change?.to === value;
+  });
 }

@@ -55,20 +55,28 @@ export async function mergeContactInto(
 
   const data: {
     firstName?: string;
-    lastName?: string;
+    lastName?: string | null;
+    nameUnknown?: boolean;
     status?: 'active';
     archivedAt?: null;
     assignedAgentId?: string;
   } = {};
+  // a guest's (or a contact saved without a real name's) pseudonym is not a name worth carrying over
   const names =
-    source.status === 'guest'
+    source.status === 'guest' || source.nameUnknown
       ? fill
       : {
           firstName: fill.firstName ?? source.firstName ?? undefined,
           lastName: fill.lastName ?? source.lastName ?? undefined,
         };
-  if (!target.firstName && names.firstName) data.firstName = names.firstName;
-  if (!target.lastName && names.lastName) data.lastName = names.lastName;
+  if (target.nameUnknown && names.firstName) {
+    data.firstName = names.firstName;
+    data.lastName = names.lastName ?? null;
+    data.nameUnknown = false;
+  } else {
+    if (!target.firstName && names.firstName) data.firstName = names.firstName;
+    if (!target.lastName && names.lastName) data.lastName = names.lastName;
+  }
   if (target.status !== 'active') {
     data.status = 'active';
     if (target.archivedAt) data.archivedAt = null;

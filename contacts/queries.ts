@@ -13,8 +13,10 @@ export interface ContactCard {
   firstName: string | null;
   middleName: string | null;
   lastName: string | null;
-  /** "Jane Smith", or the guest's pseudonym */
+  /** "Jane Smith"; the guest's pseudonym; "Name unknown (Guest Rapid Wren)" for a contact saved without a real name */
   displayName: string;
+  /** saved from a chat without a real name: the names still hold the guest's pseudonym until someone fills them in */
+  nameUnknown: boolean;
   businessName: string | null;
   /** null for a guest's pseudonymous email */
   email: string | null;
@@ -42,8 +44,15 @@ const cardInclude = {
 
 type CardRow = Prisma.ContactGetPayload<{ include: typeof cardInclude }>;
 
-export const displayName = (c: { firstName: string | null; middleName?: string | null; lastName: string | null }) =>
-  [c.firstName, c.middleName, c.lastName].filter(Boolean).join(' ') || '(no name)';
+export function displayName(c: {
+  firstName: string | null;
+  middleName?: string | null;
+  lastName: string | null;
+  nameUnknown?: boolean;
+}): string {
+  const name = [c.firstName, c.middleName, c.lastName].filter(Boolean).join(' ') || '(no name)';
+  return c.nameUnknown ? `Name unknown (${name})` : name;
+}
 
 function toCard(c: CardRow): ContactCard {
   const email = c.identifiers.find((i) => i.kind === 'email')?.value ?? null;
@@ -54,6 +63,7 @@ function toCard(c: CardRow): ContactCard {
     middleName: c.middleName,
     lastName: c.lastName,
     displayName: displayName(c),
+    nameUnknown: c.nameUnknown,
     businessName: c.businessName,
     email: email && isGuestEmail(email) ? null : email,
     phone: c.identifiers.find((i) => i.kind === 'phone')?.value ?? null,

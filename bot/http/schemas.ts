@@ -18,7 +18,10 @@ export const contactCard = z.object({
   firstName: z.string().nullable(),
   middleName: z.string().nullable(),
   lastName: z.string().nullable(),
-  displayName: z.string(),
+  displayName: z
+    .string()
+    .describe('"Jane Smith"; a guest\'s pseudonym; "Name unknown (Guest Rapid Wren)" while nameUnknown'),
+  nameUnknown: z.boolean().describe('saved from a chat without a real name; false once a name is filled in'),
   businessName: z.string().nullable(),
   email: z.string().nullable(),
   phone: z.string().nullable().describe('E.164'),

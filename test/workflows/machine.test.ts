@@ -7,6 +7,14 @@ const reply = (text: string) => ({ type: 'ai.replied', reply: { kind: 'reply', t
 const handover = (text = 'Let me find a human for you.') =>
   ({ type: 'ai.replied', reply: { kind: 'handover', reason: 'customer_asked', text } }) as const;
 const customer = (text: string) => ({ type: 'customer.message', text }) as const;
+const save = (
+  email: string | null,
+  phone: string | null,
+  name: { firstName: string; lastName: string | null } | null = null,
+  replaces: { email: string | null; phone: string | null } = { email: null, phone: null },
+) => ({ type: 'details.save', email, phone, name, replaces }) as const;
+const saved = (email: string | null, phone: string | null) =>
+  ({ type: 'details.saved', email, phone, outcome: 'updated' }) as const;
 
 function toCapture(input: ConstructorParameters<typeof SimulatedConversation>[0] = {}) {
   const c = new SimulatedConversation(input);
@@ -126,20 +134,19 @@ describe('handover requested twice', () => {
 });
 
 describe('capture', () => {
-  it('two messages: email first, phone later; reads back what it saved', () => {
+  it('two messages: email first, phone later; each saved as soon as given; reads back what it saved', () => {
     const c = toCapture();
     expect(c.send(customer('jane.doe@example.com'))).toContainEqual({
       type: 'ai.extract',
       text: 'jane.doe@example.com',
       knownPhone: null,
     });
-    expect(c.send(extraction(found('jane.doe@example.com'), none))).toEqual([
+    expect(c.send(extraction(found('jane.doe@example.com'), none))).toEqual([save('jane.doe@example.com', null)]);
+    expect(c.send(saved('jane.doe@example.com', null))).toEqual([
       { type: 'send', author: 'ai', text: wording.missingPhone },
     ]);
     c.send(customer('07911 123456'));
-    expect(c.send(extraction(none, found('+447911123456')))).toEqual([
-      { type: 'details.save', email: 'jane.doe@example.com', phone: '+447911123456' },
-    ]);
+    expect(c.send(extraction(none, found('+447911123456')))).toEqual([save(null, '+447911123456')]);
     const done = c.send({
       type: 'details.saved',
       email: 'jane.doe@example.com',
@@ -159,7 +166,7 @@ describe('capture', () => {
     const c = toCapture();
     c.send(customer("sure, it's jane.doe@example.com and 07911 123456"));
     expect(c.send(extraction(found('jane.doe@example.com'), found('+447911123456')))).toEqual([
-      { type: 'details.save', email: 'jane.doe@example.com', phone: '+447911123456' },
+      save('jane.doe@example.com', '+447911123456'),
     ]);
   });
 
@@ -175,12 +182,15 @@ describe('capture', () => {
       },
     ]);
     c.send(customer('07911 123456'));
-    expect(c.send(extraction(none, found('+447911123456')))).toEqual([
-      { type: 'send', author: 'ai', text: wording.missingEmail },
-    ]);
+    // the valid phone is saved at once, before the email is asked for again
+    expect(c.send(extraction(none, found('+447911123456')))).toEqual([save(null, '+447911123456')]);
+    expect(c.send(saved(null, '+447911123456'))).toEqual([{ type: 'send', author: 'ai', text: wording.missingEmail }]);
     c.send(customer('i dont know'));
-    // the third answer is the last: save the valid phone, no third re-ask
-    expect(c.send(extraction(none, none))).toEqual([{ type: 'details.save', email: null, phone: '+447911123456' }]);
+    // the third answer is the last: no third re-ask; what was saved is read back
+    expect(c.send(extraction(none, none))).toEqual([
+      { type: 'send', author: 'ai', text: wording.readBack(null, '+447911123456') },
+      { type: 'agents.notify', reason: 'followup' },
+    ]);
     expect(c.context.capture.reasks).toBe(2);
   });
 
@@ -205,11 +215,12 @@ describe('capture', () => {
     c.send(customer('a@x.com or b@y.com, 07911 123456'));
     expect(
       c.send(extraction({ status: 'ambiguous', options: ['a@x.com', 'b@y.com'] }, found('+447911123456'))),
-    ).toEqual([{ type: 'send', author: 'ai', text: wording.ambiguous('email', ['a@x.com', 'b@y.com']) }]);
-    c.send(customer('the first'));
-    expect(c.send(extraction(found('a@x.com'), none))).toEqual([
-      { type: 'details.save', email: 'a@x.com', phone: '+447911123456' },
+    ).toEqual([save(null, '+447911123456')]);
+    expect(c.send(saved(null, '+447911123456'))).toEqual([
+      { type: 'send', author: 'ai', text: wording.ambiguous('email', ['a@x.com', 'b@y.com']) },
     ]);
+    c.send(customer('the first'));
+    expect(c.send(extraction(found('a@x.com'), none))).toEqual([save('a@x.com', null)]);
   });
 
   it('declined: thanks, saves nothing, goes to follow-up', () => {
@@ -223,14 +234,14 @@ describe('capture', () => {
     const c = toCapture();
     c.send(customer('admin@example.com 07911 123456'));
     c.send(extraction(found('admin@example.com'), found('+447911123456')));
-    expect(c.send({ type: 'details.refused', field: 'email' })).toEqual([
+    // the phone of the same save is saved on its own, then another email is asked for
+    expect(c.send({ type: 'details.refused', field: 'email' })).toEqual([save(null, '+447911123456')]);
+    expect(c.send(saved(null, '+447911123456'))).toEqual([
       { type: 'send', author: 'ai', text: wording.refused('email') },
     ]);
     expect(c.status).toBe('capture');
     c.send(customer('jane@example.com'));
-    expect(c.send(extraction(found('jane@example.com'), none))).toEqual([
-      { type: 'details.save', email: 'jane@example.com', phone: '+447911123456' },
-    ]);
+    expect(c.send(extraction(found('jane@example.com'), none))).toEqual([save('jane@example.com', null)]);
   });
 
   it('a merge into an existing contact reads back the same way', () => {
@@ -256,7 +267,7 @@ describe('capture', () => {
     expect(c.sentTexts()).toContain(wording.askDetails('+447911123456'));
     c.send(customer('jane@example.com, yes that number is fine'));
     expect(c.send(extraction(found('jane@example.com'), found('+447911123456')))).toEqual([
-      { type: 'details.save', email: 'jane@example.com', phone: null },
+      save('jane@example.com', null),
     ]);
     c.send({ type: 'details.saved', email: 'jane@example.com', phone: null, outcome: 'updated' });
     expect(c.sentTexts().at(-1)).toBe(wording.readBack('jane@example.com', '+447911123456'));
@@ -266,7 +277,7 @@ describe('capture', () => {
     const c = toCapture({ channel: 'whatsapp', knownPhone: '+447911123456' });
     c.send(customer('jane@example.com, better call 07700 900123'));
     expect(c.send(extraction(found('jane@example.com'), found('+447700900123')))).toEqual([
-      { type: 'details.save', email: 'jane@example.com', phone: '+447700900123' },
+      save('jane@example.com', '+447700900123'),
     ]);
   });
 
@@ -293,13 +304,75 @@ describe('followup', () => {
     const c = toCapture();
     c.send(customer('no'));
     c.send(extraction(none, none, true));
+    // each message is read first: nothing to correct, so the AI agent answers it, knowing a person will follow up
     expect(c.send(customer('what time do you open?'))).toContainEqual({
-      type: 'ai.reply',
+      type: 'ai.extract',
       text: 'what time do you open?',
+      knownPhone: null,
     });
+    expect(c.send({ ...extraction(none, none), text: 'what time do you open?' })).toEqual([
+      { type: 'ai.reply', text: 'what time do you open?', awaitingTeam: true },
+    ]);
     c.send(reply('9am'));
     c.send({ type: 'agent.claimed', agentId: 'a1' });
     expect(c.status).toBe('human');
+  });
+});
+
+describe('corrections, names and refusals (issue 19)', () => {
+  it('a correction after the read-back replaces the saved detail and is read back again', () => {
+    const c = toCapture();
+    c.send(customer('jo@gmail.com 07911 123456'));
+    c.send(extraction(found('jo@gmail.com'), found('+447911123456')));
+    c.send(saved('jo@gmail.com', '+447911123456'));
+    expect(c.sentTexts().at(-1)).toBe(wording.readBack('jo@gmail.com', '+447911123456'));
+    expect(c.sentTexts().at(-1)).toContain('Is that right?');
+    c.send(customer("sorry, it's 07911 123465"));
+    expect(c.send({ ...extraction(none, found('+447911123465')), text: "sorry, it's 07911 123465" })).toEqual([
+      save(null, '+447911123465', null, { email: null, phone: '+447911123456' }),
+    ]);
+    expect(c.send(saved(null, '+447911123465'))).toEqual([
+      { type: 'send', author: 'ai', text: wording.readBack('jo@gmail.com', '+447911123465') },
+    ]);
+    expect(c.status).toBe('followup');
+  });
+
+  it('a guest is asked for a name too; the name given is saved with the details', () => {
+    const c = toCapture({ askName: true });
+    expect(c.sentTexts()).toContain(wording.askDetails(null, true));
+    expect(wording.askDetails(null, true)).toMatch(/your name, if you like/);
+    c.send(customer("I'm Sam Baker, sam@baker.com, 07911 123456"));
+    const name = { firstName: 'Sam', lastName: 'Baker' };
+    expect(
+      c.send({
+        type: 'details.extracted',
+        extraction: { email: found('sam@baker.com'), phone: found('+447911123456'), declined: false, name },
+      }),
+    ).toEqual([save('sam@baker.com', '+447911123456', name)]);
+    c.send(saved('sam@baker.com', '+447911123456'));
+    expect(c.sentTexts().at(-1)).toBe(wording.readBack('sam@baker.com', '+447911123456', 'Sam Baker'));
+  });
+
+  it('a refusal after one detail keeps it and asks nothing more', () => {
+    const c = toCapture();
+    c.send(customer('lee@lee.com'));
+    c.send(extraction(found('lee@lee.com'), none));
+    c.send(saved('lee@lee.com', null));
+    c.send(customer("I'd rather keep my number private"));
+    expect(c.send(extraction(none, none, true))).toEqual([
+      { type: 'send', author: 'ai', text: wording.readBack('lee@lee.com', null) },
+      { type: 'agents.notify', reason: 'followup' },
+    ]);
+    expect(c.status).toBe('followup');
+  });
+
+  it('after the save, a request for a person is answered with the follow-up, not another handover', () => {
+    const c = toCapture();
+    c.send(customer('jo@gmail.com 07911 123456'));
+    c.send(extraction(found('jo@gmail.com'), found('+447911123456')));
+    c.send(saved('jo@gmail.com', '+447911123456'));
+    expect(c.send(handover())).toEqual([{ type: 'send', author: 'ai', text: wording.alreadyQueued }]);
+    expect(wording.alreadyQueued).toMatch(/someone from the team will reply here/);
   });
 });
 
@@ -345,9 +418,8 @@ describe('language', () => {
     c.advance(120_000);
     expect(c.sentTexts().at(-1)).toBe(es.askDetails(null));
     c.send({ type: 'customer.message', text: 'ana@example.com' });
-    expect(c.send(extraction(found('ana@example.com'), none))).toEqual([
-      { type: 'send', author: 'ai', text: es.missingPhone },
-    ]);
+    c.send(extraction(found('ana@example.com'), none));
+    expect(c.send(saved('ana@example.com', null))).toEqual([{ type: 'send', author: 'ai', text: es.missingPhone }]);
     c.send({ type: 'customer.message', text: '07911 123456' });
     c.send(extraction(none, found('+447911123456')));
     c.send({ type: 'details.saved', email: 'ana@example.com', phone: '+447911123456', outcome: 'promoted' });

@@ -41,7 +41,7 @@ describe('the whole flow with the offline agent', () => {
     expect((await say('can I talk to a person please')).status).toBe('waiting');
     clock.advance(120);
     await rt.fireDueTimers();
-    expect(gateway.texts().at(-1)).toBe(wording.askDetails(null));
+    expect(gateway.texts().at(-1)).toBe(wording.askDetails(null, true));
 
     const r = await say("sure, it's jane.doe@example.com and 07911 123456");
     expect(r.status).toBe('followup');
@@ -113,7 +113,7 @@ describe('the whole flow with the offline agent', () => {
     expect(gateway.texts().at(-1)).toMatch(/persona/);
     clock.advance(120);
     await rt.fireDueTimers();
-    expect(gateway.texts().at(-1)).toBe(wordingFor('es').askDetails(null));
+    expect(gateway.texts().at(-1)).toBe(wordingFor('es').askDetails(null, true));
     await say('claro, mi correo es ana.lopez@example.com y mi teléfono el 07911 123456');
     expect(gateway.texts().at(-1)).toBe(wordingFor('es').readBack('ana.lopez@example.com', '+447911123456'));
     await rt.stop();

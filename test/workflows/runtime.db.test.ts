@@ -48,7 +48,7 @@ describe('conversation runtime', () => {
     clock.advance(1);
     expect(await rt.fireDueTimers()).toBe(1);
     expect(await status(id)).toBe('capture');
-    expect(gateway.texts().at(-1)).toBe(wording.askDetails(null));
+    expect(gateway.texts().at(-1)).toBe(wording.askDetails(null, true));
 
     await rt.handleInbound(inbound(business.id, 'chat-1', 'jane.doe@example.com'));
     expect(gateway.texts().at(-1)).toBe(wording.missingPhone);
@@ -75,7 +75,8 @@ describe('conversation runtime', () => {
     // Conversation.status is the machine's state, and the version counted every persisted event
     const row = await db.prisma.conversation.findUniqueOrThrow({ where: { id } });
     expect(statusOf(restoreConversation(row.snapshot))).toBe(row.status);
-    expect(row.version).toBe(10);
+    // 11: the email is saved as soon as it is given (its own details.saved), before the phone is asked for
+    expect(row.version).toBe(11);
     await rt.stop();
   });
 
@@ -171,7 +172,7 @@ describe('conversation runtime', () => {
     clock.advance(200);
     expect(await rt.fireDueTimers()).toBe(1);
     expect(await rt.fireDueTimers()).toBe(0);
-    expect(gateway.texts().filter((t) => t === wording.askDetails(null))).toHaveLength(1);
+    expect(gateway.texts().filter((t) => t === wording.askDetails(null, true))).toHaveLength(1);
     await rt.stop();
   });
 

@@ -43,8 +43,8 @@ describe('durable timers', () => {
     await second.rt.start();
     const row = await db.prisma.conversation.findUniqueOrThrow({ where: { id } });
     expect(row.status).toBe('capture');
-    expect(second.gateway.texts(id)).toEqual([wording.askDetails(null)]);
-    expect(first.gateway.texts(id)).not.toContain(wording.askDetails(null));
+    expect(second.gateway.texts(id)).toEqual([wording.askDetails(null, true)]);
+    expect(first.gateway.texts(id)).not.toContain(wording.askDetails(null, true));
     const timer = await db.prisma.durableTimer.findFirstOrThrow({ where: { conversationId: id, key: 'handover:1' } });
     expect(timer.firedAt).not.toBeNull();
     expect(timer.claimedBy).toBe('after-restart');
@@ -69,9 +69,9 @@ describe('durable timers', () => {
     await real.start();
     const started = Date.now();
     const { conversationId: id } = await real.handleInbound(inbound(business.id, 'p-1', 'human please'));
-    for (let i = 0; i < 60 && !gateway.texts(id).includes(wording.askDetails(null)); i++)
+    for (let i = 0; i < 60 && !gateway.texts(id).includes(wording.askDetails(null, true)); i++)
       await new Promise((r) => setTimeout(r, 100));
-    expect(gateway.texts(id)).toContain(wording.askDetails(null));
+    expect(gateway.texts(id)).toContain(wording.askDetails(null, true));
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     await real.stop();
   });
@@ -100,11 +100,15 @@ describe('durable timers', () => {
       const [firedA, firedB] = await Promise.all([a.rt.fireDueTimers(), b.rt.fireDueTimers()]);
       expect(firedA + firedB).toBe(8);
       for (const id of ids) {
-        const asks = await db.prisma.message.count({ where: { conversationId: id, text: wording.askDetails(null) } });
+        const asks = await db.prisma.message.count({
+          where: { conversationId: id, text: wording.askDetails(null, true) },
+        });
         expect(asks).toBe(1);
         expect((await db.prisma.conversation.findUniqueOrThrow({ where: { id } })).status).toBe('capture');
       }
-      const delivered = [...a.gateway.texts(), ...b.gateway.texts()].filter((t) => t === wording.askDetails(null));
+      const delivered = [...a.gateway.texts(), ...b.gateway.texts()].filter(
+        (t) => t === wording.askDetails(null, true),
+      );
       expect(delivered).toHaveLength(8);
       const claimedBy = await db.prisma.durableTimer.findMany({
         where: { conversationId: { in: ids }, key: 'handover:1' },

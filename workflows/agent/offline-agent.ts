@@ -32,6 +32,11 @@ export class OfflineAgent implements AiAgent {
   /** the same as reply(), synchronously: the OpenAI agent uses it for its fast path */
   replySync(message: string, ctx: AgentContext): AgentReply {
     const lang = language(message, ctx.locale);
+    // already queued for a person: answer from the FAQ, otherwise say who will reply — never offer a handover again
+    if (ctx.awaitingTeam) {
+      const found = this.index.answer(message);
+      return { kind: 'reply', text: found ? found.answer : replies.awaitingTeam(lang) };
+    }
     if (wantsHuman(message))
       return { kind: 'handover', reason: 'customer_asked', text: replies.handoverAsked(lang, ctx.businessName) };
     const lastAi = [...ctx.history].reverse().find((m) => m.author === 'ai');

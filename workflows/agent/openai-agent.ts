@@ -12,7 +12,15 @@ import { extractDetails, extractWithCandidates } from './extraction/index.ts';
 import { parseFaq, type Faq } from './faq.ts';
 import { language, wantsHuman } from './intent.ts';
 import { replies } from './replies.ts';
-import type { AgentContext, AgentReply, AiAgent, DetailExtraction, DetailFinding, ExtractionContext } from './types.ts';
+import type {
+  AgentContext,
+  AgentReply,
+  AiAgent,
+  DetailExtraction,
+  DetailFinding,
+  ExtractionContext,
+  PersonName,
+} from './types.ts';
 
 /** the little the agent logs; a pino logger fits */
 export interface AgentLogger {
@@ -42,7 +50,13 @@ export const requestHumanArgs = z.object({
 export const saveContactDetailsArgs = z.object({
   email: z.string().max(254).nullable().describe("the customer's own email as written, or null"),
   phone: z.string().max(40).nullable().describe("the customer's own phone number as written, or null"),
-  declined: z.boolean().describe('true if the customer refuses to give their details'),
+  declined: z.boolean().describe('true if the customer refuses to give their details, however they word it'),
+  name: z
+    .string()
+    .max(100)
+    .nullable()
+    .optional()
+    .describe('the customer\'s own name as written, if they gave it ("I\'m Sam Baker", "Sam here"), or null'),
 });
 
 /** a function tool whose JSON Schema comes from the zod schema that validates its arguments */
@@ -94,6 +108,10 @@ export class OpenAiAgent implements AiAgent {
       'Call request_human when the customer asks for a person, when you cannot help, or when the customer is frustrated.',
       'Never invent prices, times or policies. Reply in the language the customer writes in.',
       ctx.locale ? `The customer's locale is ${ctx.locale}.` : '',
+      ctx.awaitingTeam
+        ? 'The customer is already waiting for a person from the team, who will reply in this chat: never offer to ' +
+          'hand over again. If you cannot help, say that someone from the team will reply here.'
+        : '',
       '',
       '## Business information and FAQ',
       this.faqMarkdown.trim() || '(none given)',
@@ -104,6 +122,8 @@ export class OpenAiAgent implements AiAgent {
 
   async reply(message: string, ctx: AgentContext): Promise<AgentReply> {
     const lang = language(message, ctx.locale);
+    // already queued: a request for a person gets the follow-up, not another handover
+    if (ctx.awaitingTeam && wantsHuman(message)) return { kind: 'reply', text: replies.awaitingTeam(lang) };
     // a clear request for a person needs no model: fast, free and certain
     if (wantsHuman(message))
       return { kind: 'handover', reason: 'customer_asked', text: replies.handoverAsked(lang, ctx.businessName) };
@@ -118,8 +138,7 @@ export class OpenAiAgent implements AiAgent {
       const completion = await this.client.chat.completions.create({
         model: this.model,
         messages,
-        tools: [REQUEST_HUMAN],
-        tool_choice: 'auto',
+        ...(ctx.awaitingTeam ? {} : { tools: [REQUEST_HUMAN], tool_choice: 'auto' as const }),
         temperature: 0.2,
       });
       const choice = completion.choices[0]?.message;
@@ -140,6 +159,7 @@ export class OpenAiAgent implements AiAgent {
     } catch (error) {
       this.logger?.warn({ model: this.model, error: describeError(error) }, 'AI request failed');
     }
+    if (ctx.awaitingTeam) return { kind: 'reply', text: replies.awaitingTeam(lang) };
     return { kind: 'handover', reason: 'ai_failed', text: replies.handoverFailed(lang) };
   }
 
@@ -159,7 +179,9 @@ export class OpenAiAgent implements AiAgent {
           {
             role: 'system',
             content:
-              'The customer was asked for their email and phone number. Read their reply and call save_contact_details. ' +
+              'The customer was asked for their email and phone number (and their name). Read their reply and call ' +
+              'save_contact_details. A reply may correct a detail given before ("use my work email instead"): ' +
+              'return the new value. Anger or complaints do not stop you reading the details. ' +
               `Phone numbers without a country code are read in ${ctx.country}.` +
               (ctx.knownPhone
                 ? ` The customer writes from ${ctx.knownPhone}; if they confirm it, return it as the phone.`
@@ -242,6 +264,9 @@ export function combineExtractions(
     phone: merge(offline.extraction.phone, phone, offline.seenPhones),
     declined: offline.extraction.declined || model.declined,
   };
+  // a name counts when the offline reading found it, or when the model's is written in the reply itself
+  const name = offline.extraction.name ?? modelName(model.name, offline.message);
+  if (name) merged.name = name;
   if (merged.email.status === 'found' && merged.phone.status === 'found') merged.declined = false;
   return merged;
 }
@@ -256,4 +281,13 @@ function merge(offline: DetailFinding, model: string | undefined, seen: string[]
     default:
       return seen.includes(model) ? offline : { status: 'found', value: model };
   }
+}
+
+/** the model's name for the customer, if every word of it is in the reply (never invented) */
+function modelName(name: string | null | undefined, message: string): PersonName | undefined {
+  const words = name?.trim().split(/\s+/).filter(Boolean) ?? [];
+  if (words.length === 0 || words.length > 4) return undefined;
+  const said = message.toLocaleLowerCase();
+  if (!words.every((w) => /^[\p{L}'’-]+$/u.test(w) && said.includes(w.toLocaleLowerCase()))) return undefined;
+  return { firstName: words[0]!, lastName: words.length > 1 ? words.slice(1).join(' ') : null };
 }

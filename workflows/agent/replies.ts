@@ -18,6 +18,11 @@ export const replies = {
     lang === 'es'
       ? 'Ahora mismo tengo problemas para responder, así que estoy buscando a una persona del equipo para ayudarte.'
       : "I'm having trouble answering right now, so I'm finding a person from the team to help you.",
+  /** after the capture: the customer is queued, and a person from the team will reply in this chat */
+  awaitingTeam: (lang: Lang) =>
+    lang === 'es'
+      ? 'Gracias, alguien del equipo te responderá aquí lo antes posible.'
+      : 'Thanks, someone from the team will reply here as soon as possible.',
   /** the offer after a question the FAQ cannot answer */
   fallback: (lang: Lang) =>
     lang === 'es'

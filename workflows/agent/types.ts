@@ -13,6 +13,11 @@ export interface AgentContext {
   history: { author: Author; text: string }[];
   /** the customer's locale when the channel tells it (e.g. "es-ES") */
   locale?: string | undefined;
+  /**
+   * the customer is already queued and a person from the team will reply in this chat (after the AI asked for their
+   * details): the agent answers what it can and never offers a handover again
+   */
+  awaitingTeam?: boolean | undefined;
 }
 
 export type AgentReply =
@@ -28,6 +33,12 @@ export type DetailFinding =
   /** something that looks meant as this detail but is not valid; `reason` says why */
   | { status: 'invalid'; raw: string; reason: string };
 
+/** a person's name as they gave it: "Sam Baker" → { firstName: 'Sam', lastName: 'Baker' } */
+export interface PersonName {
+  firstName: string;
+  lastName: string | null;
+}
+
 export interface DetailExtraction {
   /** lower-cased, validated */
   email: DetailFinding;
@@ -35,6 +46,8 @@ export interface DetailExtraction {
   phone: DetailFinding;
   /** the customer refuses to give details ("no thanks", "I'd rather not") */
   declined: boolean;
+  /** the name the customer gave ("I'm Sam Baker", "Sam here"), when they gave one */
+  name?: PersonName | null | undefined;
 }
 
 export interface ExtractionContext {

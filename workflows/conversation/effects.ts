@@ -1,15 +1,29 @@
 // What the conversation machine asks the runtime to do. The machine is pure: it only emits these.
-import type { AgentReply, DetailExtraction } from '../agent/types.ts';
+import type { AgentReply, DetailExtraction, PersonName } from '../agent/types.ts';
 
 export type ConversationEffect =
   /** deliver a message to the customer (stored as a Message, then sent through the channel's gateway) */
   | { type: 'send'; text: string; author: 'ai' | 'agent' | 'system'; agentId?: string | undefined }
-  /** ask the AI agent to answer the customer's message; the runtime feeds back `ai.replied` */
-  | { type: 'ai.reply'; text: string }
-  /** ask the AI agent to read details out of the customer's answer; the runtime feeds back `details.extracted` */
+  /**
+   * ask the AI agent to answer the customer's message; the runtime feeds back `ai.replied`. `awaitingTeam`: the
+   * customer is queued and a person will reply (after the capture): the agent does not offer a handover again
+   */
+  | { type: 'ai.reply'; text: string; awaitingTeam?: boolean | undefined }
+  /** ask the AI agent to read details out of the customer's message; the runtime feeds back `details.extracted` with the text */
   | { type: 'ai.extract'; text: string; knownPhone: string | null }
-  /** save the details to contacts; the runtime feeds back `details.saved`, `details.refused` or `details.failed` */
-  | { type: 'details.save'; email: string | null; phone: string | null }
+  /**
+   * save the details to contacts, each as soon as it is given (null: leave it as it is); the runtime feeds back
+   * `details.saved`, `details.refused` or `details.failed`. `name`: the name the customer gave (a guest is asked for
+   * it). `replaces`: the value this chat saved before, which the customer corrects — a customer may replace only that
+   * on an established contact; the audit keeps the old value
+   */
+  | {
+      type: 'details.save';
+      email: string | null;
+      phone: string | null;
+      name: PersonName | null;
+      replaces: { email: string | null; phone: string | null };
+    }
   /** (re)schedule a durable timer; scheduling the same key again moves its due time */
   | { type: 'timer.schedule'; key: string; event: TimerEventType; delayMs: number }
   | { type: 'timer.cancel'; key: string }
@@ -23,8 +37,15 @@ export type ConversationEvent =
   /** `lang`: the language the customer writes in, when the message shows it (Baton's own texts follow it) */
   | { type: 'customer.message'; text: string; lang?: 'en' | 'es' | undefined }
   | { type: 'ai.replied'; reply: AgentReply }
-  | { type: 'details.extracted'; extraction: DetailExtraction }
-  | { type: 'details.saved'; email: string | null; phone: string | null; outcome: 'updated' | 'promoted' | 'merged' }
+  /** `text`: the message read (after the capture, a message with no correction in it is answered by the AI agent) */
+  | { type: 'details.extracted'; extraction: DetailExtraction; text?: string | undefined }
+  | {
+      type: 'details.saved';
+      email: string | null;
+      phone: string | null;
+      name?: PersonName | null | undefined;
+      outcome: 'updated' | 'promoted' | 'merged';
+    }
   /** a detail belongs to an agent or admin of the business: not saved, ask for another */
   | { type: 'details.refused'; field: 'email' | 'phone' }
   | { type: 'details.failed'; reason: string }

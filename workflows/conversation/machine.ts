@@ -6,8 +6,19 @@
 //    │                  │                    │                           │
 //    └──────── claim ───┴────── claim ───────┴────────── claim ──────────┴──▶ human
 //   any state ── agent closes / inactivity ──▶ closed
+//
+// The chart only declares: every action and guard is named in `setup` below, and the capture step is computed once
+// per event (`decide…` stores it in the context; the transient `deciding` state routes on it).
 import { assign, setup } from 'xstate';
-import { decideAfterRefusal, decideCapture, emptyCapture, type CaptureProgress, type CaptureStep } from './capture.ts';
+import {
+  decideAfterRefusal,
+  decideCapture,
+  decideCorrection,
+  emptyCapture,
+  type CaptureDecision,
+  type CaptureProgress,
+  type CaptureStep,
+} from './capture.ts';
 import {
   HANDOVER_TIMER_PREFIX,
   INACTIVITY_TIMER_KEY,
@@ -24,6 +35,8 @@ export interface ConversationInput {
   inactivityTimeoutMs: number;
   /** the language of Baton's own texts until the customer's messages show another (default en) */
   lang?: Lang | undefined;
+  /** the customer is a guest (no name known): the request for details also asks for a name */
+  askName?: boolean | undefined;
 }
 
 export interface ConversationContext extends ConversationInput {
@@ -32,28 +45,17 @@ export interface ConversationContext extends ConversationInput {
   /** the agent who claimed the conversation */
   agentId: string | null;
   capture: CaptureProgress;
+  /** the capture step's decision: what is being saved, and what the AI says once it is (read by `deciding`) */
+  captureDecision?: CaptureDecision | undefined;
   lang: Lang;
 }
 
 export const handoverKey = (n: number) => `${HANDOVER_TIMER_PREFIX}${n}`;
 
 type Ctx = { context: ConversationContext; event: ConversationEvent };
+type Notify = Extract<ConversationEffect, { type: 'agents.notify' }>['reason'];
 
-const touch = ({ context }: Ctx): ConversationEffect => ({
-  type: 'timer.schedule',
-  key: INACTIVITY_TIMER_KEY,
-  event: 'inactivity.timeout',
-  delayMs: context.inactivityTimeoutMs,
-});
-
-function captureStep({ context, event }: Ctx): CaptureStep {
-  if (event.type === 'details.extracted')
-    return decideCapture(context.capture, event.extraction, context.knownPhone, context.lang);
-  if (event.type === 'details.refused') return decideAfterRefusal(context.capture, event.field, context.lang);
-  throw new Error(`no capture step for ${event.type}`);
-}
-
-const machineSetup = setup({
+const base = setup({
   types: {
     context: {} as ConversationContext,
     events: {} as ConversationEvent,
@@ -62,32 +64,148 @@ const machineSetup = setup({
   actions: {
     // The runtime collects these (xstate's `transition()` returns them); executing them here does nothing.
     effect: (_args, _effect: ConversationEffect) => {},
-    rememberLang: assign({
-      lang: ({ context, event }: Ctx) => (event.type === 'customer.message' && event.lang ? event.lang : context.lang),
-    }),
-  },
-  guards: {
-    captureSaves: (a: Ctx) => captureStep(a).decision.kind === 'save',
-    captureAsks: (a: Ctx) => captureStep(a).decision.kind === 'ask',
-    isCurrentHandoverTimer: ({ context, event }: Ctx) =>
-      event.type === 'handover.timeout' && event.key === handoverKey(context.handovers),
-    isInactivityTimer: ({ event }: Ctx) => event.type === 'inactivity.timeout' && event.key === INACTIVITY_TIMER_KEY,
-    isHandover: ({ event }: Ctx) => event.type === 'ai.replied' && event.reply.kind === 'handover',
   },
 });
 
-const applyCapture = machineSetup.enqueueActions(({ context, event, enqueue }) => {
-  const step = captureStep({ context, event });
+/** a named action that emits the effects `make` builds from the context and the event */
+const emit = (make: (a: Ctx) => ConversationEffect | ConversationEffect[]) =>
+  base.enqueueActions(({ context, event, enqueue }) => {
+    for (const params of [make({ context, event })].flat()) enqueue({ type: 'effect', params });
+  });
+
+/** tells the agents' console that the queue changed */
+const notify = (reason: Notify) => emit(() => ({ type: 'agents.notify', reason }));
+
+const eventOf = <T extends ConversationEvent['type']>(event: ConversationEvent, type: T) => {
+  if (event.type !== type) throw new Error(`expected ${type}, got ${event.type}`);
+  return event as Extract<ConversationEvent, { type: T }>;
+};
+
+const say = (author: 'ai' | 'system', text: string): ConversationEffect => ({ type: 'send', author, text });
+
+const nameText = (c: ConversationContext) =>
+  c.capture.name ? [c.capture.name.firstName, c.capture.name.lastName].filter(Boolean).join(' ') : null;
+
+const readBackText = (c: ConversationContext) =>
+  wordingFor(c.lang).readBack(c.capture.email, c.capture.phone ?? c.knownPhone, nameText(c));
+
+/** what the AI says once the decision's save (if any) is done */
+function nextEffects({ context, event }: Ctx): ConversationEffect[] {
   const wording = wordingFor(context.lang);
-  enqueue.assign({ capture: step.progress });
-  const d = step.decision;
-  if (d.kind === 'save') enqueue({ type: 'effect', params: { type: 'details.save', email: d.email, phone: d.phone } });
-  if (d.kind === 'ask') enqueue({ type: 'effect', params: { type: 'send', author: 'ai', text: d.text } });
-  if (d.kind === 'declined')
-    enqueue({ type: 'effect', params: { type: 'send', author: 'ai', text: wording.declined } });
-  if (d.kind === 'nothing')
-    enqueue({ type: 'effect', params: { type: 'send', author: 'ai', text: wording.noDetails } });
+  const next = context.captureDecision?.next;
+  switch (next?.kind) {
+    case 'ask':
+      return [say('ai', next.text)];
+    case 'readBack':
+      return [say('ai', readBackText(context))];
+    case 'declined':
+      return [say('ai', wording.declined)];
+    case 'nothing':
+      return [say('ai', wording.noDetails)];
+    case 'reply':
+      return event.type === 'details.extracted' && event.text !== undefined
+        ? [{ type: 'ai.reply', text: event.text, awaitingTeam: true }]
+        : [];
+    default:
+      return [];
+  }
+}
+
+function saveEffects({ context }: Ctx): ConversationEffect[] {
+  const save = context.captureDecision?.save;
+  return save ? [{ type: 'details.save', ...save }] : [];
+}
+
+const refusal = (context: ConversationContext, event: ConversationEvent, capturing: boolean) =>
+  decideAfterRefusal(context.capture, context.captureDecision?.save ?? null, eventOf(event, 'details.refused').field, {
+    ...context,
+    capturing,
+  });
+
+const storeStep = (step: CaptureStep) => ({ capture: step.progress, captureDecision: step.decision });
+
+const machineSetup = base.extend({
+  actions: {
+    rememberLang: assign({
+      lang: ({ context, event }: Ctx) => (event.type === 'customer.message' && event.lang ? event.lang : context.lang),
+    }),
+    /** (re)starts the inactivity timer: every message counts as activity */
+    touch: emit(({ context }) => ({
+      type: 'timer.schedule',
+      key: INACTIVITY_TIMER_KEY,
+      event: 'inactivity.timeout',
+      delayMs: context.inactivityTimeoutMs,
+    })),
+    askAi: emit(({ event }) => ({ type: 'ai.reply', text: eventOf(event, 'customer.message').text })),
+    sendAiReply: emit(({ event }) => say('ai', eventOf(event, 'ai.replied').reply.text)),
+    countHandover: assign({ handovers: ({ context }) => context.handovers + 1 }),
+    scheduleHandoverTimer: emit(({ context }) => ({
+      type: 'timer.schedule',
+      key: handoverKey(context.handovers),
+      event: 'handover.timeout',
+      delayMs: context.handoverTimeoutMs,
+    })),
+    cancelHandoverTimer: emit(({ context }) => ({ type: 'timer.cancel', key: handoverKey(context.handovers) })),
+    cancelInactivityTimer: emit(() => ({ type: 'timer.cancel', key: INACTIVITY_TIMER_KEY })),
+    notifyHandover: notify('handover'),
+    notifyCapture: notify('capture'),
+    notifyFollowup: notify('followup'),
+    notifyClaimed: notify('claimed'),
+    notifyClosed: notify('closed'),
+    rememberAgent: assign({
+      agentId: ({ context, event }) =>
+        event.type === 'agent.claimed' || event.type === 'agent.message' ? event.agentId : context.agentId,
+    }),
+    announceAgent: emit(({ context }) => say('system', wordingFor(context.lang).agentJoined)),
+    relayAgentMessage: emit(({ event }) => {
+      const e = eventOf(event, 'agent.message');
+      return { type: 'send', author: 'agent', agentId: e.agentId, text: e.text };
+    }),
+    tellAlreadyQueued: emit(({ context }) => say('ai', wordingFor(context.lang).alreadyQueued)),
+    startCapture: assign({ capture: emptyCapture }),
+    askDetails: emit(({ context }) =>
+      say('ai', wordingFor(context.lang).askDetails(context.knownPhone, context.askName ?? false)),
+    ),
+    extractDetails: emit(({ context, event }) => ({
+      type: 'ai.extract',
+      text: eventOf(event, 'customer.message').text,
+      knownPhone: context.knownPhone,
+    })),
+    decideOnExtraction: assign(({ context, event }) =>
+      storeStep(decideCapture(context.capture, eventOf(event, 'details.extracted').extraction, context)),
+    ),
+    decideOnCorrection: assign(({ context, event }) =>
+      storeStep(decideCorrection(context.capture, eventOf(event, 'details.extracted').extraction, context)),
+    ),
+    decideOnRefusal: assign(({ context, event }) => storeStep(refusal(context, event, true))),
+    decideOnLateRefusal: assign(({ context, event }) => storeStep(refusal(context, event, false))),
+    /** writes what the decision saves */
+    saveDetails: emit(saveEffects),
+    /** says what comes after the save: a question, the read-back, or thanks */
+    sayNext: emit(nextEffects),
+    /** reads back what is saved, inviting a correction */
+    readBack: emit(({ context }) => say('ai', readBackText(context))),
+    /** after the capture: saves a correction (read back once saved), or has the AI agent answer the message */
+    carryOutCorrection: emit((a) => {
+      const save = saveEffects(a);
+      return save.length && a.context.captureDecision?.next.kind === 'readBack' ? save : [...save, ...nextEffects(a)];
+    }),
+    tellSaveFailed: emit(({ context }) => say('system', wordingFor(context.lang).saveFailed)),
+  },
+  guards: {
+    isCurrentHandoverTimer: ({ context, event }) =>
+      event.type === 'handover.timeout' && event.key === handoverKey(context.handovers),
+    isInactivityTimer: ({ event }) => event.type === 'inactivity.timeout' && event.key === INACTIVITY_TIMER_KEY,
+    isHandover: ({ event }) => event.type === 'ai.replied' && event.reply.kind === 'handover',
+    decidedToSave: ({ context }) => (context.captureDecision?.save ?? null) !== null,
+    decidedToAsk: ({ context }) => context.captureDecision?.next.kind === 'ask',
+  },
 });
+
+/** a customer's message where the AI stays silent: only its language and the activity count */
+const customerHeard = { actions: ['rememberLang', 'touch'] } as const;
+/** a customer's message the AI agent answers (in `ai` and `followup`) */
+const customerAnswered = { actions: ['rememberLang', 'askAi', 'touch'] } as const;
 
 export const conversationMachine = machineSetup.createMachine({
   id: 'conversation',
@@ -100,30 +218,10 @@ export const conversationMachine = machineSetup.createMachine({
   }),
   initial: 'ai',
   on: {
-    'agent.claimed': {
-      target: '.human',
-      actions: [
-        assign({ agentId: ({ event }) => event.agentId }),
-        {
-          type: 'effect',
-          params: ({ context }) => ({ type: 'send', author: 'system', text: wordingFor(context.lang).agentJoined }),
-        },
-      ],
-    },
+    'agent.claimed': { target: '.human', actions: ['rememberAgent', 'announceAgent'] },
     'agent.message': {
       target: '.human',
-      actions: [
-        assign({ agentId: ({ event }) => event.agentId }),
-        {
-          type: 'effect',
-          params: ({ context }) => ({ type: 'send', author: 'system', text: wordingFor(context.lang).agentJoined }),
-        },
-        {
-          type: 'effect',
-          params: ({ event }) => ({ type: 'send', author: 'agent', agentId: event.agentId, text: event.text }),
-        },
-        { type: 'effect', params: touch },
-      ],
+      actions: ['rememberAgent', 'announceAgent', 'relayAgentMessage', 'touch'],
     },
     'agent.closed': { target: '.closed' },
     'inactivity.timeout': { guard: 'isInactivityTimer', target: '.closed' },
@@ -131,186 +229,85 @@ export const conversationMachine = machineSetup.createMachine({
   states: {
     ai: {
       on: {
-        'customer.message': {
-          actions: [
-            'rememberLang',
-            { type: 'effect', params: ({ event }) => ({ type: 'ai.reply', text: event.text }) },
-            { type: 'effect', params: touch },
-          ],
-        },
+        'customer.message': customerAnswered,
         'ai.replied': [
-          {
-            guard: 'isHandover',
-            target: 'waiting',
-            actions: [
-              { type: 'effect', params: ({ event }) => ({ type: 'send', author: 'ai', text: event.reply.text }) },
-              assign({ handovers: ({ context }) => context.handovers + 1 }),
-            ],
-          },
-          {
-            actions: {
-              type: 'effect',
-              params: ({ event }) => ({ type: 'send', author: 'ai', text: event.reply.text }),
-            },
-          },
+          { guard: 'isHandover', target: 'waiting', actions: ['sendAiReply', 'countHandover'] },
+          { actions: 'sendAiReply' },
         ],
       },
     },
     waiting: {
       // A handover request: one durable timer, fired once. Messages while waiting reach the queue; the AI is silent.
-      entry: [
-        {
-          type: 'effect',
-          params: ({ context }) => ({
-            type: 'timer.schedule',
-            key: handoverKey(context.handovers),
-            event: 'handover.timeout',
-            delayMs: context.handoverTimeoutMs,
-          }),
-        },
-        { type: 'effect', params: { type: 'agents.notify', reason: 'handover' } },
-      ],
+      entry: ['scheduleHandoverTimer', 'notifyHandover'],
       on: {
-        'customer.message': { actions: ['rememberLang', { type: 'effect', params: touch }] },
+        'customer.message': customerHeard,
         'handover.timeout': { guard: 'isCurrentHandoverTimer', target: 'capture' },
       },
     },
     capture: {
       initial: 'asking',
-      entry: [
-        assign({ capture: emptyCapture }),
-        {
-          type: 'effect',
-          params: ({ context }) => ({
-            type: 'send',
-            author: 'ai',
-            text: wordingFor(context.lang).askDetails(context.knownPhone),
-          }),
-        },
-        { type: 'effect', params: { type: 'agents.notify', reason: 'capture' } },
-      ],
+      entry: ['startCapture', 'askDetails', 'notifyCapture'],
       states: {
         asking: {
           on: {
-            'customer.message': {
-              target: 'reading',
-              actions: [
-                'rememberLang',
-                {
-                  type: 'effect',
-                  params: ({ context, event }) => ({
-                    type: 'ai.extract',
-                    text: event.text,
-                    knownPhone: context.knownPhone,
-                  }),
-                },
-                { type: 'effect', params: touch },
-              ],
-            },
+            'customer.message': { target: 'reading', actions: ['rememberLang', 'extractDetails', 'touch'] },
           },
         },
         reading: {
           on: {
-            'customer.message': { actions: ['rememberLang', { type: 'effect', params: touch }] },
-            'details.extracted': [
-              { guard: 'captureSaves', target: 'saving', actions: applyCapture },
-              { guard: 'captureAsks', target: 'asking', actions: applyCapture },
-              { target: '#conversation.followup', actions: applyCapture },
-            ],
+            'customer.message': customerHeard,
+            'details.extracted': { target: 'deciding', actions: 'decideOnExtraction' },
           },
+        },
+        // transient: routes on the decision just stored; each valid detail is saved before anything else is said
+        deciding: {
+          always: [
+            { guard: 'decidedToSave', target: 'saving', actions: 'saveDetails' },
+            { guard: 'decidedToAsk', target: 'asking', actions: 'sayNext' },
+            { target: '#conversation.followup', actions: 'sayNext' },
+          ],
         },
         saving: {
           on: {
-            'customer.message': { actions: ['rememberLang', { type: 'effect', params: touch }] },
-            'details.saved': {
-              target: '#conversation.followup',
-              actions: {
-                type: 'effect',
-                params: ({ context, event }) => ({
-                  type: 'send',
-                  author: 'ai',
-                  text: wordingFor(context.lang).readBack(event.email, event.phone ?? context.knownPhone),
-                }),
-              },
-            },
-            'details.refused': [
-              { guard: 'captureSaves', target: 'saving', reenter: true, actions: applyCapture },
-              { guard: 'captureAsks', target: 'asking', actions: applyCapture },
-              { target: '#conversation.followup', actions: applyCapture },
+            'customer.message': customerHeard,
+            'details.saved': [
+              { guard: 'decidedToAsk', target: 'asking', actions: 'sayNext' },
+              { target: '#conversation.followup', actions: 'sayNext' },
             ],
-            'details.failed': {
-              target: '#conversation.followup',
-              actions: {
-                type: 'effect',
-                params: ({ context }) => ({
-                  type: 'send',
-                  author: 'system',
-                  text: wordingFor(context.lang).saveFailed,
-                }),
-              },
-            },
+            'details.refused': { target: 'deciding', actions: 'decideOnRefusal' },
+            'details.failed': { target: '#conversation.followup', actions: 'tellSaveFailed' },
           },
         },
       },
     },
     followup: {
-      // Details saved or declined: waiting in the queue for an agent. The AI still answers questions,
-      // but a new request for a human does not start another handover: the customer is already queued.
-      entry: { type: 'effect', params: { type: 'agents.notify', reason: 'followup' } },
+      // Details saved or declined: waiting in the queue for an agent. Each message is read first: a new value for a
+      // saved detail (or a name) is a correction, saved and read back; any other message the AI agent answers,
+      // knowing a person will follow up. A new request for a human does not start another handover.
+      entry: 'notifyFollowup',
       on: {
-        'customer.message': {
-          actions: [
-            'rememberLang',
-            { type: 'effect', params: ({ event }) => ({ type: 'ai.reply', text: event.text }) },
-            { type: 'effect', params: touch },
-          ],
-        },
-        'ai.replied': [
-          {
-            guard: 'isHandover',
-            actions: {
-              type: 'effect',
-              params: ({ context }) => ({ type: 'send', author: 'ai', text: wordingFor(context.lang).alreadyQueued }),
-            },
-          },
-          {
-            actions: {
-              type: 'effect',
-              params: ({ event }) => ({ type: 'send', author: 'ai', text: event.reply.text }),
-            },
-          },
-        ],
+        'customer.message': { actions: ['rememberLang', 'extractDetails', 'touch'] },
+        'details.extracted': { actions: ['decideOnCorrection', 'carryOutCorrection'] },
+        'details.saved': { actions: 'readBack' },
+        'details.refused': { actions: ['decideOnLateRefusal', 'carryOutCorrection'] },
+        'details.failed': { actions: 'tellSaveFailed' },
+        'ai.replied': [{ guard: 'isHandover', actions: 'tellAlreadyQueued' }, { actions: 'sendAiReply' }],
       },
     },
     human: {
       // The AI never talks once a human claimed: customer messages go to the agent only.
-      entry: [
-        { type: 'effect', params: ({ context }) => ({ type: 'timer.cancel', key: handoverKey(context.handovers) }) },
-        { type: 'effect', params: { type: 'agents.notify', reason: 'claimed' } },
-      ],
+      entry: ['cancelHandoverTimer', 'notifyClaimed'],
       on: {
-        'customer.message': { actions: ['rememberLang', { type: 'effect', params: touch }] },
+        'customer.message': customerHeard,
         'agent.claimed': {},
-        'agent.message': {
-          actions: [
-            {
-              type: 'effect',
-              params: ({ event }) => ({ type: 'send', author: 'agent', agentId: event.agentId, text: event.text }),
-            },
-            { type: 'effect', params: touch },
-          ],
-        },
+        'agent.message': { actions: ['relayAgentMessage', 'touch'] },
       },
     },
     closed: {
       type: 'final',
       // nothing more happens in a closed conversation (a new message opens a new one)
       on: { 'agent.claimed': {}, 'agent.message': {}, 'agent.closed': {}, 'inactivity.timeout': {} },
-      entry: [
-        { type: 'effect', params: ({ context }) => ({ type: 'timer.cancel', key: handoverKey(context.handovers) }) },
-        { type: 'effect', params: { type: 'timer.cancel', key: INACTIVITY_TIMER_KEY } },
-        { type: 'effect', params: { type: 'agents.notify', reason: 'closed' } },
-      ],
+      entry: ['cancelHandoverTimer', 'cancelInactivityTimer', 'notifyClosed'],
     },
   },
 });

@@ -153,10 +153,18 @@ function outboxJobs(
   }));
   const withLocale = locale ? { locale } : {};
   for (const e of effects) {
-    if (e.type === 'ai.reply') jobs.push({ kind: 'ai.reply', text: e.text, lang, ...withLocale });
+    if (e.type === 'ai.reply')
+      jobs.push({
+        kind: 'ai.reply',
+        text: e.text,
+        lang,
+        ...withLocale,
+        ...(e.awaitingTeam ? { awaitingTeam: true } : {}),
+      });
     if (e.type === 'ai.extract')
       jobs.push({ kind: 'ai.extract', text: e.text, knownPhone: e.knownPhone, ...withLocale });
-    if (e.type === 'details.save') jobs.push({ kind: 'details.save', email: e.email, phone: e.phone });
+    if (e.type === 'details.save')
+      jobs.push({ kind: 'details.save', email: e.email, phone: e.phone, name: e.name, replaces: e.replaces });
   }
   return jobs;
 }

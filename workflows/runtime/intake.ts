@@ -103,6 +103,7 @@ async function openConversation(deps: IntakeDeps, msg: InboundMessage) {
     const start = startConversation({
       channel: msg.channel,
       knownPhone: msg.sender.phone ?? null,
+      askName: sender.status === 'guest',
       handoverTimeoutMs: b.handoverTimeoutSeconds * 1000,
       inactivityTimeoutMs: b.inactivityTimeoutSeconds * 1000,
     });

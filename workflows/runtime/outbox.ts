@@ -20,6 +20,8 @@ const jobSchema = z.discriminatedUnion('kind', [
     text: z.string(),
     lang: z.enum(['en', 'es']),
     locale: z.string().optional(),
+    /** a person will reply (after the capture): the agent offers no handover */
+    awaitingTeam: z.boolean().optional(),
   }),
   z.object({
     kind: z.literal('ai.extract'),
@@ -27,7 +29,17 @@ const jobSchema = z.discriminatedUnion('kind', [
     knownPhone: z.string().nullable(),
     locale: z.string().optional(),
   }),
-  z.object({ kind: z.literal('details.save'), email: z.string().nullable(), phone: z.string().nullable() }),
+  z.object({
+    kind: z.literal('details.save'),
+    email: z.string().nullable(),
+    phone: z.string().nullable(),
+    /** the name a guest gave */
+    name: z.object({ firstName: z.string(), lastName: z.string().nullable() }).nullable().default(null),
+    /** the values this chat saved before, which the customer corrects */
+    replaces: z
+      .object({ email: z.string().nullable(), phone: z.string().nullable() })
+      .default({ email: null, phone: null }),
+  }),
 ]);
 
 export type OutboxJob = z.infer<typeof jobSchema>;

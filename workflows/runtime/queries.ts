@@ -43,7 +43,7 @@ function whereFor(queue: ConversationQueue, businessId: string, userId: string):
 }
 
 const summaryInclude = {
-  contact: { select: { id: true, firstName: true, middleName: true, lastName: true, status: true } },
+  contact: { select: { id: true, firstName: true, middleName: true, lastName: true, nameUnknown: true, status: true } },
   messages: { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: 1 },
 } as const satisfies Prisma.ConversationInclude;
 

@@ -11,6 +11,8 @@ export interface Row {
   email: Expected;
   phone: Expected;
   declined?: boolean;
+  /** the customer's name as a careful person would save it; checked only when given (undefined: not checked) */
+  name?: string | null;
 }
 
 const GB = '+447911123456';
@@ -673,5 +675,275 @@ export const TABLE: Row[] = [
     ctx: { country: 'US' },
     email: 'amy@nyc.com',
     phone: '+12125550147',
+  },
+  // ---- issue 19, written before the code changed (see docs/ai-agent.md): what a careful person would save ----
+  // anger, urgency and complaints never hide the details in the same message
+  {
+    kind: 'angry',
+    say: "This is ridiculous!! I've called your number 0161 496 0018 five times and nobody answers. My email is dan.p@gmail.com and my mobile is 07911 123456",
+    email: 'dan.p@gmail.com',
+    phone: GB,
+  },
+  {
+    kind: 'angry',
+    say: 'I rang your line all morning, absolutely useless service. jo.bloggs@gmail.com 07825 123456',
+    email: 'jo.bloggs@gmail.com',
+    phone: M2,
+  },
+  {
+    kind: 'angry',
+    say: 'URGENT!!! I need this sorted today. Call me 07911 123456 or email urgent.kim@outlook.com',
+    email: 'urgent.kim@outlook.com',
+    phone: GB,
+  },
+  {
+    kind: 'angry',
+    say: "I don't want to wait any longer, my number is 07911 123456",
+    email: null,
+    phone: GB,
+    declined: false,
+  },
+  {
+    kind: 'angry',
+    say: 'Forget the bot, just call me on 07911 123456 asap, I want to make a complaint',
+    email: null,
+    phone: GB,
+    declined: false,
+  },
+  {
+    kind: 'angry',
+    say: '¡Es una vergüenza! He llamado a vuestro teléfono diez veces. Mi correo es marta@gmail.com y mi móvil 612 345 678',
+    ctx: { country: 'ES' },
+    email: 'marta@gmail.com',
+    phone: '+34612345678',
+  },
+  {
+    kind: 'angry',
+    say: 'Called 0161 496 0018 three times, no answer, fed up. Reach me at 07400 123456, ok?',
+    email: null,
+    phone: '+447400123456',
+  },
+  {
+    kind: 'angry',
+    say: "I've called 0161 496 0018 three times and nobody picks up!!! email dan@dan.com phone 07911 123456",
+    email: 'dan@dan.com',
+    phone: GB,
+  },
+  {
+    kind: 'angry',
+    say: "rang 0161 496 0018 all day, useless. mine's 07911 123456, d@d.com",
+    email: 'd@d.com',
+    phone: GB,
+  },
+  // refusals, however worded (English and Spanish)
+  { kind: 'refusal', say: "I'd rather keep that private", email: null, phone: null, declined: true },
+  { kind: 'refusal', say: "I don't give out my number", email: null, phone: null, declined: true },
+  { kind: 'refusal', say: 'no way', email: null, phone: null, declined: true },
+  { kind: 'refusal', say: "I'll pass on that, thanks", email: null, phone: null, declined: true },
+  { kind: 'refusal', say: 'not going to share my details, sorry', email: null, phone: null, declined: true },
+  { kind: 'refusal', say: "you don't need my phone number", email: null, phone: null, declined: true },
+  { kind: 'refusal', say: "I'd prefer not to share my number", email: null, phone: null, declined: true },
+  {
+    kind: 'refusal',
+    say: "I'd prefer you didn't have my phone number. Email is fine: lee@lee.com",
+    email: 'lee@lee.com',
+    phone: null,
+    declined: true,
+  },
+  { kind: 'refusal', say: 'skip that', email: null, phone: null, declined: true },
+  {
+    kind: 'refusal',
+    say: 'no te voy a dar mi número',
+    ctx: { country: 'ES' },
+    email: null,
+    phone: null,
+    declined: true,
+  },
+  { kind: 'refusal', say: 'eso es privado', ctx: { country: 'ES' }, email: null, phone: null, declined: true },
+  { kind: 'refusal', say: 'no me apetece', ctx: { country: 'ES' }, email: null, phone: null, declined: true },
+  { kind: 'refusal', say: 'preferiría no hacerlo', ctx: { country: 'ES' }, email: null, phone: null, declined: true },
+  { kind: 'refusal', say: 'ni de broma', ctx: { country: 'ES' }, email: null, phone: null, declined: true },
+  {
+    kind: 'refusal',
+    say: 'el teléfono no te lo voy a dar, pero escríbeme a rosa@gmail.com',
+    ctx: { country: 'ES' },
+    email: 'rosa@gmail.com',
+    phone: null,
+    declined: true,
+  },
+  { kind: 'refusal', say: 'no quiero dar mis datos', ctx: { country: 'ES' }, email: null, phone: null, declined: true },
+  // country hints in the languages of Baton's businesses, with and without accents
+  { kind: 'country hint (de)', say: 'meine deutsche Handynummer: 0151 23456789', email: null, phone: '+4915123456789' },
+  {
+    kind: 'country hint (de)',
+    say: 'ich bin gerade in Deutschland, 0151 23456789',
+    email: null,
+    phone: '+4915123456789',
+  },
+  { kind: 'country hint (de)', say: 'Handy aus Österreich: 0664 1234567', email: null, phone: '+436641234567' },
+  { kind: 'country hint (fr)', say: 'numéro français : 06 12 34 56 78', email: null, phone: '+33612345678' },
+  {
+    kind: 'country hint (fr)',
+    say: 'je suis en France, mon portable 06 12 34 56 78',
+    email: null,
+    phone: '+33612345678',
+  },
+  { kind: 'country hint (fr)', say: 'je suis en Espagne: 612 345 678', email: null, phone: '+34612345678' },
+  { kind: 'country hint (it)', say: 'numero italiano 347 123 4567', email: null, phone: '+393471234567' },
+  { kind: 'country hint (it)', say: 'sono in Italia, cellulare 347 123 4567', email: null, phone: '+393471234567' },
+  { kind: 'country hint (pt)', say: 'número português 912 345 678', email: null, phone: '+351912345678' },
+  { kind: 'country hint (pt)', say: 'estou em Portugal, telemóvel 912 345 678', email: null, phone: '+351912345678' },
+  { kind: 'country hint (pt)', say: 'numero portugues 912345678', email: null, phone: '+351912345678' },
+  { kind: 'country hint (nl)', say: 'mijn Nederlandse nummer is 06 12345678', email: null, phone: '+31612345678' },
+  { kind: 'country hint (nl)', say: 'ik woon in Nederland: 06 12345678', email: null, phone: '+31612345678' },
+  { kind: 'country hint (es)', say: 'número de España 612 345 678', email: null, phone: '+34612345678' },
+  { kind: 'country hint (es)', say: 'numero espanol 612 345 678', email: null, phone: '+34612345678' },
+  {
+    kind: 'country hint (de)',
+    say: 'jens@web.de, deutsche Nummer 0151 23456789',
+    email: 'jens@web.de',
+    phone: '+4915123456789',
+  },
+  // names, when the customer gives one (a guest is asked for it)
+  {
+    kind: 'name',
+    say: "I'm Sam Baker, sam.b@gmail.com, 07911 123456",
+    email: 'sam.b@gmail.com',
+    phone: GB,
+    name: 'Sam Baker',
+  },
+  { kind: 'name', say: 'Sam here - 07911 123456', email: null, phone: GB, name: 'Sam' },
+  {
+    kind: 'name',
+    say: 'my name is anna lopez, anna@lopez.net',
+    email: 'anna@lopez.net',
+    phone: null,
+    name: 'Anna Lopez',
+  },
+  {
+    kind: 'name',
+    say: 'me llamo Lucía Fernández, lucia.f@gmail.com',
+    ctx: { country: 'ES' },
+    email: 'lucia.f@gmail.com',
+    phone: null,
+    name: 'Lucía Fernández',
+  },
+  {
+    kind: 'name',
+    say: 'soy Pedro, mi móvil 612 345 678',
+    ctx: { country: 'ES' },
+    email: null,
+    phone: '+34612345678',
+    name: 'Pedro',
+  },
+  { kind: 'name', say: 'This is Jo from Leeds, jo@jo.com', email: 'jo@jo.com', phone: null, name: 'Jo' },
+  { kind: 'name', say: 'Name: Priya Shah / priya@shah.io', email: 'priya@shah.io', phone: null, name: 'Priya Shah' },
+  { kind: 'name', say: "It's Tom. tom@tom.com", email: 'tom@tom.com', phone: null, name: 'Tom' },
+  { kind: 'name', say: 'Sam', email: null, phone: null, name: 'Sam' },
+  { kind: 'no name', say: "I'm in Spain at the moment, 612 345 678", email: null, phone: '+34612345678', name: null },
+  { kind: 'no name', say: "I'm really annoyed, 07911 123456", email: null, phone: GB, name: null },
+  { kind: 'no name', say: "it's jane.doe@example.com", email: 'jane.doe@example.com', phone: null, name: null },
+  { kind: 'no name', say: "I'm not giving you my name. x.y@z.com", email: 'x.y@z.com', phone: null, name: null },
+  { kind: 'no name', say: "I'm Spanish, 612 345 678", email: null, phone: '+34612345678', name: null },
+  { kind: 'no name', say: 'Thanks', email: null, phone: null, name: null },
+  { kind: 'no name', say: 'yes', email: null, phone: null, name: null },
+];
+
+/** A whole dialogue: the customer's messages from the AI's request for details on, read-back included. */
+export interface Dialogue {
+  kind: string;
+  ctx?: Partial<ExtractionContext>;
+  /** a webchat guest: the request also asks for a name */
+  guest?: boolean;
+  turns: string[];
+  /** what the contact holds at the end */
+  saved: { email: string | null; phone: string | null; name?: string | null };
+  /** what it holds right after the given turn (0-based): a detail is saved as soon as it is given */
+  after?: Record<number, { email?: string | null; phone?: string | null }>;
+  /** how many times the AI asks for a detail (the first request included); checked when given */
+  asks?: number;
+}
+
+export const DIALOGUES: Dialogue[] = [
+  {
+    kind: 'correction after read-back: swapped digit',
+    turns: ['jo@gmail.com, 07911 123456', "sorry, I swapped two digits, it's 07911 123465"],
+    saved: { email: 'jo@gmail.com', phone: '+447911123465' },
+  },
+  {
+    kind: 'correction after read-back: work email',
+    turns: ['pat@gmail.com 07911 123456', 'actually use my work email instead: pat@acme.co.uk'],
+    saved: { email: 'pat@acme.co.uk', phone: GB },
+  },
+  {
+    kind: "correction after read-back: that's my old number",
+    turns: ['kim@me.com and 07911 123456', "oh wait that's my old number, the new one is 07825 123456"],
+    saved: { email: 'kim@me.com', phone: M2 },
+  },
+  {
+    kind: 'correction before read-back',
+    turns: ['jo@gmail.com', 'sorry, jo.b@gmail.com is my real one. phone 07911 123456'],
+    saved: { email: 'jo.b@gmail.com', phone: GB },
+    after: { 0: { email: 'jo@gmail.com', phone: null } },
+  },
+  {
+    kind: 'refusal worded its own way keeps what was given',
+    turns: ['lee@lee.com', "I'd rather keep my number private"],
+    saved: { email: 'lee@lee.com', phone: null },
+    after: { 0: { email: 'lee@lee.com' } },
+    asks: 2,
+  },
+  {
+    kind: 'refusal in Spanish keeps what was given',
+    ctx: { country: 'ES' },
+    turns: ['mi correo es rosa@gmail.com', 'el teléfono no te lo voy a dar'],
+    saved: { email: 'rosa@gmail.com', phone: null },
+    asks: 2,
+  },
+  {
+    kind: 'an early detail is kept when the other fails twice',
+    turns: ['my email is ana@ana.com', '07911 12345', '0791112345'],
+    saved: { email: 'ana@ana.com', phone: null },
+    after: { 0: { email: 'ana@ana.com', phone: null } },
+  },
+  {
+    kind: 'angry, both details in one message',
+    turns: ["I've rung your number 0161 496 0018 ten times, this is a joke. dan@dan.co.uk, 07911 123456"],
+    saved: { email: 'dan@dan.co.uk', phone: GB },
+  },
+  {
+    kind: 'a guest gives a name with the details',
+    guest: true,
+    turns: ["I'm Sam Baker - sam@baker.com, 07911 123456"],
+    saved: { email: 'sam@baker.com', phone: GB, name: 'Sam Baker' },
+  },
+  {
+    kind: 'a guest gives the name after the read-back',
+    guest: true,
+    turns: ['sam@baker.com 07911 123456', 'Sam here by the way'],
+    saved: { email: 'sam@baker.com', phone: GB, name: 'Sam' },
+  },
+  {
+    kind: 'a guest who gives no name',
+    guest: true,
+    turns: ['sam@baker.com 07911 123456', "yes that's right, thanks"],
+    saved: { email: 'sam@baker.com', phone: GB, name: null },
+  },
+  {
+    kind: 'correction in Spanish after read-back',
+    ctx: { country: 'ES' },
+    turns: ['luis@yahoo.es 612 345 678', 'no, mejor usa mi correo del trabajo: luis@empresa.es'],
+    saved: { email: 'luis@empresa.es', phone: '+34612345678' },
+  },
+  {
+    kind: 'a German number named in German',
+    turns: ['jens@web.de, deutsche Nummer 0151 23456789'],
+    saved: { email: 'jens@web.de', phone: '+4915123456789' },
+  },
+  {
+    kind: 'confirming the read-back changes nothing',
+    turns: ['amy@amy.org 07911 123456', "yes that's right"],
+    saved: { email: 'amy@amy.org', phone: GB },
+    asks: 1,
   },
 ];

@@ -36,6 +36,10 @@ describe('extraction table (offline extractor)', () => {
         }
         if (!matches(expected, finding)) rowOk = false;
       }
+      if (row.name !== undefined) {
+        const name = got.name ? [got.name.firstName, got.name.lastName].filter(Boolean).join(' ') : null;
+        if (name !== row.name) rowOk = false;
+      }
       if (rowOk) exactRows++;
       else misses.push(`${row.kind}: ${JSON.stringify(row.say)} → ${JSON.stringify(got)}`);
     }
@@ -51,5 +55,8 @@ describe('extraction table (offline extractor)', () => {
     if (misses.length) console.log(`rows not fully right:\n  ${misses.join('\n  ')}`);
     expect(precision).toBe(1);
     expect(recall).toBeGreaterThanOrEqual(0.95);
+    // the rows written for issue 19 (anger, refusals, country hints, names) are all fully right
+    const issue19 = TABLE.slice(TABLE.findIndex((r) => r.kind === 'angry'));
+    expect(misses.filter((m) => issue19.some((r) => m.startsWith(`${r.kind}: ${JSON.stringify(r.say)}`)))).toEqual([]);
   });
 });

@@ -250,6 +250,63 @@ describe('OpenAiAgent.extractDetails', () => {
   });
 });
 
+describe('OpenAiAgent and issue 19: names, corrections, refusals, the follow-up', () => {
+  const tool = (args: object) => ({ toolCalls: [{ name: 'save_contact_details', arguments: JSON.stringify(args) }] });
+
+  it('the tool schema asks for a name; a name the model read is kept only when written in the reply', async () => {
+    server.script(
+      tool({ email: 'sam@baker.com', phone: null, declined: false, name: 'Sam Baker' }),
+      tool({ email: null, phone: null, declined: false, name: 'Samuel Bakerson' }),
+    );
+    // the model reads a name the offline reading has no phrase for ("put it under Sam Baker")
+    const got = await agent.extractDetails('put it under sam baker please, sam@baker.com', { country: 'GB' });
+    expect(got.name).toEqual({ firstName: 'Sam', lastName: 'Baker' });
+    expect(got.email).toEqual({ status: 'found', value: 'sam@baker.com' });
+    const schema = server.requests[0]!.body.tools![0]!.function.parameters as { properties: Record<string, unknown> };
+    expect(Object.keys(schema.properties)).toEqual(['email', 'phone', 'declined', 'name']);
+    // invented: not in the reply
+    expect((await agent.extractDetails('thanks!', { country: 'GB' })).name).toBeUndefined();
+  });
+
+  it('an invalid name argument is refused by zod like any other, and the offline reading stands', async () => {
+    server.script(tool({ email: null, phone: null, declined: false, name: 7 }));
+    const got = await agent.extractDetails("I'm Sam Baker, 07911 123456", { country: 'GB' });
+    expect(got.name).toEqual({ firstName: 'Sam', lastName: 'Baker' });
+    expect(got.phone).toEqual({ status: 'found', value: '+447911123456' });
+    expect(warnings.map((w) => w.msg)).toEqual(['AI tool arguments invalid']);
+  });
+
+  it('a refusal the model recognises is one, whatever its wording', async () => {
+    server.script(tool({ email: null, phone: null, declined: true }));
+    expect((await agent.extractDetails('meh, rather you lot did not', { country: 'GB' })).declined).toBe(true);
+  });
+
+  it('anger does not stop the details being read, also when the model misses them', async () => {
+    server.script(tool({ email: null, phone: null, declined: false }));
+    const got = await agent.extractDetails(
+      "I've called 0161 496 0018 three times and nobody picks up!!! email dan@dan.com phone 07911 123456",
+      { country: 'GB' },
+    );
+    expect(got.email).toEqual({ status: 'found', value: 'dan@dan.com' });
+    expect(got.phone).toEqual({ status: 'found', value: '+447911123456' });
+  });
+
+  it('awaiting the team: no request_human tool, the prompt says a person will reply, no handover offered', async () => {
+    server.script({ content: 'We open at 9.' }, { status: 500, error: 'boom' }, { status: 500, error: 'boom' });
+    const waiting = { ...ctx, awaitingTeam: true };
+    expect(await agent.reply('when do you open?', waiting)).toEqual({ kind: 'reply', text: 'We open at 9.' });
+    const req = server.requests[0]!;
+    expect(req.body.tools).toBeUndefined();
+    expect(req.body.messages[0]!.content).toMatch(/already waiting for a person from the team/);
+    // a failure and a request for a person get the follow-up, never a handover
+    expect(await agent.reply('and do you sell helmets?', waiting)).toEqual({
+      kind: 'reply',
+      text: 'Thanks, someone from the team will reply here as soon as possible.',
+    });
+    expect(await agent.reply('can I talk to a person', waiting)).toMatchObject({ kind: 'reply' });
+  });
+});
+
 describe('createAgent', () => {
   it('builds the OpenAI agent when a key is given', () => {
     const a = createAgent({ openaiApiKey: 'sk-x', openaiBaseUrl: server.baseUrl, openaiModel: 'm' });

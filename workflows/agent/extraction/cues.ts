@@ -34,11 +34,38 @@ export const PHONE_WORD =
 /** the customer corrects what they just wrote */
 export const CORRECTION =
   /\b(sorry|i mean|i meant|meant to say|make that|should be|should have been|correction|actually|no wait|wait|oops|whoops|typo|scratch that|ignore (that|the first|the last)|wrong|my bad|perdon|perdona|quise decir|quiero decir|mejor dicho|me equivoque|corrijo|digo|error|fallo)\b/;
-/** the customer refuses to give details */
-export const DECLINED =
-  /\b(no,? thanks?|no,? thank you|no thx|nah|nope|rather not|prefer not|i'?d prefer not|don'?t want to|do not want to|not comfortable|not giving|won'?t give|will not give|not sharing|no need|don'?t contact me|do not contact me|leave it|forget it|none of your business|no,? gracias|prefiero no|no quiero|mejor no|paso|no hace falta|no me contacten|ni hablar|de momento no|no,? prefiero|not (right )?now|maybe later|ahora no|no phone|no calls|don'?t call me|do not call me|email only|only by email|just email|no me llam\w*|nada de llamadas|solo (por )?(correo|email)|no (lo|la|te|os|se lo) (doy|damos)|prefiero no darl[oa]|do not store|don'?t store|don'?t keep|don'?t save|do not save|no (lo )?guard\w*)\b/;
+/** the customer refuses to give details, however worded (English and Spanish) */
+const REFUSALS = [
+  // English
+  "no,? thanks?|no,? thank you|no thx|nah|nope|no way|not a chance|no chance|rather not|prefer not|i'?d prefer not",
+  "(don'?t|do not) (want|wish|like) to (give|share|say|tell|provide|hand|leave|send)",
+  "(don'?t|do not|never) give (out|away)|(don'?t|do not) (share|hand out)",
+  "not comfortable|uncomfortable|not giving|won'?t (give|share|say|tell)|will not (give|share|say|tell)",
+  'not (going|gonna) to (give|share|say|tell)|not (sharing|telling|saying)|not happening',
+  "(you )?(don'?t|do not) need (my|that|it|them|those|to know)|(why|what) do you need (that|it|my \\w+) for",
+  "prefer(red)? (you )?(didn'?t|did not|don'?t|do not) (have|get|keep|store|save)",
+  '(rather|prefer to) keep (that|it|this|them|those|my [a-z ]{1,20}) (private|to myself|personal)',
+  "keep (that|it|them) (private|to myself)|that'?s private|it'?s private|mind your own",
+  "i'?ll pass|pass on (that|this|it)|skip (that|this|it|the \\w+)",
+  "no need|don'?t contact me|do not contact me|leave it|forget it|none of your business",
+  "not (right )?now|maybe later|no phone|no calls|don'?t call me|do not call me|email only|only by email|just email",
+  "do not store|don'?t store|don'?t keep|don'?t save|do not save",
+  // Spanish
+  'no,? gracias|prefiero no|preferiria no|mejor no|paso|no hace falta|no me contacten|ni hablar|ni de broma',
+  'ni loc[oa]|de ninguna manera|de momento no|no,? prefiero|ahora no|no me apetece|olvidalo|dejalo',
+  'no quiero (dar|darte|daros|darle|decir|decirte|compartir|que me llam\\w*)',
+  'no me llam\\w*|nada de llamadas|solo (por )?(correo|email)',
+  'no (te |os |se |le |les )?(lo |la |los |las )?(doy|damos|voy a dar|vamos a dar|pienso dar|voy a decir)',
+  'prefiero no darl[oa]|no (lo )?guard\\w*|(eso |es |son )(privad[oa]s?|personal(es)?)|no es asunto',
+];
+export const DECLINED = new RegExp(`\\b(?:${REFUSALS.map((group) => `(?:${group})`).join('|')})\\b`);
+/** a refusal of the name only ("I'm not giving you my name"): not a refusal of the details */
+export const NAME_REFUSED =
+  /\b(not giving|won'?t give|will not give|rather not (give|say|tell)|prefer not to (give|say|tell)|no (te |os )?(doy|digo)) (you )?(my |mi )?(name|nombre)\b/;
 /** a whole message that only says no */
 export const BARE_NO = /^\s*(no|nope|nah|no\.|no!)\s*[.!]*\s*$/;
+/** a whole message that only refuses: "skip", "no quiero" */
+export const BARE_REFUSAL = /^\W*(no,? )?(skip( it| that| this)?|no quiero|paso)\W*$/;
 /** the customer confirms the phone number they are writing from (WhatsApp) */
 export const CONFIRM =
   /\b(yes|yeah|yep|yup|ya|correct|that'?s right|that is right|right|that'?s it|that'?s the one|exactly|same|same number|this number|this one|that one|that'?s my number|that is my number|use this|this whatsapp|the one i'?m (writing|messaging|texting) from|si|correcto|exacto|eso es|ese mismo|este mismo|es correcto|afirmativo|ese es|este numero|mismo numero|el mismo)\b/;

@@ -8,6 +8,7 @@ import { surroundings, type Span, type Surroundings } from './context.ts';
 import * as cue from './cues.ts';
 import { findEmails, type EmailCandidate } from './emails.ts';
 import { blankSpans, findPhones, phoneHints, withoutNonPhones, type PhoneCandidate } from './phones.ts';
+import { findName } from './names.ts';
 import { digitsFromWords, emailsFromWords, fold } from './spelled.ts';
 
 export { fold, digitsFromWords, emailsFromWords } from './spelled.ts';
@@ -150,7 +151,7 @@ export function extractDetails(message: string, ctx: ExtractionContext): DetailE
 export function extractWithCandidates(
   message: string,
   ctx: ExtractionContext,
-): { extraction: DetailExtraction; seenEmails: string[]; seenPhones: string[]; text: string } {
+): { extraction: DetailExtraction; seenEmails: string[]; seenPhones: string[]; text: string; message: string } {
   const text = readable(message.slice(0, 2000));
   const emails = findEmails(text);
   const phoneText = withoutNonPhones(blankSpans(text, emails));
@@ -172,16 +173,23 @@ export function extractWithCandidates(
     return candidate?.e164 ? { ...candidate, start: previous.start, end: fragment.end, raw: fragment.raw } : undefined;
   });
 
-  const refused = cue.DECLINED.test(text) || (!ctx.knownPhone && cue.BARE_NO.test(text));
+  // a refusal of the name alone ("I'm not giving you my name") is not a refusal of the details
+  const withoutName = text.replace(cue.NAME_REFUSED, ' ');
+  const refused =
+    cue.DECLINED.test(withoutName) ||
+    cue.BARE_REFUSAL.test(withoutName) ||
+    (!ctx.knownPhone && cue.BARE_NO.test(withoutName));
   if (ctx.knownPhone && phone.status === 'none' && cue.CONFIRM.test(text) && !cue.DENY.test(text)) {
     const known = normalizePhone(ctx.knownPhone, ctx.country);
     if (known.ok) phone = { status: 'found', value: known.e164 };
   }
   const declined = refused && !(email.status === 'found' && phone.status === 'found');
+  const name = findName(message);
   return {
-    extraction: { email, phone, declined },
+    extraction: { email, phone, declined, ...(name ? { name } : {}) },
     seenEmails: emails.flatMap((e) => (e.value ? [e.value] : [])),
     seenPhones: phones.flatMap((p) => (p.e164 ? [p.e164] : [])),
     text,
+    message,
   };
 }

@@ -40,25 +40,48 @@ export function withoutNonPhones(text: string): string {
   return t;
 }
 
+// Country names and adjectives in English and the languages of Baton's businesses (Spanish, German, French, Italian,
+// Portuguese, Dutch), folded: lower-case and without accents ("österreich" → "osterreich", "français" → "francais").
 const COUNTRY_WORDS: [RegExp, string][] = [
-  [/\b(spain|spanish|espana|espanol|espanola)\b/, 'ES'],
-  [/\b(uk|u\.k\.|united kingdom|britain|british|england|scotland|wales|reino unido|ingles|inglaterra)\b/, 'GB'],
   [
-    /\b(usa|u\.s\.a?\.?|the us|us (number|cell|mobile|phone)|united states|american|the states|estados unidos|eeuu|americano)\b/,
+    /\b(spain|spanish|espana|espanol|espanola|spanien|spanisch\w*|espagne|espagnol\w*|spagna|spagnol[oa]|espanha|espanhol\w*|spanje|spaans\w*)\b/,
+    'ES',
+  ],
+  [
+    /\b(uk|u\.k\.|united kingdom|britain|british|england|scotland|wales|reino unido|ingles|inglesa|inglaterra|gro(ss|ß)britannien|englisch\w*|britisch\w*|royaume-uni|angleterre|anglais\w*|regno unito|inghilterra|inglese|verenigd koninkrijk|engeland|engelse|brits\w*)\b/,
+    'GB',
+  ],
+  [
+    /\b(usa|u\.s\.a?\.?|the us|us (number|cell|mobile|phone)|united states|american|the states|estados unidos|eeuu|americano|vereinigte staaten|amerikanisch\w*|etats-unis|americain\w*|stati uniti|americano|estados unidos|verenigde staten|amerikaans\w*)\b/,
     'US',
   ],
-  [/\b(france|french|francia|frances|francesa)\b/, 'FR'],
-  [/\b(germany|german|alemania|aleman|alemana)\b/, 'DE'],
-  [/\b(italy|italian|italia|italiano)\b/, 'IT'],
-  [/\b(portugal|portuguese|portugues|portuguesa)\b/, 'PT'],
-  [/\b(ireland|irish|irlanda|irlandes)\b/, 'IE'],
+  [
+    /\b(france|french|francia|frances|francesa|frankreich|franzosisch\w*|francais\w*|francese|franca|frankrijk|franse)\b/,
+    'FR',
+  ],
+  [
+    /\b(germany|german|alemania|aleman|alemana|deutschland|deutsch\w*|allemagne|allemand\w*|germania|tedesc[oa]|alemanha|alema|alemao|duitsland|duitse?)\b/,
+    'DE',
+  ],
+  [/\b(austria|austrian|osterreich|oesterreich|osterreichisch\w*|autriche|autrichien\w*|oostenrijk\w*)\b/, 'AT'],
+  [/\b(switzerland|swiss|suiza|schweiz\w*|suisse|svizzera|svizzer[oa]|suica|zwitserland|zwitserse)\b/, 'CH'],
+  [/\b(belgium|belgian|belgica|belgien|belgisch\w*|belgique|belge|belgio|belga|belgie)\b/, 'BE'],
+  [/\b(italy|italian|italia|italiano|italiana|italien\w*|italie|italiaans\w*)\b/, 'IT'],
+  [/\b(portugal|portuguese|portugues|portuguesa|portugiesisch\w*|portugais\w*|portoghese|portugees|portugese)\b/, 'PT'],
+  [/\b(ireland|irish|irlanda|irlandes|irland|irlande|ierland)\b/, 'IE'],
   [/\b(mexico|mexican|mexicano|mexicana)\b/, 'MX'],
-  [/\b(netherlands|dutch|holland|holanda|holandes)\b/, 'NL'],
+  [
+    /\b(netherlands|dutch|holland|holanda|holandes\w*|niederlande|niederlandisch\w*|hollandisch\w*|pays-bas|neerlandais\w*|hollandais\w*|paesi bassi|olanda|olandese|paises baixos|nederland|nederlands\w*|hollands\w*)\b/,
+    'NL',
+  ],
   [/\b(canada|canadian|canadiense)\b/, 'CA'],
   [/\b(australia|australian|australiano)\b/, 'AU'],
   [/\b(argentina|argentine|argentino)\b/, 'AR'],
   [/\b(colombia|colombian|colombiano)\b/, 'CO'],
 ];
+
+/** the countries a (folded) text names: "I'm in Spain", "numéro français", "deutsche Nummer" */
+export const countriesNamed = (text: string) => COUNTRY_WORDS.filter(([re]) => re.test(text)).map(([, c]) => c);
 
 export interface PhoneHints {
   /** countries named in the reply ("I'm in Spain", "número francés") */
@@ -68,7 +91,7 @@ export interface PhoneHints {
 }
 
 export function phoneHints(text: string): PhoneHints {
-  const countries = COUNTRY_WORDS.filter(([re]) => re.test(text)).map(([, c]) => c);
+  const countries = countriesNamed(text);
   const callingCodes = [
     ...text.matchAll(
       /\b(?:prefijo|prefix|country code|dialling code|dialing code|codigo|code|indicativo)\s*(?:is|es|:)?\s*(?:\+|00)?(\d{1,3})\b/g,

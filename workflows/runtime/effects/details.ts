@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import { isDomainError, saveContactDetails } from '../../../contacts/index.ts';
 import type { Database } from '../../../prisma/index.ts';
-import type { AiAgent, DetailExtraction } from '../../agent/types.ts';
+import type { AiAgent, DetailExtraction, PersonName } from '../../agent/types.ts';
 import type { ConversationEvent } from '../../conversation/index.ts';
 import type { BusinessLookup } from '../business-cache.ts';
 import { conversationState, moveToContact } from '../store.ts';
@@ -29,7 +29,7 @@ export async function readDetails(
     knownPhone: r.knownPhone ?? undefined,
     locale: r.locale,
   });
-  return { type: 'details.extracted', extraction };
+  return { type: 'details.extracted', extraction, text: r.text };
 }
 
 /**
@@ -39,9 +39,16 @@ export async function readDetails(
  */
 export async function saveDetails(
   deps: DetailsDeps,
-  r: { conversationId: string; businessId: string; email: string | null; phone: string | null },
+  r: {
+    conversationId: string;
+    businessId: string;
+    email: string | null;
+    phone: string | null;
+    name?: PersonName | null | undefined;
+    replaces?: { email: string | null; phone: string | null } | undefined;
+  },
 ): Promise<ConversationEvent> {
-  const { conversationId } = r;
+  const { conversationId, name } = r;
   const current = await conversationState(deps.db, conversationId);
   if (!current) throw new Error(`conversation ${conversationId} is gone`);
   const attempt = async (email: string | null, phone: string | null): Promise<ConversationEvent> => {
@@ -50,12 +57,15 @@ export async function saveDetails(
       contactId: current.contactId,
       email: email ?? undefined,
       phone: phone ?? undefined,
+      firstName: name?.firstName,
+      lastName: name ? (name.lastName ?? null) : undefined,
+      replaces: { email: r.replaces?.email ?? undefined, phone: r.replaces?.phone ?? undefined },
       actor: { type: 'customer', conversationId },
     });
     // merged into the contact that already held the detail: the conversation follows it
     if (saved.contactId !== current.contactId) await moveToContact(deps.db, conversationId, saved.contactId);
     deps.logger.info({ conversationId, outcome: saved.outcome }, 'contact details saved from the chat');
-    return { type: 'details.saved', email, phone, outcome: saved.outcome };
+    return { type: 'details.saved', email, phone, name, outcome: saved.outcome };
   };
   const failed = (e: unknown): ConversationEvent => {
     if (!isDomainError(e)) throw e;

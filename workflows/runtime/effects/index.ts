@@ -69,7 +69,7 @@ export function createEffectHandlers(deps: EffectDeps): EffectHandlers {
         case 'ai.reply':
           return { outcome: 'gave_up', event: { type: 'ai.replied', reply: aiFailed(job.lang) } };
         case 'ai.extract':
-          return { outcome: 'gave_up', event: { type: 'details.extracted', extraction: nothingRead } };
+          return { outcome: 'gave_up', event: { type: 'details.extracted', extraction: nothingRead, text: '' } };
         case 'details.save':
           return {
             outcome: 'gave_up',

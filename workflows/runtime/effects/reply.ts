@@ -20,6 +20,8 @@ export interface ReplyRequest {
   text: string;
   lang: Lang;
   locale?: string | undefined;
+  /** a person will reply (after the capture): the agent offers no handover */
+  awaitingTeam?: boolean | undefined;
 }
 
 /** When the AI cannot answer at all: hand over, saying so in the customer's language. */
@@ -36,6 +38,7 @@ export async function answer(deps: ReplyDeps, r: ReplyRequest): Promise<Conversa
     channel: r.channel,
     history: await historyBeforeLast(deps.db, r.conversationId, deps.historyLimit),
     locale: r.locale,
+    awaitingTeam: r.awaitingTeam,
   });
   return { type: 'ai.replied', reply };
 }
