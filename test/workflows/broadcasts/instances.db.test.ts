@@ -23,7 +23,7 @@ describe(`two instances send one broadcast on ${testDbKind()}`, () => {
     } else {
       db1 = db2 = await createTestDatabase(); // one process per embedded database: two senders share it
     }
-    channel = await countingChannel({ delayMs: 15 });
+    channel = await countingChannel({ delayMs: 50 });
   });
   afterAll(async () => {
     await channel?.close();
