@@ -2,5 +2,5 @@
 export { openDatabase, fromPGlite, migrationDriver, pgTransaction } from './database.ts';
 export type { Database, DatabaseKind, DatabaseOptions, Driver } from './database.ts';
 export { applyMigrations, pendingSchemaChanges, authorMigration } from './migrations.ts';
-export { pgliteStartParams } from './pglite.ts';
+export { pgliteStartParams, pgliteExtensions } from './pglite.ts';
 export * from './generated/client.ts';
