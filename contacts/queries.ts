@@ -124,9 +124,75 @@ export function phoneDigits(search: string): string | null {
   return digits.length >= 3 ? digits.replace(/^0+/, '') || null : null;
 }
 
+/** A LIKE pattern matching `text` anywhere: its own `%`, `_` and `\\` match themselves. */
+export const containsPattern = (text: string) => `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+
+/**
+ * The SQL that finds one page of contact ids, newest first, and its parameters. Every filter has an index
+ * (prisma/schema.prisma): name fragments the trigram index on the four name columns (ILIKE), email fragments and phone
+ * digits the trigram indexes on identifiers' values (partial, one per kind: `kind` is a literal so that the planner
+ * can use them), tags ContactTag's keys, and the order and cursor (createdAt, id) the btree on
+ * (businessId, status, createdAt, id). Pure, so that tests can EXPLAIN exactly what runs.
+ */
+export function contactPageSql(
+  businessId: string,
+  q: { status: 'active' | 'archived' | 'guest'; search?: string | undefined; limit: number },
+  tagId: string | null,
+  cursor: { createdAt: Date; id: string } | null,
+): { text: string; params: unknown[] } {
+  const params: unknown[] = [businessId, q.status];
+  const param = (v: unknown) => `$${params.push(v)}`;
+  const where = [`c."businessId" = $1`, `c.status = $2::"ContactStatus"`];
+  if (q.search) {
+    const digits = phoneDigits(q.search);
+    if (digits) {
+      where.push(
+        `c.id IN (SELECT i."contactId" FROM "Identifier" i
+          WHERE i."businessId" = $1 AND i.kind = 'phone' AND i.value LIKE ${param(containsPattern(digits))})`,
+      );
+    } else {
+      // Every word must match one of the names or the email.
+      for (const word of q.search.split(/\s+/).filter(Boolean)) {
+        const name = param(containsPattern(word));
+        const email = param(containsPattern(word.toLowerCase()));
+        where.push(
+          `c.id IN (SELECT n.id FROM "Contact" n WHERE n."businessId" = $1 AND (n."firstName" ILIKE ${name}
+            OR n."middleName" ILIKE ${name} OR n."lastName" ILIKE ${name} OR n."businessName" ILIKE ${name})
+          UNION ALL SELECT i."contactId" FROM "Identifier" i
+            WHERE i."businessId" = $1 AND i.kind = 'email' AND i.value LIKE ${email})`,
+        );
+      }
+    }
+  }
+  if (tagId) {
+    where.push(
+      `EXISTS (SELECT 1 FROM "ContactTag" t WHERE t."contactId" = c.id AND t."tagId" = ${param(tagId)}::uuid)`,
+    );
+  }
+  if (cursor) {
+    where.push(
+      `(c."createdAt", c.id) < (${param(cursor.createdAt.toISOString())}::timestamptz, ${param(cursor.id)}::uuid)`,
+    );
+  }
+  const text = `SELECT c.id FROM "Contact" c WHERE ${where.join(' AND ')}
+    ORDER BY c."createdAt" DESC, c.id DESC LIMIT ${param(q.limit + 1)}`;
+  return { text, params };
+}
+
+/** A tag's id from its id or its name; null when the business has no such tag. */
+async function tagIdOf(db: Database, businessId: string, tag: string): Promise<string | null> {
+  const byId = z.uuid().safeParse(tag).success;
+  const found = await db.prisma.tag.findFirst({
+    where: byId ? { id: tag, businessId } : { businessId, nameKey: tag.toLowerCase() },
+    select: { id: true },
+  });
+  return found?.id ?? null;
+}
+
 /**
  * Newest first, keyset-paginated. `search` matches name, business name and email fragments (every word must
  * match), or — when it looks like a number — the phone's digits. `tag` is a tag id or name.
+ * Two statements: the page's ids (contactPageSql, on the driver), then their cards.
  */
 export async function listContacts(
   db: Database,
@@ -134,42 +200,20 @@ export async function listContacts(
   query: ListContactsQuery = {},
 ): Promise<ContactPage> {
   const q = parseOrThrow(listContactsQuery, query);
-  const and: Prisma.ContactWhereInput[] = [{ businessId, status: q.status }];
-  if (q.search) {
-    const digits = phoneDigits(q.search);
-    if (digits) {
-      and.push({ identifiers: { some: { kind: 'phone', value: { contains: digits } } } });
-    } else {
-      for (const word of q.search.split(/\s+/).filter(Boolean)) {
-        and.push({
-          OR: [
-            { firstName: { contains: word, mode: 'insensitive' } },
-            { middleName: { contains: word, mode: 'insensitive' } },
-            { lastName: { contains: word, mode: 'insensitive' } },
-            { businessName: { contains: word, mode: 'insensitive' } },
-            { identifiers: { some: { kind: 'email', value: { contains: word.toLowerCase() } } } },
-          ],
-        });
-      }
-    }
-  }
+  const cursor = q.cursor ? decodeCursor(q.cursor) : null;
+  let tagId: string | null = null;
   if (q.tag) {
-    const byId = z.uuid().safeParse(q.tag).success;
-    and.push({
-      tags: { some: { tag: byId ? { id: q.tag } : { nameKey: q.tag.toLowerCase() } } },
-    });
+    tagId = await tagIdOf(db, businessId, q.tag);
+    if (!tagId) return { items: [], nextCursor: null };
   }
-  if (q.cursor) {
-    const c = decodeCursor(q.cursor);
-    and.push({ OR: [{ createdAt: { lt: c.createdAt } }, { createdAt: c.createdAt, id: { lt: c.id } }] });
-  }
-  const rows = await db.prisma.contact.findMany({
-    where: { AND: and },
-    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-    take: q.limit + 1,
-    include: cardInclude,
-  });
-  const page = rows.slice(0, q.limit);
+  const { text, params } = contactPageSql(businessId, q, tagId, cursor);
+  const ids = (await db.query<{ id: string }>(text, params)).map((r) => r.id);
+  const pageIds = ids.slice(0, q.limit);
+  const rows = pageIds.length
+    ? await db.prisma.contact.findMany({ where: { id: { in: pageIds } }, include: cardInclude })
+    : [];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const page = pageIds.flatMap((id) => byId.get(id) ?? []);
   const last = page.at(-1);
-  return { items: page.map(toCard), nextCursor: rows.length > q.limit && last ? encodeCursor(last) : null };
+  return { items: page.map(toCard), nextCursor: ids.length > q.limit && last ? encodeCursor(last) : null };
 }

@@ -2,7 +2,7 @@
 export { openDatabase, fromPGlite, migrationDriver, pgTransaction } from './database.ts';
 export type { Database, DatabaseKind, DatabaseOptions, Driver } from './database.ts';
 export { applyMigrations, pendingSchemaChanges, authorMigration } from './migrations.ts';
-export { pgliteStartParams } from './pglite.ts';
+export { pgliteStartParams, pgliteExtensions } from './pglite.ts';
 export { DataDirLockedError, isDataDirLockedError, LOCK_FILE } from './lock/index.ts';
 export type { LockHolder } from './lock/index.ts';
 export * from './generated/client.ts';

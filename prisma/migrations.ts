@@ -9,6 +9,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { MigrationList } from '@prisma/schema-engine-wasm';
 import { createSchemaEngine } from './engine.ts';
+import { pgliteExtensions } from './pglite.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const SCHEMA_PATH = path.join(here, 'schema.prisma');
@@ -149,7 +150,7 @@ export async function applyMigrations(db: MigrationDriver, dir = MIGRATIONS_DIR)
  * Replays the migrations on a scratch in-memory PGlite (no shadow database needed). Empty = no drift.
  */
 export async function pendingSchemaChanges(schemaPath = SCHEMA_PATH, migrationsDir = MIGRATIONS_DIR): Promise<string> {
-  const scratch = await PGlite.create();
+  const scratch = await PGlite.create({ extensions: pgliteExtensions });
   try {
     const list = await readMigrationList(migrationsDir);
     for (const m of list.migrationDirectories) {

@@ -18,14 +18,25 @@ import { openDatabase, type Database } from '../../prisma/index.ts';
 import type { Ceiling } from './ceiling.ts';
 import { generateOutlookCsv } from './generate.ts';
 
+const usage = `npm run bench:import -- [options]   (or: npm run bench -- import [options])
+  --rows N          rows of the generated CSV (default 100000)
+  --db pglite|postgres   the database (default pglite)
+  --batch N         rows a batch (default: the import's own)
+  --skip-ceiling    skip the two parse + normalise ceilings
+  --help            this text`;
 const { values } = parseArgs({
   options: {
     rows: { type: 'string', default: '100000' },
     db: { type: 'string', default: 'pglite' },
     batch: { type: 'string' },
     'skip-ceiling': { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
   },
 });
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
 const rows = Number(values.rows);
 const kind = values.db;
 if (!Number.isInteger(rows) || rows < 1) throw new Error('--rows must be a positive whole number');

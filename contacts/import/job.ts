@@ -22,6 +22,7 @@ import { inspectFile, readRecords, type Delimiter } from './parse.ts';
 import { preparedCells } from './prepared.ts';
 import { readBatchesInline, type ReadBatch, type ReadOptions } from './read.ts';
 import { readBatchesInWorker } from './reader.ts';
+import { refreshImportStatistics } from './statistics.ts';
 import { planRows, readRow, type RowDraft, type RowError, type RowPlan } from './row.ts';
 import {
   addTiming,
@@ -273,6 +274,8 @@ export async function runImport(db: Database, id: string, deps: RunDeps = {}): P
       deps.logger?.info({ importJob: id }, 'import paused; it resumes at the next start');
       return getImport(db, job.businessId, id);
     }
+    // Before the job is marked completed: a crash in between resumes the job, which ends here again.
+    if (!job.dryRun) await refreshImportStatistics(db);
     await db.query(
       `UPDATE "ImportJob" SET status = 'completed', "finishedAt" = now(), "updatedAt" = now() WHERE id = $1`,
       [id],
@@ -285,6 +288,12 @@ export async function runImport(db: Database, id: string, deps: RunDeps = {}): P
     }
     const message = e instanceof DomainError ? e.message : `the import stopped: ${(e as Error).message}`;
     deps.logger?.error({ importJob: id, err: e }, 'import failed');
+    // What it wrote before failing counts too.
+    if (!job.dryRun) {
+      await refreshImportStatistics(db).catch((err: unknown) =>
+        deps.logger?.warn({ importJob: id, err }, 'statistics not refreshed after the failed import'),
+      );
+    }
     await db.query(
       `UPDATE "ImportJob" SET status = 'failed', error = $2, "finishedAt" = now(), "updatedAt" = now() WHERE id = $1`,
       [id, message],

@@ -6,7 +6,14 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSchemaEngine } from '../../prisma/engine.ts';
-import { applyMigrations, fromPGlite, migrationDriver, openDatabase, type Database } from '../../prisma/index.ts';
+import {
+  applyMigrations,
+  fromPGlite,
+  migrationDriver,
+  pgliteExtensions,
+  openDatabase,
+  type Database,
+} from '../../prisma/index.ts';
 import { allMigrationsApplied, readMigrationList, SCHEMA_PATH } from '../../prisma/migrations.ts';
 import { createEmptyPostgresDatabase, testDbKind } from '../support/db.ts';
 
@@ -27,7 +34,7 @@ const TABLES = [
 ];
 
 async function emptyDatabase(): Promise<Database> {
-  if (testDbKind() === 'pglite') return fromPGlite(await PGlite.create());
+  if (testDbKind() === 'pglite') return fromPGlite(await PGlite.create({ extensions: pgliteExtensions }));
   return openDatabase({ databaseUrl: await createEmptyPostgresDatabase(), dataDir: '' });
 }
 

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { fromPGlite, openDatabase, type Database } from '../../prisma/index.ts';
+import { fromPGlite, openDatabase, pgliteExtensions, type Database } from '../../prisma/index.ts';
 import { adminUrl, databaseUrl, RUN_PREFIX } from './postgres-urls.ts';
 
 export type TestDbKind = 'pglite' | 'postgres';
@@ -21,7 +21,7 @@ let counter = 0;
 export async function createTestDatabase(options: { poolSize?: number } = {}): Promise<Database> {
   if (testDbKind() === 'pglite') {
     const tar = await readFile(inject('pgliteTemplate'));
-    const pglite = await PGlite.create({ loadDataDir: new Blob([tar]) });
+    const pglite = await PGlite.create({ loadDataDir: new Blob([tar]), extensions: pgliteExtensions });
     return fromPGlite(pglite);
   }
   const name = await createPostgresDatabase();

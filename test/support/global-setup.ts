@@ -7,13 +7,13 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { fromPGlite, openDatabase } from '../../prisma/index.ts';
+import { fromPGlite, openDatabase, pgliteExtensions } from '../../prisma/index.ts';
 import { adminUrl, databaseUrl, RUN_PREFIX } from './postgres-urls.ts';
 
 export default async function setup(project: TestProject) {
   const kind = project.config.env?.BATON_TEST_DB;
   if (kind === 'pglite') {
-    const pglite = await PGlite.create();
+    const pglite = await PGlite.create({ extensions: pgliteExtensions });
     const db = fromPGlite(pglite);
     await db.migrate();
     const blob = await pglite.dumpDataDir('none');

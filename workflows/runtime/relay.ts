@@ -1,63 +1,149 @@
 // Carries the runtime's live events between Baton instances that share one PostgreSQL database
 // (LISTEN/NOTIFY), so an agent's stream shows what happened on any instance. The embedded database has
 // one instance only: there is nothing to relay.
+//
+// Sending keeps up with the events: they wait in a bounded queue (relay-queue.ts) where a conversation's newer state
+// replaces its older one, and go out many to a NOTIFY payload, many payloads to one statement, one statement in flight
+// at a time — so the busier it is, the bigger the batches. Sent on the relay's own connection (the one that LISTENs),
+// never waiting for the pool. A stopping instance sends what it can within `stopWithinMs`, then drops the rest.
 import type { Logger } from 'pino';
+import type pg from 'pg';
 import { z } from 'zod';
 import type { Database } from '../../prisma/index.ts';
 import type { RuntimeEvent } from './events.ts';
+import { RelayQueue, type RelayQueueStats } from './relay-queue.ts';
 
 export const RELAY_CHANNEL = 'baton_conversation_events';
-/** PostgreSQL's NOTIFY payload limit is 8000 bytes; longer message texts are cut. */
-const MAX_PAYLOAD = 7000;
+/** Payloads a statement sends at most (~7 kB each). */
+const PAYLOADS_PER_STATEMENT = 32;
 
-const envelopeSchema = z.object({
-  origin: z.string(),
-  event: z.looseObject({ type: z.enum(['conversation', 'message']) }),
-});
+const eventSchema = z.looseObject({ type: z.enum(['conversation', 'message']) });
+const envelopeSchema = z.union([
+  z.object({ origin: z.string(), events: z.array(eventSchema) }),
+  // one event a payload: what instances before batching send
+  z.object({ origin: z.string(), event: eventSchema }).transform((e) => ({ origin: e.origin, events: [e.event] })),
+]);
+
+export interface RelayStats extends RelayQueueStats {
+  /** statements sent (each a batch of NOTIFY payloads) */
+  statements: number;
+  /** NOTIFY payloads sent */
+  payloads: number;
+  /** events sent */
+  sent: number;
+}
 
 export interface EventRelay {
   publish(event: RuntimeEvent): void;
+  /** Sends what it can within its shutdown time, drops the rest, and stops listening. */
   stop(): Promise<void>;
+  stats(): RelayStats;
 }
 
-export async function startEventRelay(
-  db: Database,
-  opts: { instanceId: string; logger: Logger; deliver: (event: RuntimeEvent) => void },
-): Promise<EventRelay | null> {
+export interface EventRelayOptions {
+  instanceId: string;
+  logger: Logger;
+  deliver: (event: RuntimeEvent) => void;
+  /** events waiting at most; the oldest are dropped beyond (default 10,000) */
+  maxQueued?: number;
+  /** how long stop() may still send (default 2 s) */
+  stopWithinMs?: number;
+}
+
+export async function startEventRelay(db: Database, opts: EventRelayOptions): Promise<EventRelay | null> {
   if (db.driver.kind !== 'postgres') return null;
-  const pool = db.driver.pool;
-  const client = await pool.connect();
+  const client = await db.driver.pool.connect();
   client.on('notification', (n) => {
     if (n.channel !== RELAY_CHANNEL || !n.payload) return;
     try {
       const envelope = envelopeSchema.parse(JSON.parse(n.payload));
-      if (envelope.origin !== opts.instanceId) opts.deliver(envelope.event as unknown as RuntimeEvent);
+      if (envelope.origin === opts.instanceId) return;
+      for (const event of envelope.events) opts.deliver(event as unknown as RuntimeEvent);
     } catch (e) {
       opts.logger.warn({ err: e }, 'an unreadable conversation event was relayed: ignored');
     }
   });
-  client.on('error', (e) => opts.logger.error({ err: e }, 'the conversation event relay lost its connection'));
+  let broken: Error | null = null;
+  client.on('error', (e) => {
+    broken = e;
+    opts.logger.error({ err: e }, 'the conversation event relay lost its connection');
+  });
   await client.query(`LISTEN ${RELAY_CHANNEL}`);
-  // one NOTIFY after the other, so other instances see the events in the order they happened
-  let queue: Promise<unknown> = Promise.resolve();
+
+  const queue = new RelayQueue(opts.maxQueued ?? 10_000);
+  const counts = { statements: 0, payloads: 0, sent: 0 };
+  let sending: Promise<void> | null = null;
+  let stopping = false;
+  /** events of the statement in flight; `abandoned` once stop() gave up on it (then counted as dropped) */
+  let inFlight = 0;
+  let abandoned = false;
+
+  const send = (c: pg.PoolClient, payloads: string[]) =>
+    c.query('SELECT pg_notify($1, p) FROM unnest($2::text[]) WITH ORDINALITY AS t(p, n) ORDER BY n', [
+      RELAY_CHANNEL,
+      payloads,
+    ]);
+
+  /** Sends batches until the queue is empty; one statement in flight. */
+  const drain = async () => {
+    while (queue.size > 0 && !broken) {
+      const { payloads, events } = queue.take(opts.instanceId, PAYLOADS_PER_STATEMENT);
+      inFlight = events;
+      try {
+        await send(client, payloads);
+        if (abandoned) return;
+        inFlight = 0;
+        counts.statements++;
+        counts.payloads += payloads.length;
+        counts.sent += events;
+      } catch (e) {
+        if (abandoned) return;
+        inFlight = 0;
+        // Live updates only: a batch that fails is not tried again (the console reloads from the database).
+        queue.stats.dropped += events;
+        opts.logger.warn({ err: e, events }, 'relaying conversation events failed: dropped');
+      }
+    }
+  };
+  const kick = () => {
+    if (sending || stopping) return;
+    sending = drain().finally(() => {
+      sending = null;
+      if (queue.size > 0 && !stopping && !broken) kick();
+    });
+  };
+
   return {
     publish(event) {
-      let payload = JSON.stringify({ origin: opts.instanceId, event });
-      if (payload.length > MAX_PAYLOAD && event.type === 'message') {
-        const text = `${event.message.text.slice(0, 2000)}…`;
-        payload = JSON.stringify({ origin: opts.instanceId, event: { ...event, message: { ...event.message, text } } });
+      if (stopping) {
+        queue.stats.dropped++;
+        return;
       }
-      queue = queue
-        .then(() => pool.query('SELECT pg_notify($1, $2)', [RELAY_CHANNEL, payload]))
-        .catch((e: unknown) => opts.logger.warn({ err: e }, 'relaying a conversation event failed'));
+      queue.push(event);
+      kick();
     },
+    stats: () => ({ ...queue.stats, ...counts }),
     async stop() {
-      await queue;
-      try {
+      stopping = true;
+      const deadline = opts.stopWithinMs ?? 2000;
+      let timer: NodeJS.Timeout | undefined;
+      const timeUp = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), deadline);
+      });
+      const flushed = (async () => {
+        if (sending) await sending;
+        await drain();
         await client.query(`UNLISTEN ${RELAY_CHANNEL}`);
-      } finally {
-        client.release();
-      }
+        return 'done' as const;
+      })().catch((e: unknown) => e as Error);
+      const outcome = await Promise.race([flushed, timeUp]);
+      clearTimeout(timer);
+      abandoned = true;
+      queue.stats.dropped += inFlight;
+      const dropped = queue.clear() + inFlight;
+      if (dropped > 0) opts.logger.warn({ dropped }, 'stopping: live events not relayed in time were dropped');
+      // A connection still busy (or broken) is closed rather than handed back to the pool.
+      client.release(outcome === 'done' ? undefined : outcome === 'timeout' ? new Error('stopped') : outcome);
     },
   };
 }

@@ -41,4 +41,20 @@ describe('import basics', () => {
     ])
       expect(t).toEqual(jane.createdAt);
   });
+
+  it('ends with ANALYZE of the tables it filled (the planner never waits for autovacuum)', async () => {
+    const { businessId } = await business(db);
+    const analyzed = () =>
+      db.query<{ relname: string }>(
+        `SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL AND relname IN ('Contact', 'Identifier', 'ContactTag', 'Tag') ORDER BY relname`,
+      );
+    expect(await analyzed()).toEqual([]);
+    const { status } = await importCsv(
+      db,
+      businessId,
+      'First Name,Last Name,E-mail Address,Tags\nJane,Doe,jane@example.com,VIP\n',
+    );
+    expect(status.status).toBe('completed');
+    expect((await analyzed()).map((r) => r.relname)).toEqual(['Contact', 'ContactTag', 'Identifier', 'Tag']);
+  });
 });
