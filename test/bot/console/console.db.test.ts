@@ -23,7 +23,8 @@ const SHOTS =
     ? path.resolve('docs/screenshots')
     : path.join(os.tmpdir(), `baton-console-screenshots-${testDbKind()}`);
 
-describe(`the console on ${testDbKind()}`, () => {
+// A slow shared machine: a browser story may take longer than the default 30 s.
+describe(`the console on ${testDbKind()}`, { timeout: 90_000 }, () => {
   let db: Database;
   let stack: Stack;
   let browser: Browser;
@@ -256,7 +257,7 @@ describe(`the console on ${testDbKind()}`, () => {
     await page.goto(`${stack.url}/console/contacts/${contact.id}`);
     await page.getByRole('button', { name: 'Edit contact' }).click();
     const dialog = page.getByRole('dialog', { name: 'Edit contact' });
-    await dialog.getByRole('textbox', { name: 'Tags' }).click();
+    await dialog.getByLabel('Tags', { exact: true }).click();
     await page.getByRole('option', { name: 'VIP' }).click();
     await dialog.getByLabel('Notes').click(); // closes the tag list
     await dialog.getByRole('button', { name: 'Save' }).click();
@@ -316,7 +317,7 @@ describe(`the console on ${testDbKind()}`, () => {
     expect(await page.getByRole('combobox', { name: 'Given Name' }).inputValue()).toBe('firstName');
     expect(await organisation.inputValue()).toBe(''); // not recognised: Ignore, highlighted
     await organisation.selectOption({ label: 'Business name' });
-    await page.getByRole('cell', { name: 'Beta plc' }).waitFor(); // the preview, as it would be saved
+    await page.getByRole('cell', { name: 'Beta plc', exact: true }).waitFor(); // the preview, as it would be saved
     await page.getByRole('button', { name: 'Dry run' }).click();
     await page.getByRole('region', { name: /Dry run result/ }).waitFor({ timeout: 10_000 });
     expect(await db.prisma.contact.count({ where: { lastName: 'Import' } })).toBe(0);
@@ -384,40 +385,40 @@ describe(`the console on ${testDbKind()}`, () => {
       email: 'a-rather-long-address-for-the-layout-test@example.com',
       phone: '+447911123644',
     });
-    const conversation = await conversationOf(db, 'console-3');
-    const screens = [
-      `/console/inbox/mine/${conversation.id}`,
-      '/console/contacts',
-      `/console/contacts/${contact.id}`,
-      '/console/contacts/import',
-      '/console/settings/team',
-      '/console/settings/channels',
+    const conversation = await handover('console-10', 'Lena Layout');
+    const screens: [string, string, (p: Page) => Promise<void>][] = [
+      [`/console/inbox/mine/${conversation.id}`, 'inbox', (p) => p.getByRole('region', { name: 'Contact' }).waitFor()],
+      ['/console/contacts', 'contacts', (p) => p.getByRole('link', { name: 'Wide Screen' }).waitFor()],
+      [`/console/contacts/${contact.id}`, 'contact-page', (p) => p.getByRole('heading', { name: 'History' }).waitFor()],
+      ['/console/contacts/import', 'import', (p) => p.getByLabel('CSV file').waitFor()],
+      ['/console/settings/team', 'settings-team', (p) => p.getByRole('cell', { name: /alan@example.com/ }).waitFor()],
+      [
+        '/console/settings/channels',
+        'settings-channels',
+        (p) => p.getByRole('heading', { name: 'Website chat' }).waitFor(),
+      ],
     ];
-    for (const width of [1280, 768]) {
-      const page = await logIn(ADMIN, width);
-      for (const screen of screens) {
-        await page.goto(`${stack.url}${screen}`);
-        await page.getByRole('heading').first().waitFor();
-        await page.waitForLoadState('networkidle').catch(() => {});
+    const page = await pageOf(ADMIN);
+    for (const [screen, name, loaded] of screens) {
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.goto(`${stack.url}${screen}`);
+      await loaded(page);
+      for (const width of [1280, 768]) {
+        await page.setViewportSize({ width, height: 800 });
         const { scroll, inner } = await page.evaluate(() => ({
           scroll: document.documentElement.scrollWidth,
           inner: window.innerWidth,
         }));
         expect(scroll, `${screen} at ${width} px`).toBeLessThanOrEqual(inner);
-        if (width === 768)
-          await shot(
-            page,
-            `768-${screen.split('/')[2]}${screen.includes('settings') ? `-${screen.split('/')[3]}` : ''}`,
-          );
       }
-      if (width === 1280) {
-        await page.goto(`${stack.url}/console/settings/channels`);
-        await page.getByRole('img', { name: 'WhatsApp pairing code' }).waitFor({ timeout: 10_000 });
-        await shot(page, 'settings-channels');
-        await page.goto(`${stack.url}/console/settings/business`);
-        await page.getByLabel('Handover timeout (seconds)').waitFor();
-        await shot(page, 'settings-business');
-      }
+      await shot(page, `768-${name}`);
     }
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(`${stack.url}/console/settings/channels`);
+    await page.getByRole('img', { name: 'WhatsApp pairing code' }).waitFor({ timeout: 10_000 });
+    await shot(page, 'settings-channels');
+    await page.getByRole('tab', { name: 'Business' }).click();
+    await page.getByLabel('Handover timeout (seconds)').waitFor();
+    await shot(page, 'settings-business');
   });
 });

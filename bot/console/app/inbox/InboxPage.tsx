@@ -37,6 +37,7 @@ export function InboxPage() {
                 value={q}
                 rightSection={
                   <Badge
+                    className="count-badge"
                     size="sm"
                     color={q === 'waiting' && counts.data?.waiting ? 'orange' : 'gray'}
                     variant={q === 'waiting' && counts.data?.waiting ? 'filled' : 'light'}
