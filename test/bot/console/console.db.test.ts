@@ -51,7 +51,7 @@ describe(`the console on ${testDbKind()}`, { timeout: 90_000 }, () => {
       ...AGENT,
     });
     expect(created.status).toBe(201);
-  });
+  }, 180_000); // a new database, the stack and Chromium, on a busy machine
   afterAll(async () => {
     await browser?.close();
     await channel?.close();

@@ -173,6 +173,11 @@ function ImportSteps({ id }: { id: string }) {
       }),
     onSuccess: () => void client.invalidateQueries({ queryKey: ['import', id] }),
   });
+  // A finished import is no longer the one under way: "Import contacts" starts a new one (the report keeps its URL).
+  const finished = job.data?.status === 'completed' && !job.data.dryRun;
+  useEffect(() => {
+    if (finished && currentImport() === id) setCurrentImport(null);
+  }, [finished, id]);
   const restart = () => {
     setCurrentImport(null);
     void navigate('/contacts/import');
