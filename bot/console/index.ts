@@ -1,2 +1,3 @@
-// Public entry of the agent console: the page at GET /console, its script and stylesheet (no build step).
-export { consoleRoutes } from './routes.ts';
+// Public entry of the agents' console: the single-page app at /console (bot/console/app/), built at start.
+export { consoleRoutes, consolePolicy } from './routes.ts';
+export { loadConsoleBundle } from './bundle.ts';

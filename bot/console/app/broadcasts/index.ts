@@ -1,0 +1,1 @@
+export { BroadcastsPage } from './BroadcastsPage.tsx';
