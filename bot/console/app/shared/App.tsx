@@ -22,7 +22,7 @@ const router = createBrowserRouter(
         { path: 'contacts', element: <ContactsPage /> },
         { path: 'contacts/import/:importId?', element: <ImportWizard /> },
         { path: 'contacts/:contactId', element: <ContactPage /> },
-        { path: 'broadcasts', element: <BroadcastsPage /> },
+        { path: 'broadcasts/:broadcastId?', element: <BroadcastsPage /> },
         { path: 'settings/:section?', element: <SettingsPage /> },
         { path: '*', element: <Navigate to="/inbox/waiting" replace /> },
       ],

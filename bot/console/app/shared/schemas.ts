@@ -200,3 +200,37 @@ export function isSession(v: unknown): v is Session {
     (s.user.role === 'admin' || s.user.role === 'agent')
   );
 }
+
+export const RECIPIENT_STATUSES = ['queued', 'sending', 'sent', 'failed', 'skipped', 'cancelled', 'unknown'] as const;
+export type RecipientStatus = (typeof RECIPIENT_STATUSES)[number];
+export interface Broadcast {
+  id: string;
+  message: string;
+  tags: { id: string; name: string }[];
+  matchAll: boolean;
+  status: 'scheduled' | 'sending' | 'completed' | 'cancelled';
+  scheduledAt: string;
+  queuedAt: string | null;
+  finishedAt: string | null;
+  createdAt: string;
+  createdBy: { id: string; name: string } | null;
+  counts: Record<RecipientStatus | 'total', number>;
+}
+export interface BroadcastAudience {
+  total: number;
+  reachable: { total: number; byChannel: Record<string, number> };
+  unreachable: { total: number; byReason: Record<'opted_out' | 'whatsapp_not_connected' | 'no_channel', number> };
+  preview: { contactId: string; name: string; text: string } | null;
+}
+export interface Recipient {
+  id: string;
+  contact: { id: string; displayName: string };
+  channel: string | null;
+  status: RecipientStatus;
+  reason: string | null;
+  sentAt: string | null;
+  updatedAt: string;
+}
+export const broadcastSchema = shape<Broadcast>();
+export const audienceSchema = shape<BroadcastAudience>();
+export const recipientPageSchema = shape<{ items: Recipient[]; nextCursor: string | null }>();
