@@ -58,6 +58,7 @@ export function createBroadcastSender(options: BroadcastSenderOptions): Broadcas
   const sendLeaseMs = options.sendLeaseMs ?? 10 * 60_000;
   const concurrency = options.concurrency ?? 8;
   const templates = new Map<string, ReturnType<typeof parseTemplate>>();
+  const cursors = { whatsapp: new Map<string, string>(), other: new Map<string, string>() };
   let running = false;
   let stopping = false;
   let timer: NodeJS.Timeout | undefined;
@@ -100,7 +101,13 @@ export function createBroadcastSender(options: BroadcastSenderOptions): Broadcas
   async function whatsappLane(): Promise<number> {
     let handled = 0;
     while (channels.whatsappReady() && !stopping) {
-      const [r] = await claimRecipients(db, { instanceId, whatsapp: true, limit: 1, now: now() });
+      const [r] = await claimRecipients(db, {
+        instanceId,
+        whatsapp: true,
+        limit: 1,
+        now: now(),
+        cursors: cursors.whatsapp,
+      });
       if (!r) break;
       await recordOutcomes(db, [await sendOne(r)], now());
       handled++;
@@ -122,7 +129,13 @@ export function createBroadcastSender(options: BroadcastSenderOptions): Broadcas
     let failure: unknown;
     const refill = () =>
       (refilling ??= (async () => {
-        const batch = await claimRecipients(db, { instanceId, whatsapp: false, limit: concurrency * 2, now: now() });
+        const batch = await claimRecipients(db, {
+          instanceId,
+          whatsapp: false,
+          limit: concurrency * 2,
+          now: now(),
+          cursors: cursors.other,
+        });
         if (batch.length === 0) exhausted = true;
         ready.push(...batch);
       })()
