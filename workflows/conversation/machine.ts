@@ -5,7 +5,8 @@
 //   ai ──handover──▶ waiting ──timeout──▶ capture ──saved/declined──▶ followup
 //    │                  │                    │                           │
 //    └──────── claim ───┴────── claim ───────┴────────── claim ──────────┴──▶ human
-//   any state ── agent closes / inactivity ──▶ closed
+//   any state ── transfer ──▶ human (to the agent named)
+//   any state ── agent closes / inactivity ──▶ closed ── reopen ──▶ human
 import { assign, setup } from 'xstate';
 import { decideAfterRefusal, decideCapture, emptyCapture, type CaptureProgress, type CaptureStep } from './capture.ts';
 import {
@@ -125,7 +126,24 @@ export const conversationMachine = machineSetup.createMachine({
         { type: 'effect', params: touch },
       ],
     },
-    'agent.closed': { target: '.closed' },
+    'agent.transferred': {
+      target: '.human',
+      actions: [
+        assign({ agentId: ({ event }) => event.agentId }),
+        {
+          type: 'effect',
+          params: ({ context }) => ({ type: 'send', author: 'system', text: wordingFor(context.lang).agentJoined }),
+        },
+      ],
+    },
+    // An agent closing tells the customer (inactivity does not: the customer has left).
+    'agent.closed': {
+      target: '.closed',
+      actions: {
+        type: 'effect',
+        params: ({ context }) => ({ type: 'send', author: 'system', text: wordingFor(context.lang).closedByAgent }),
+      },
+    },
     'inactivity.timeout': { guard: 'isInactivityTimer', target: '.closed' },
   },
   states: {
@@ -291,6 +309,12 @@ export const conversationMachine = machineSetup.createMachine({
       on: {
         'customer.message': { actions: ['rememberLang', { type: 'effect', params: touch }] },
         'agent.claimed': {},
+        'agent.transferred': {
+          actions: [
+            assign({ agentId: ({ event }) => event.agentId }),
+            { type: 'effect', params: { type: 'agents.notify', reason: 'transferred' } },
+          ],
+        },
         'agent.message': {
           actions: [
             {
@@ -303,9 +327,18 @@ export const conversationMachine = machineSetup.createMachine({
       },
     },
     closed: {
-      type: 'final',
-      // nothing more happens in a closed conversation (a new message opens a new one)
-      on: { 'agent.claimed': {}, 'agent.message': {}, 'agent.closed': {}, 'inactivity.timeout': {} },
+      // Nothing more happens in a closed conversation (a new message opens a new one) until an agent reopens it.
+      on: {
+        'agent.claimed': {},
+        'agent.message': {},
+        'agent.closed': {},
+        'agent.transferred': {},
+        'inactivity.timeout': {},
+        'agent.reopened': {
+          target: 'human',
+          actions: [assign({ agentId: ({ event }) => event.agentId }), { type: 'effect', params: touch }],
+        },
+      },
       entry: [
         { type: 'effect', params: ({ context }) => ({ type: 'timer.cancel', key: handoverKey(context.handovers) }) },
         { type: 'effect', params: { type: 'timer.cancel', key: INACTIVITY_TIMER_KEY } },

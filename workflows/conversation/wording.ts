@@ -4,6 +4,7 @@ export type Lang = 'en' | 'es';
 
 export interface Wording {
   agentJoined: string;
+  closedByAgent: string;
   askDetails(knownPhone: string | null): string;
   reask(problems: string[]): string;
   missingEmail: string;
@@ -20,6 +21,7 @@ export interface Wording {
 
 const en: Wording = {
   agentJoined: 'You are now chatting with a member of our team.',
+  closedByAgent: 'This conversation has been closed. Write again any time and we will pick it up.',
   askDetails(knownPhone) {
     if (knownPhone)
       return `Sorry, nobody from our team is free right now. So that we can get back to you, could you tell me your email address? We would reach you on ${knownPhone} — if another number is better, tell me that too.`;
@@ -53,6 +55,7 @@ const en: Wording = {
 
 const es: Wording = {
   agentJoined: 'Ahora estás hablando con una persona de nuestro equipo.',
+  closedByAgent: 'Hemos cerrado esta conversación. Escríbenos cuando quieras y la retomaremos.',
   askDetails(knownPhone) {
     if (knownPhone)
       return `Lo siento, ahora mismo no hay nadie del equipo disponible. Para que podamos contactarte, ¿me dices tu correo electrónico? Te contactaríamos en el ${knownPhone}; si prefieres otro número, dímelo también.`;

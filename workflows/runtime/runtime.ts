@@ -21,13 +21,17 @@ import {
   type ConversationEvent,
   type ConversationStatus,
 } from '../conversation/index.ts';
-import type { ChannelGateway, InboundMessage } from '../contracts.ts';
+import type { ChannelGateway, InboundMessage, TypingTarget } from '../contracts.ts';
+import { mayReopen, mayTransfer, refuseOthers, type StaffRole } from './agent-guards.ts';
+import { shownNameOf } from './agent-names.ts';
+import { agentTypingTarget } from './typing.ts';
 import type { MessageView, RuntimeEvent } from './events.ts';
 import { customerLanguage } from './language.ts';
 import { startEventRelay, type EventRelay } from './relay.ts';
 import { parseAgentText, parseInbound } from './validation.ts';
 import {
   findOpenConversation,
+  findPreviousContact,
   lockChannelConversation,
   lockConversation,
   messageView,
@@ -66,7 +70,22 @@ export interface ConversationRuntime {
   claim(conversationId: string, agentUserId: string): Promise<ConversationStatus>;
   /** An agent's message to the customer; claims the conversation when nobody has. */
   agentMessage(conversationId: string, agentUserId: string, text: string): Promise<ConversationStatus>;
+  /** Tells the customer in the chat, in the conversation's language; stops a detail capture in progress. */
   close(conversationId: string, agentUserId: string | null): Promise<ConversationStatus>;
+  /**
+   * Hands the conversation to `toAgentId`. An agent may transfer what they hold or what nobody holds; an admin any
+   * open conversation (taking over = transferring to themselves). CONFLICT when closed or held by another (for an
+   * agent); NOT_FOUND for an unknown or inactive agent.
+   */
+  transfer(
+    conversationId: string,
+    by: { userId: string; role: StaffRole },
+    toAgentId: string,
+  ): Promise<ConversationStatus>;
+  /** Opens a closed conversation again, held by `agentUserId`; the customer is not messaged. */
+  reopen(conversationId: string, agentUserId: string): Promise<ConversationStatus>;
+  /** An agent is typing: the customer sees a typing indicator for a few seconds. */
+  typing(conversationId: string, agentUserId: string): Promise<void>;
   /** Re-arms due timers (firing those that fell due while nobody ran) and begins polling. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -91,6 +110,7 @@ interface Outbound {
   messageId: string;
   text: string;
   author: 'ai' | 'agent' | 'system';
+  agentId: string | null;
 }
 
 interface Committed {
@@ -102,6 +122,19 @@ interface Committed {
 }
 
 const ms = (d: Date) => d.getTime();
+
+/** Statuses where a human is owed and nobody holds the conversation. */
+const WAITING: ConversationStatus[] = ['waiting', 'capture', 'followup'];
+
+/** waitingSince: set when the conversation starts waiting for a human, kept while it waits, cleared after. */
+function waitingSinceChange(
+  from: ConversationStatus,
+  to: ConversationStatus,
+  at: Date,
+): { waitingSince?: Date | null } {
+  if (!WAITING.includes(to)) return WAITING.includes(from) ? { waitingSince: null } : {};
+  return WAITING.includes(from) ? {} : { waitingSince: at };
+}
 
 export function createConversationRuntime(options: ConversationRuntimeOptions): ConversationRuntime {
   const { db, agent, instanceId } = options;
@@ -180,7 +213,7 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
                 text: effect.text,
               },
             });
-            outbound.push({ messageId: m.id, text: m.text, author: effect.author });
+            outbound.push({ messageId: m.id, text: m.text, author: effect.author, agentId: m.agentId });
             touched = true;
           }
         }
@@ -193,6 +226,8 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
             assignedAgentId: step.status === 'human' ? step.context.agentId : conversation.assignedAgentId,
             ...(touched ? { lastActivityAt: at } : {}),
             ...(step.status === 'closed' && conversation.status !== 'closed' ? { closedAt: at } : {}),
+            ...(step.status !== 'closed' && conversation.status === 'closed' ? { closedAt: null } : {}),
+            ...waitingSinceChange(conversation.status, step.status, at),
           },
         });
         // The row lock makes this impossible; the version check keeps it impossible if the lock is ever dropped.
@@ -219,7 +254,10 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
   async function afterCommit(c: Committed, opts: DispatchOptions): Promise<void> {
     const conv = c.conversation;
     for (const out of c.outbound) {
-      const message = await db.prisma.message.findUnique({ where: { id: out.messageId } });
+      const message = await db.prisma.message.findUnique({
+        where: { id: out.messageId },
+        include: { agent: { select: { firstName: true, lastName: true } } },
+      });
       if (message)
         emit({ type: 'message', businessId: conv.businessId, conversationId: conv.id, message: messageView(message) });
       await deliver(conv, out);
@@ -259,9 +297,21 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
         reference: (conv.reference ?? {}) as Record<string, unknown>,
         text: out.text,
         author: out.author,
+        agentName: out.author === 'agent' ? await shownNameOf(db, out.agentId) : undefined,
       });
     } catch (e) {
       logger.error({ err: e, conversationId: conv.id, channel: conv.channel }, 'delivering a message failed');
+    }
+  }
+
+  /** A typing indicator on the conversation's channel; never fails the caller (it is only a hint). */
+  async function showTyping(target: TypingTarget): Promise<void> {
+    const gateway = gateways.get(target.channel) ?? gateways.get('*');
+    if (!gateway?.typing) return;
+    try {
+      await gateway.typing(target);
+    } catch (e) {
+      logger.debug({ err: e, conversationId: target.conversationId }, 'typing indicator not delivered');
     }
   }
 
@@ -284,6 +334,12 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
   ): Promise<ConversationEvent | null> {
     if (effect.type === 'ai.reply') {
       const b = await business(conv.businessId);
+      // the AI is composing: the customer sees it typing (only now, never while waiting for a human)
+      await showTyping({
+        conversationId: conv.id,
+        channel: conv.channel,
+        reference: (conv.reference ?? {}) as Record<string, unknown>,
+      });
       let reply: AgentReply;
       try {
         reply = await agent.reply(effect.text, {
@@ -380,6 +436,8 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
       channel: msg.channel,
       phone: msg.sender.phone,
       profileName: msg.sender.profileName,
+      // the same visitor writing again after a close continues the same contact, never a new guest
+      previousContactId: msg.sender.phone ? undefined : await findPreviousContact(db, key),
     });
     return db.prisma.$transaction(async (tx) => {
       await lockChannelConversation(tx, `${key.businessId}|${key.channel}|${key.channelConversationId}`);
@@ -471,17 +529,6 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
       });
       return { conversationId: id, contactId: row.contactId, status: row.status, duplicate };
     }
-  }
-
-  function refuseOthers(agentUserId: string) {
-    return async (_tx: Tx, conv: LockedConversation) => {
-      if (conv.status === 'closed') throw new DomainError('CONFLICT', 'this conversation is closed');
-      if (conv.status === 'human' && conv.assignedAgentId !== agentUserId) {
-        throw new DomainError('CONFLICT', 'another agent has already claimed this conversation', undefined, {
-          claimedBy: conv.assignedAgentId,
-        });
-      }
-    };
   }
 
   async function statusOf(conversationId: string): Promise<ConversationStatus> {
@@ -586,6 +633,34 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
         (async () => {
           const c = await dispatch(conversationId, { type: 'agent.closed', agentId: agentUserId });
           return c?.status ?? statusOf(conversationId);
+        })(),
+      ),
+    transfer: (conversationId, by, toAgentId) =>
+      track(
+        (async () => {
+          const c = await dispatch(
+            conversationId,
+            { type: 'agent.transferred', agentId: toAgentId },
+            { before: mayTransfer(by, toAgentId) },
+          );
+          return c?.status ?? statusOf(conversationId);
+        })(),
+      ),
+    reopen: (conversationId, agentUserId) =>
+      track(
+        (async () => {
+          const c = await dispatch(
+            conversationId,
+            { type: 'agent.reopened', agentId: agentUserId },
+            { before: mayReopen() },
+          );
+          return c?.status ?? statusOf(conversationId);
+        })(),
+      ),
+    typing: (conversationId, agentUserId) =>
+      track(
+        (async () => {
+          await showTyping(await agentTypingTarget(db, conversationId, agentUserId));
         })(),
       ),
     async start() {

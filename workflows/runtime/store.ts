@@ -1,6 +1,7 @@
 // Conversation rows: find the open one for a channel conversation, open a new one, lock one for an event.
 import type { Database, Prisma } from '../../prisma/index.ts';
 import type { ConversationStatus } from '../conversation/index.ts';
+import { agentFullName } from './agent-names.ts';
 import type { MessageView } from './events.ts';
 
 type Tx = Prisma.TransactionClient;
@@ -37,6 +38,22 @@ export async function findOpenConversation(
   });
 }
 
+/**
+ * The contact of the latest earlier conversation of this channel conversation (the same webchat visitor, the same
+ * chat): a customer writing again after a close continues as the same contact (guest or not), never a new guest.
+ */
+export async function findPreviousContact(
+  db: Database,
+  key: { businessId: string; channel: string; channelConversationId: string },
+): Promise<string | undefined> {
+  const last = await db.prisma.conversation.findFirst({
+    where: key,
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    select: { contactId: true },
+  });
+  return last?.contactId;
+}
+
 /** Serializes the opening of a conversation for one channel conversation (a transaction-scoped advisory lock). */
 export async function lockChannelConversation(tx: Tx, key: string): Promise<void> {
   await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))::text AS locked`;
@@ -49,12 +66,14 @@ export function messageView(m: {
   agentId: string | null;
   text: string;
   createdAt: Date;
+  agent?: { firstName: string; lastName: string } | null;
 }): MessageView {
   return {
     id: m.id,
     direction: m.direction,
     author: m.author,
     agentId: m.agentId,
+    agentName: m.agent ? agentFullName(m.agent) : null,
     text: m.text,
     createdAt: m.createdAt.toISOString(),
   };

@@ -8,6 +8,14 @@ import { BUSINESS_ID } from '../turn-state.ts';
 export const DIRECT_LINE_SERVICE_URL = 'baton://directline';
 export const BOT_ACCOUNT = { id: 'baton', name: 'Baton', role: 'bot' } as const;
 
+/** The agent's name the gateway put on an agent's message or typing (channelData.batonAgentName). */
+export function agentNameOf(activity: Partial<Activity>): string | undefined {
+  const data = activity.channelData as { batonAgentName?: unknown } | undefined;
+  return typeof data?.batonAgentName === 'string' && data.batonAgentName.trim()
+    ? data.batonAgentName.trim()
+    : undefined;
+}
+
 export class DirectLineAdapter extends BatonChannelAdapter {
   constructor(private readonly feed: DirectLineFeed) {
     super({
@@ -42,7 +50,8 @@ export class DirectLineAdapter extends BatonChannelAdapter {
         id: undefined,
         channelId: 'webchat',
         conversation: { id: conversationId } as Activity['conversation'],
-        from: { ...BOT_ACCOUNT },
+        // an agent's message or typing shows the agent's name in web chat; everything else is Baton's
+        from: { ...BOT_ACCOUNT, ...(agentNameOf(activity) ? { name: agentNameOf(activity) } : {}) },
         serviceUrl: DIRECT_LINE_SERVICE_URL,
       });
       responses.push({ id });

@@ -13,6 +13,8 @@ export interface WhatsAppClientLike {
   initialize(): Promise<void>;
   destroy(): Promise<void>;
   sendMessage(chatId: string, content: string): Promise<unknown>;
+  /** the chat, to show it as typing (Chat.sendStateTyping / clearState) */
+  getChatById?(chatId: string): Promise<{ sendStateTyping(): Promise<unknown>; clearState(): Promise<unknown> }>;
   /** puppeteer's browser, once launched (the library does not notice a crashed browser: we watch it) */
   pupBrowser?: { on(event: 'disconnected', listener: () => void): unknown } | null;
 }

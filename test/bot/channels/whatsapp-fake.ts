@@ -8,6 +8,8 @@ let seq = 0;
 
 export class FakeWhatsAppClient extends EventEmitter {
   readonly sent: { chatId: string; content: string; at: number }[] = [];
+  /** chat states set through Chat.sendStateTyping / clearState, in order */
+  readonly states: { chatId: string; state: 'typing' | 'cleared' }[] = [];
   initialized = 0;
   destroyed = 0;
   constructor(
@@ -31,6 +33,14 @@ export class FakeWhatsAppClient extends EventEmitter {
   async sendMessage(chatId: string, content: string): Promise<unknown> {
     this.sent.push({ chatId, content, at: Date.now() });
     return { id: { _serialized: `true_${chatId}_out${this.sent.length}` } };
+  }
+
+  /** The library's Client.getChatById → a Chat with sendStateTyping() and clearState(). */
+  async getChatById(chatId: string) {
+    return {
+      sendStateTyping: async () => void this.states.push({ chatId, state: 'typing' }),
+      clearState: async () => void this.states.push({ chatId, state: 'cleared' }),
+    };
   }
 
   /** The library's `message` event for an incoming message. */
