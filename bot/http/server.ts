@@ -32,6 +32,7 @@ import { consoleRoutes } from '../console/index.ts';
 import { installAuth, requireTokenByDefault } from './auth.ts';
 import { authRoutes } from './auth-routes.ts';
 import { businessRoutes } from './business.ts';
+import { channelApiRoutes } from './channels.ts';
 import { contactRoutes } from './contacts.ts';
 import { conversationRoutes } from './conversations.ts';
 import { exportRoutes } from './export.ts';
@@ -73,6 +74,7 @@ export type RootRouteModule = (app: FastifyInstance, deps: HttpDeps) => Promise<
 const API_ROUTES: RouteModule[] = [
   authRoutes,
   businessRoutes,
+  channelApiRoutes,
   exportRoutes,
   contactRoutes,
   conversationRoutes,

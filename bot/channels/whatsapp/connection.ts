@@ -2,6 +2,7 @@
 // leading to a new pairing (never a crash). The client is created by an injected factory (tests pass a fake).
 import type { Logger } from 'pino';
 import type { WhatsAppMessageLike } from './message.ts';
+import { plainReason } from './reason.ts';
 
 /** The part of whatsapp-web.js's Client the connection uses (event names as in the library's `Events`). */
 export interface WhatsAppClientLike {
@@ -26,7 +27,7 @@ export interface WhatsAppStatus {
   state: WhatsAppState;
   /** the pairing QR payload while state is `qr` (render it as a QR code) */
   qr: string | null;
-  /** the last problem (disconnect reason, start failure) */
+  /** the last problem (disconnect, start failure) in plain words an admin can act on; null when none */
   reason: string | null;
   since: string;
   /** when the next reconnect attempt is due, while disconnected */
@@ -69,7 +70,13 @@ export class WhatsAppConnection {
   constructor(private readonly options: WhatsAppConnectionOptions) {}
 
   status(): WhatsAppStatus {
-    return { enabled: true, ...this.current, queued: this.options.queued?.() ?? 0 };
+    // the raw reason (a browser or library error) is logged; admins read it in plain words
+    return {
+      enabled: true,
+      ...this.current,
+      reason: plainReason(this.current.reason),
+      queued: this.options.queued?.() ?? 0,
+    };
   }
 
   /** Starts the client in the background; failures become a `disconnected` state and a retry. */
