@@ -148,7 +148,7 @@ export const conversationRoutes: RouteModule = async (app, deps) => {
         tags,
         summary: 'Live stream (text/event-stream) of queue changes and messages',
         description:
-          'Events: `conversation` {conversationId, status, assignedAgentId, reason: handover|capture|followup|claimed|transferred|closed|reopened|opened} and `message` {conversationId, message}. A comment line every 15 s keeps the connection open. Send the bearer token in the Authorization header (use fetch streaming rather than EventSource).',
+          'Events: `conversation` {conversationId, status, assignedAgentId, reason: opened|handover|capture|followup|claimed (also a transfer from the queue, and a reopen)|transferred (between agents)|closed} and `message` {conversationId, message}. A comment line every 15 s keeps the connection open. Send the bearer token in the Authorization header (use fetch streaming rather than EventSource).',
       },
     },
     async (request, reply) => {

@@ -16,7 +16,7 @@ export type ConversationEffect =
   /** tell the agents' console that the queue changed */
   | {
       type: 'agents.notify';
-      reason: 'handover' | 'capture' | 'followup' | 'claimed' | 'transferred' | 'closed' | 'reopened';
+      reason: 'handover' | 'capture' | 'followup' | 'claimed' | 'transferred' | 'closed';
     };
 
 export type TimerEventType = 'handover.timeout' | 'inactivity.timeout';
