@@ -2,7 +2,7 @@
 // same middleware and bot as every other channel; the bot's replies go out through a paced send queue.
 import { TurnContext, type Activity, type ResourceResponse } from 'botbuilder';
 import { BatonChannelAdapter } from '../baton-adapter.ts';
-import { agentNameOf } from '../directline/adapter.ts';
+import { agentNameOf, withAgentName } from '../agent-name.ts';
 import type { Logger } from 'pino';
 import { BUSINESS_ID, SENDER_PHONE } from '../turn-state.ts';
 import { messageText, senderE164, skipReason, type WhatsAppMessageLike } from './message.ts';
@@ -20,11 +20,6 @@ export interface WhatsAppSender {
 
 /** How long the chat shows "typing…" after the last typing activity (WhatsApp itself would keep it ~25 s). */
 export const WHATSAPP_TYPING_MS = 6_000;
-
-/** An agent's message as the customer reads it on WhatsApp: "*Sam:* text" (bold name). Pure. */
-export function withAgentName(text: string, agentName: string | undefined): string {
-  return agentName ? `*${agentName.replace(/[*_~`]/g, '')}:* ${text}` : text;
-}
 
 export interface WhatsAppAdapterOptions {
   queue: SendQueue;

@@ -84,7 +84,9 @@ describe(`the customer's side of the console on ${testDbKind()}`, () => {
     expect((await feed()).filter((a) => a.type === 'typing')).toHaveLength(typingBefore + 1);
     await ok('POST', `/api/v1/conversations/${id}/messages`, { text: 'Hello, how can I help?' });
     await expect
-      .poll(async () => (await feed()).find((a) => a.text === 'Hello, how can I help?')?.from, { timeout: 10_000 })
+      .poll(async () => (await feed()).find((a) => a.text === '**Admin:** Hello, how can I help?')?.from, {
+        timeout: 10_000,
+      })
       .toMatchObject({ id: 'baton', name: 'Admin' });
     // Baton's own messages keep Baton's name
     expect((await feed()).find((a) => a.text === wordingFor('en').agentJoined)?.from.name).toBe('Baton');

@@ -1,7 +1,7 @@
 import type { Activity } from 'botbuilder';
 import { describe, expect, it } from 'vitest';
 import { directLine, inboundFromActivity, MAX_TEXT, MEDIA_PLACEHOLDER, whatsapp } from '../../../bot/channels/index.ts';
-import { withAgentName } from '../../../bot/channels/whatsapp/adapter.ts';
+import { withAgentName } from '../../../bot/channels/agent-name.ts';
 
 const base = {
   type: 'message',
@@ -100,9 +100,10 @@ describe('WhatsApp in plain words', () => {
     expect(whatsapp.plainReason(null)).toBeNull();
   });
 
-  it("shows an agent's name in bold before their message, and nothing else's", () => {
+  it("shows an agent's name in bold before their message (WhatsApp, web chat), and nothing else's", () => {
     expect(withAgentName('Hi, how can I help?', 'Sam')).toBe('*Sam:* Hi, how can I help?');
     expect(withAgentName('Hi', '*Sam_*')).toBe('*Sam:* Hi');
+    expect(withAgentName('Hi', 'Sam', '**')).toBe('**Sam:** Hi'); // web chat's markdown
     expect(withAgentName('Hello from the AI', undefined)).toBe('Hello from the AI');
   });
 });
