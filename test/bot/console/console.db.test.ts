@@ -128,10 +128,10 @@ describe(`the agent console on ${testDbKind()}`, () => {
     await agent.click('#reply-form button[type=submit]');
     await agent.locator('#messages .msg.agent', { hasText: reply }).waitFor({ timeout: 10_000 });
     expect(await agent.inputValue('#reply-text')).toBe('');
-    // Delivered to WhatsApp and stored as the agent's message.
+    // Delivered to WhatsApp signed with the agent's first name, and stored as the agent's message (unsigned).
     await expect
       .poll(() => fake.sent.filter((s) => s.chatId === `${NUMBER}@c.us`).map((s) => s.content), { timeout: 10_000 })
-      .toContain(reply);
+      .toContain(`*Alan:* ${reply}`);
     const stored = await db.prisma.message.findFirstOrThrow({
       where: { conversationId: conversation.id, text: reply },
     });
