@@ -32,20 +32,19 @@ export async function findHolder(
 }
 
 const HOLDER_TEXT: Record<HolderKind, string> = {
-  contact: 'a contact',
-  archived_contact: 'an archived contact (edit it to free the number)',
-  user: 'a user (agent or admin)',
+  contact: 'another contact',
+  archived_contact: 'an archived contact',
+  user: 'a team member',
 };
 
 /**
- * The error for an identifier held by someone else. The contact id is included only for contacts (agents may
- * see every contact of their business); a user holder is named only as "user".
+ * The error for an identifier held by someone else, worded for the field it is shown under ("this phone belongs
+ * to another contact", "this email belongs to a team member"); `field` is the kind. The contact id is included
+ * only for contacts (agents may see every contact of their business); a user holder is named only as "user".
  */
 export function identifierTaken(kind: IdentifierKind, holder: Holder): DomainError {
-  const what = kind === 'phone' ? 'phone number' : 'email';
-  const text =
-    holder.kind === 'archived_contact' && kind === 'email' ? 'an archived contact' : HOLDER_TEXT[holder.kind];
-  return new DomainError('IDENTIFIER_TAKEN', `this ${what} is already used by ${text}`, kind, {
+  const hint = holder.kind === 'archived_contact' ? ` (edit it to free the ${kind})` : '';
+  return new DomainError('IDENTIFIER_TAKEN', `this ${kind} belongs to ${HOLDER_TEXT[holder.kind]}${hint}`, kind, {
     kind,
     holder: holder.kind,
     ...(holder.contactId ? { contactId: holder.contactId } : {}),

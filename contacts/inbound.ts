@@ -16,6 +16,11 @@ export interface InboundSender {
   /** E.164, when the channel knows the sender's number (WhatsApp) */
   phone?: string | undefined;
   profileName?: string | undefined;
+  /**
+   * Without a phone: the contact of this channel conversation's earlier conversation (the same webchat visitor
+   * writing again after a close). Used when it still exists in the business, instead of a new guest.
+   */
+  previousContactId?: string | undefined;
 }
 
 export interface ResolvedSender {
@@ -34,6 +39,7 @@ const inputSchema = z.object({
   channel: z.string().trim().min(1, 'channel is required').max(50),
   phone: z.string().optional(),
   profileName: z.string().max(200).optional(),
+  previousContactId: z.uuid({ error: 'previousContactId must be a UUID' }).optional(),
 });
 
 /**
@@ -52,7 +58,12 @@ export async function resolveInboundSender(db: Database, input: InboundSender): 
   const business = await db.prisma.business.findUnique({ where: { id: businessId } });
   if (!business) throw new DomainError('NOT_FOUND', 'no such business', 'businessId');
 
-  if (parsed.data.phone === undefined) return createGuest(db, businessId, channel);
+  if (parsed.data.phone === undefined) {
+    const previous = parsed.data.previousContactId
+      ? await fromContact(db, businessId, parsed.data.previousContactId)
+      : undefined;
+    return previous ?? createGuest(db, businessId, channel);
+  }
 
   const phone = normalizePhone(parsed.data.phone, business.country);
   if (!phone.ok) throw new DomainError('VALIDATION_FAILED', phone.message, 'phone', { reason: phone.reason });
@@ -102,9 +113,24 @@ async function fromHolder(db: Database, businessId: string, e164: string): Promi
   const holder = await findHolder(db.prisma, businessId, 'phone', e164);
   if (!holder) return undefined;
   if (holder.kind === 'user') throw identifierTaken('phone', holder);
-  const contactId = holder.contactId!;
+  return resolveContact(db, businessId, holder.contactId!, holder.kind === 'archived_contact');
+}
+
+/** An earlier conversation's contact, when it still belongs to the business (an archived one is re-activated). */
+async function fromContact(db: Database, businessId: string, contactId: string): Promise<ResolvedSender | undefined> {
+  const c = await db.prisma.contact.findFirst({ where: { id: contactId, businessId }, select: { status: true } });
+  if (!c) return undefined;
+  return resolveContact(db, businessId, contactId, c.status === 'archived');
+}
+
+async function resolveContact(
+  db: Database,
+  businessId: string,
+  contactId: string,
+  archived: boolean,
+): Promise<ResolvedSender> {
   let reactivated = false;
-  if (holder.kind === 'archived_contact') {
+  if (archived) {
     reactivated = await db.prisma.$transaction(async (tx) => {
       const { count } = await tx.contact.updateMany({
         where: { id: contactId, status: 'archived' },

@@ -32,8 +32,21 @@ export interface OutboundMessage {
   reference: Record<string, unknown>;
   text: string;
   author: 'ai' | 'agent' | 'system';
+  /** an agent's message: the name the customer sees beside it (webchat `from.name`; WhatsApp a bold prefix) */
+  agentName?: string | undefined;
+}
+
+/** Where a typing indicator goes: someone (an agent, or the AI composing its answer) is typing right now. */
+export interface TypingTarget {
+  conversationId: string;
+  channel: string;
+  reference: Record<string, unknown>;
+  /** the agent typing, as the customer sees them; unset for the AI */
+  agentName?: string | undefined;
 }
 
 export interface ChannelGateway {
   send(message: OutboundMessage): Promise<void>;
+  /** Shows the customer a typing indicator for a few seconds (call again while typing). Optional: a channel may have none. */
+  typing?(target: TypingTarget): Promise<void>;
 }

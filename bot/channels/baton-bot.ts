@@ -12,8 +12,6 @@ export interface BatonBotOptions {
   conversations: Pick<ConversationPort, 'handleInbound'>;
   /** the business of a turn whose adapter did not set one (Bot Framework / Emulator traffic): the default business */
   defaultBusinessId: () => Promise<string>;
-  /** send a typing indicator before the runtime answers (default true) */
-  typing?: boolean;
   logger?: Logger;
 }
 
@@ -22,11 +20,8 @@ export async function handleMessageTurn(context: TurnContext, options: BatonBotO
   const businessId = businessIdOf(context) ?? (await options.defaultBusinessId());
   const inbound = inboundFromActivity(context.activity, { businessId, phone: senderPhoneOf(context) });
   if (!inbound) return false;
-  if (options.typing !== false && context.activity.channelId !== 'whatsapp') {
-    await context.sendActivity({ type: ActivityTypes.Typing }).catch((err: unknown) => {
-      options.logger?.debug({ err }, 'typing indicator not delivered');
-    });
-  }
+  // No typing indicator here: the runtime sends one while the AI composes, and agents' typing comes from the
+  // console. A customer waiting for a human sees none.
   await options.conversations.handleInbound(inbound);
   return true;
 }

@@ -1,6 +1,6 @@
-// Delivers the runtime's outbound messages on the channel a conversation came from, outside or inside a turn:
-// proactively from the stored ConversationReference.
-import type { BotAdapter, CloudAdapter, ConversationReference } from 'botbuilder';
+// Delivers the runtime's outbound messages and typing indicators on the channel a conversation came from, outside
+// or inside a turn: proactively from the stored ConversationReference.
+import type { Activity, BotAdapter, CloudAdapter, ConversationReference } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { ChannelGateway, OutboundMessage } from './ports.ts';
 
@@ -12,29 +12,50 @@ export interface GatewayRoutes {
   logger?: Logger;
 }
 
+/**
+ * What an agent's name rides on: `channelData.batonAgentName`. Baton's own adapters show it (webchat as the
+ * activity's `from.name`, WhatsApp as a bold prefix); other Bot Framework channels show the bot's name.
+ */
+export interface BatonChannelData {
+  batonAuthor?: OutboundMessage['author'];
+  batonAgentName?: string;
+  /** the stored message's id: keys the activity, so a channel that keeps it drops a redelivery */
+  batonMessageId?: string;
+}
+
 export function createChannelGateway(routes: GatewayRoutes): ChannelGateway {
-  return {
-    async send(message: OutboundMessage) {
-      const reference = message.reference as Partial<ConversationReference>;
-      // the stored message's id keys the activity (botbuilder drops an outgoing `id`): the same on every retry, so
-      // a channel that keeps it drops a redelivery after a crash
-      const channelData = { batonAuthor: message.author, ...(message.id ? { batonMessageId: message.id } : {}) };
-      const activity = { type: 'message', text: message.text, channelData };
-      const local = reference.serviceUrl ? routes.local.get(reference.serviceUrl) : undefined;
-      if (local) {
-        await local.continueConversation(reference, async (context) => {
-          await context.sendActivity(activity);
-        });
-        return;
-      }
-      if (reference.serviceUrl?.startsWith('baton://'))
-        throw new Error(`${reference.serviceUrl} is not served by this instance (is the channel enabled here?)`);
-      if (!reference.serviceUrl)
-        throw new Error(`conversation ${message.conversationId} has no serviceUrl to reply to`);
-      await routes.cloud.adapter.continueConversationAsync(routes.cloud.appId, reference, async (context) => {
+  async function deliver(conversationId: string, ref: Record<string, unknown>, activity: Partial<Activity>) {
+    const reference = ref as Partial<ConversationReference>;
+    const local = reference.serviceUrl ? routes.local.get(reference.serviceUrl) : undefined;
+    if (local) {
+      await local.continueConversation(reference, async (context) => {
         await context.sendActivity(activity);
       });
+      return;
+    }
+    if (reference.serviceUrl?.startsWith('baton://'))
+      throw new Error(`${reference.serviceUrl} is not served by this instance (is the channel enabled here?)`);
+    if (!reference.serviceUrl) throw new Error(`conversation ${conversationId} has no serviceUrl to reply to`);
+    await routes.cloud.adapter.continueConversationAsync(routes.cloud.appId, reference, async (context) => {
+      await context.sendActivity(activity);
+    });
+  }
+
+  return {
+    async send(message: OutboundMessage) {
+      // the stored message's id keys the activity (botbuilder drops an outgoing `id`): the same on every retry, so
+      // a channel that keeps it drops a redelivery after a crash
+      const channelData: BatonChannelData = {
+        batonAuthor: message.author,
+        ...(message.agentName ? { batonAgentName: message.agentName } : {}),
+        ...(message.id ? { batonMessageId: message.id } : {}),
+      };
+      await deliver(message.conversationId, message.reference, { type: 'message', text: message.text, channelData });
       routes.logger?.debug({ channel: message.channel, author: message.author }, 'message delivered');
+    },
+    async typing(target) {
+      const channelData: BatonChannelData = target.agentName ? { batonAgentName: target.agentName } : {};
+      await deliver(target.conversationId, target.reference, { type: 'typing', channelData });
     },
   };
 }

@@ -1,12 +1,15 @@
-// /api/v1/conversations: the agents' side of the conversation runtime. Queues, one conversation with its
-// messages and contact, claim (409 when another agent has it), reply, close, and a live stream (SSE).
+// /api/v1/conversations: the agents' side of the conversation runtime. Queues and their counts, one conversation
+// with its messages and contact, claim (409 when another agent has it), reply, typing, transfer, close, reopen, a
+// contact's conversations, and a live stream (SSE).
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { multilineText } from '../../contacts/index.ts';
+import { DomainError, multilineText } from '../../contacts/index.ts';
 import {
   assertConversationOf,
   conversationQueues,
+  countConversations,
   getConversation,
+  listContactConversations,
   listConversations,
   type ConversationRuntime,
   type RuntimeEvent,
@@ -23,6 +26,7 @@ const message = z.object({
   direction: z.enum(['inbound', 'outbound']),
   author: z.enum(['customer', 'ai', 'agent', 'system']),
   agentId: z.string().nullable(),
+  agentName: z.string().nullable().describe('the agent who wrote it ("Sam Agent"); null for customer, AI and system'),
   text: z.string(),
   createdAt: z.string(),
 });
@@ -33,6 +37,14 @@ const summary = z.object({
   status: z.enum(statuses),
   contact: z.object({ id: z.string(), displayName: z.string(), status: z.enum(['guest', 'active', 'archived']) }),
   assignedAgentId: z.string().nullable().describe('the agent who claimed it, or the contact’s assigned agent'),
+  assignedAgent: z
+    .object({ id: z.string(), name: z.string() })
+    .nullable()
+    .describe('the same agent with their name, or null'),
+  waitingSince: z
+    .string()
+    .nullable()
+    .describe('when it was handed over and not yet claimed (status waiting, capture or followup); null otherwise'),
   lastActivityAt: z.string(),
   createdAt: z.string(),
   closedAt: z.string().nullable(),
@@ -65,7 +77,7 @@ export const conversationRoutes: RouteModule = async (app, deps) => {
         tags,
         summary: 'A queue of conversations',
         description:
-          'waiting: handed over and not claimed (waiting, capture, followup; yours first); mine: assigned to you and open; open: not closed; closed.',
+          'waiting: handed over and not claimed (waiting, capture, followup; yours first, then the oldest waitingSince first); mine: assigned to you and open; open: not closed, latest activity first; closed: latest closed first.',
         querystring: z.object({
           status: z.enum(conversationQueues).default('open'),
           limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -85,6 +97,43 @@ export const conversationRoutes: RouteModule = async (app, deps) => {
     },
   );
 
+  app.get(
+    '/conversations/counts',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags,
+        summary: 'How many conversations each queue holds for you (the console’s tab counts)',
+        response: {
+          200: z.object({ waiting: z.number(), mine: z.number(), open: z.number(), closed: z.number() }),
+        },
+      },
+    },
+    async (request) => {
+      const auth = authOf(request);
+      return countConversations(db, { businessId: auth.businessId, userId: auth.userId });
+    },
+  );
+
+  app.get(
+    '/contacts/:id/conversations',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags,
+        summary: 'A contact’s conversations, newest first (the latest 50)',
+        params: idParams,
+        response: { 200: z.object({ items: z.array(summary) }) },
+      },
+    },
+    async (request) => ({
+      items: await listContactConversations(db, {
+        businessId: authOf(request).businessId,
+        contactId: request.params.id,
+      }),
+    }),
+  );
+
   // Server-sent events: `conversation` (queue changes) and `message` events of the caller's business.
   const streams = new Set<ServerResponse>();
   app.addHook('preClose', async () => {
@@ -99,7 +148,7 @@ export const conversationRoutes: RouteModule = async (app, deps) => {
         tags,
         summary: 'Live stream (text/event-stream) of queue changes and messages',
         description:
-          'Events: `conversation` {conversationId, status, assignedAgentId, reason} and `message` {conversationId, message}. A comment line every 15 s keeps the connection open. Send the bearer token in the Authorization header (use fetch streaming rather than EventSource).',
+          'Events: `conversation` {conversationId, status, assignedAgentId, reason: opened|handover|capture|followup|claimed (also a transfer from the queue, and a reopen)|transferred (between agents)|closed} and `message` {conversationId, message}. A comment line every 15 s keeps the connection open. Send the bearer token in the Authorization header (use fetch streaming rather than EventSource).',
       },
     },
     async (request, reply) => {
@@ -191,15 +240,86 @@ export const conversationRoutes: RouteModule = async (app, deps) => {
   );
 
   app.post(
+    '/conversations/:id/typing',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags,
+        summary:
+          'You are typing: the customer sees a typing indicator for a few seconds (call every ~3 s while typing)',
+        description:
+          'Webchat shows the indicator with your first name; WhatsApp shows the chat as typing. 409 when the conversation is closed or another agent has it.',
+        params: idParams,
+        response: { 204: z.null().describe('no content') },
+      },
+    },
+    async (request, reply) => {
+      const auth = authOf(request);
+      await assertConversationOf(db, auth.businessId, request.params.id);
+      await runtime().typing(request.params.id, auth.userId);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/conversations/:id/transfer',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags,
+        summary: 'Hand the conversation to another agent (an admin may take over any open conversation)',
+        description:
+          'An agent may transfer a conversation they hold or one nobody holds; an admin any open one (taking over = transferring to yourself). 409 CONFLICT when closed, or (for an agent) when another agent has it; 404 for an unknown or inactive agent.',
+        params: idParams,
+        body: z.object({ agentId: z.string().describe('the agent or admin who takes it') }),
+        response: { 200: stateReply },
+      },
+    },
+    async (request) => {
+      const auth = authOf(request);
+      await assertConversationOf(db, auth.businessId, request.params.id);
+      const agentId = request.body.agentId;
+      if (!z.uuid().safeParse(agentId).success) throw new DomainError('NOT_FOUND', 'no such agent', 'agentId');
+      const status = await runtime().transfer(request.params.id, { userId: auth.userId, role: auth.role }, agentId);
+      return { id: request.params.id, status };
+    },
+  );
+
+  app.post(
     '/conversations/:id/close',
     {
       onRequest: app.authenticate,
-      schema: { tags, summary: 'Close a conversation', params: idParams, response: { 200: stateReply } },
+      schema: {
+        tags,
+        summary: 'Close a conversation: the customer is told in the chat (in their language); a detail capture stops',
+        params: idParams,
+        response: { 200: stateReply },
+      },
     },
     async (request) => {
       const auth = authOf(request);
       await assertConversationOf(db, auth.businessId, request.params.id);
       return { id: request.params.id, status: await runtime().close(request.params.id, auth.userId) };
+    },
+  );
+
+  app.post(
+    '/conversations/:id/reopen',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags,
+        summary: 'Reopen a closed conversation: it is yours (status human); the customer is not messaged',
+        description:
+          '409 CONFLICT when it is not closed, or when the customer has written again since (their newer conversation is open).',
+        params: idParams,
+        response: { 200: stateReply },
+      },
+    },
+    async (request) => {
+      const auth = authOf(request);
+      await assertConversationOf(db, auth.businessId, request.params.id);
+      return { id: request.params.id, status: await runtime().reopen(request.params.id, auth.userId) };
     },
   );
 };

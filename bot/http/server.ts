@@ -33,6 +33,7 @@ import { installAuth, requireTokenByDefault } from './auth.ts';
 import { authRoutes } from './auth-routes.ts';
 import { businessRoutes } from './business.ts';
 import { broadcastRoutes } from './broadcasts.ts';
+import { channelApiRoutes } from './channels.ts';
 import { contactRoutes } from './contacts.ts';
 import { conversationRoutes } from './conversations.ts';
 import { acceptEmptyBodies } from './empty-bodies.ts';
@@ -79,6 +80,7 @@ const API_ROUTES: RouteModule[] = [
   authRoutes,
   businessRoutes,
   broadcastRoutes,
+  channelApiRoutes,
   exportRoutes,
   contactRoutes,
   conversationRoutes,

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import {
   createUser,
+  getUser,
   listAssignableAgents,
   listUsers,
   newUserSchema,
@@ -39,6 +40,14 @@ export const userRoutes: RouteModule = async (app, { db }) => {
         .status(201)
         .send(await createUser(db, auth.businessId, request.body, { type: 'user', userId: auth.userId }));
     },
+  );
+  app.get(
+    '/users/:id',
+    {
+      onRequest: app.requireRole('admin'),
+      schema: { tags, summary: 'One agent or admin (admins)', params: idParams, response: { 200: userView } },
+    },
+    async (request) => getUser(db, authOf(request).businessId, request.params.id),
   );
   app.patch(
     '/users/:id',

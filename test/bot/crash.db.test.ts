@@ -148,7 +148,7 @@ describe.skipIf(testDbKind() === 'pglite')(
         expect(patched.status).toBe(200);
         // (a new conversation: the handover timeout is read when a conversation opens)
         void say('I want to talk to a human', 'crash-2');
-        await until(() => count(wording.askDetails(null)) === 1);
+        await until(() => count(wording.askDetails(null, true)) === 1);
         ai.script({ hang: true });
         const asked = ai.requests.length;
         void say('jane.doe@example.com and 07911 123456', 'crash-2');

@@ -25,6 +25,8 @@ const events: ConversationEvent[] = [
   { type: 'agent.claimed', agentId: 'a1' },
   { type: 'agent.message', agentId: 'a1', text: 'hi from Sam' },
   { type: 'agent.closed', agentId: 'a1' },
+  { type: 'agent.transferred', agentId: 'a2' },
+  { type: 'agent.reopened', agentId: 'a2' },
 ];
 
 const input = { channel: 'webchat', knownPhone: null, handoverTimeoutMs: 1000, inactivityTimeoutMs: 5000 };
@@ -52,7 +54,7 @@ describe('conversation statechart, every path', () => {
     expect(paths.length).toBeGreaterThan(20);
   });
 
-  it('in every reachable state: the AI never speaks once a human claimed, closed is final, one handover timer per request', () => {
+  it('in every reachable state: the AI never speaks once a human claimed, closed stays closed until reopened (and tells nobody anything), one handover timer per request', () => {
     for (const path of paths) {
       for (const event of events) {
         const [next, actions] = transition(conversationMachine, path.state, event);
@@ -65,7 +67,17 @@ describe('conversation statechart, every path', () => {
           ).toEqual([]);
           expect(next.matches('closed') || next.matches('human')).toBe(true);
         }
-        if (path.state.status === 'done') expect(effects).toEqual([]);
+        if (path.state.matches('closed')) {
+          if (event.type === 'agent.reopened') expect(next.matches('human')).toBe(true);
+          else {
+            expect(effects).toEqual([]);
+            expect(next.matches('closed')).toBe(true);
+          }
+        }
+        if (event.type === 'agent.transferred' && !path.state.matches('closed')) {
+          expect(next.matches('human')).toBe(true);
+          expect(next.context.agentId).toBe('a2');
+        }
         const handoverTimers = effects.filter((e) => e.type === 'timer.schedule' && e.key?.startsWith('handover:'));
         expect(handoverTimers.length).toBeLessThanOrEqual(1);
         if (handoverTimers.length) {

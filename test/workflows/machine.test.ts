@@ -397,6 +397,37 @@ describe('closed', () => {
     expect(c.send(customer('hello again'))).toEqual([]);
   });
 
+  it('an agent closing tells the customer, in their language; closing during capture stops it', () => {
+    const c = new SimulatedConversation({ lang: 'es' });
+    c.send(customer('quiero hablar con una persona'));
+    c.send(handover());
+    c.advance(120_000);
+    expect(c.status).toBe('capture');
+    const effects = c.send({ type: 'agent.closed', agentId: 'a1' });
+    expect(effects).toContainEqual({ type: 'send', author: 'system', text: wordingFor('es').closedByAgent });
+    expect(c.timers.size).toBe(0);
+    // the customer's answer after the close is not read as details
+    expect(c.send(customer('jane@example.com'))).toEqual([]);
+    const inactive = new SimulatedConversation({ inactivityTimeoutMs: 1000 });
+    inactive.send(customer('hi'));
+    expect(inactive.advance(1000)).not.toContainEqual(expect.objectContaining({ type: 'send' }));
+    expect(inactive.status).toBe('closed');
+  });
+
+  it('a closed conversation is reopened for an agent, without messaging the customer', () => {
+    const c = new SimulatedConversation();
+    c.send(customer('human'));
+    c.send(handover());
+    c.send({ type: 'agent.closed', agentId: 'a1' });
+    const effects = c.send({ type: 'agent.reopened', agentId: 'a2' });
+    expect(c.status).toBe('human');
+    expect(effects.filter((e) => e.type === 'send')).toEqual([]);
+    expect(c.timers.has('inactivity')).toBe(true);
+    expect(c.send({ type: 'agent.message', agentId: 'a2', text: 'back' })).toContainEqual(
+      expect.objectContaining({ type: 'send', author: 'agent', agentId: 'a2' }),
+    );
+  });
+
   it('closes after the inactivity period, counted from the last message', () => {
     const c = new SimulatedConversation({ inactivityTimeoutMs: 60_000 });
     c.send(customer('hi'));
@@ -426,6 +457,24 @@ describe('language', () => {
     expect(c.sentTexts().at(-1)).toBe(es.readBack('ana@example.com', '+447911123456'));
     expect(es.readBack('ana@example.com', '+447911123456')).not.toBe(
       wording.readBack('ana@example.com', '+447911123456'),
+    );
+  });
+});
+
+describe('transfer', () => {
+  it('from the queue the customer is told a person joined; between agents nothing is said', () => {
+    const c = new SimulatedConversation();
+    c.send(customer('human'));
+    c.send(handover());
+    const first = c.send({ type: 'agent.transferred', agentId: 'a1' });
+    expect(c.status).toBe('human');
+    expect(first).toContainEqual({ type: 'send', author: 'system', text: wording.agentJoined });
+    expect(c.timers.has('handover:1')).toBe(false);
+    const second = c.send({ type: 'agent.transferred', agentId: 'a2' });
+    expect(second.filter((e) => e.type === 'send')).toEqual([]);
+    expect(second).toContainEqual({ type: 'agents.notify', reason: 'transferred' });
+    expect(c.send({ type: 'agent.message', agentId: 'a2', text: 'hi' })).toContainEqual(
+      expect.objectContaining({ author: 'agent', agentId: 'a2' }),
     );
   });
 });

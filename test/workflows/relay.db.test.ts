@@ -71,6 +71,7 @@ describe('event relay', () => {
       direction: 'inbound',
       author: 'customer',
       agentId: null,
+      agentName: null,
       text: `hello ${i}`,
       createdAt: new Date(0).toISOString(),
     },

@@ -28,7 +28,10 @@ export type ConversationEffect =
   | { type: 'timer.schedule'; key: string; event: TimerEventType; delayMs: number }
   | { type: 'timer.cancel'; key: string }
   /** tell the agents' console that the queue changed */
-  | { type: 'agents.notify'; reason: 'handover' | 'capture' | 'followup' | 'claimed' | 'closed' };
+  | {
+      type: 'agents.notify';
+      reason: 'handover' | 'capture' | 'followup' | 'claimed' | 'transferred' | 'closed';
+    };
 
 export type TimerEventType = 'handover.timeout' | 'inactivity.timeout';
 
@@ -53,7 +56,11 @@ export type ConversationEvent =
   | { type: 'inactivity.timeout'; key: string }
   | { type: 'agent.claimed'; agentId: string }
   | { type: 'agent.message'; agentId: string; text: string }
-  | { type: 'agent.closed'; agentId: string | null };
+  | { type: 'agent.closed'; agentId: string | null }
+  /** an agent (or an admin taking over) hands the conversation to `agentId`; the runtime checks who may */
+  | { type: 'agent.transferred'; agentId: string }
+  /** a closed conversation is opened again, held by `agentId`; the customer is not messaged */
+  | { type: 'agent.reopened'; agentId: string };
 
 export const HANDOVER_TIMER_PREFIX = 'handover:';
 export const INACTIVITY_TIMER_KEY = 'inactivity';

@@ -5,7 +5,8 @@
 //   ai ──handover──▶ waiting ──timeout──▶ capture ──saved/declined──▶ followup
 //    │                  │                    │                           │
 //    └──────── claim ───┴────── claim ───────┴────────── claim ──────────┴──▶ human
-//   any state ── agent closes / inactivity ──▶ closed
+//   any state ── transfer ──▶ human (to the agent named)
+//   any state ── agent closes / inactivity ──▶ closed ── reopen ──▶ human
 //
 // The chart only declares: every action and guard is named in `setup` below, and the capture step is computed once
 // per event (`decide…` stores it in the context; the transient `deciding` state routes on it).
@@ -152,11 +153,19 @@ const machineSetup = base.extend({
     notifyFollowup: notify('followup'),
     notifyClaimed: notify('claimed'),
     notifyClosed: notify('closed'),
+    notifyTransferred: notify('transferred'),
+    /** the agent who now holds it: who claimed it, wrote, was transferred it, or reopened it */
     rememberAgent: assign({
       agentId: ({ context, event }) =>
-        event.type === 'agent.claimed' || event.type === 'agent.message' ? event.agentId : context.agentId,
+        event.type === 'agent.claimed' ||
+        event.type === 'agent.message' ||
+        event.type === 'agent.transferred' ||
+        event.type === 'agent.reopened'
+          ? event.agentId
+          : context.agentId,
     }),
     announceAgent: emit(({ context }) => say('system', wordingFor(context.lang).agentJoined)),
+    announceClosedByAgent: emit(({ context }) => say('system', wordingFor(context.lang).closedByAgent)),
     relayAgentMessage: emit(({ event }) => {
       const e = eventOf(event, 'agent.message');
       return { type: 'send', author: 'agent', agentId: e.agentId, text: e.text };
@@ -223,7 +232,9 @@ export const conversationMachine = machineSetup.createMachine({
       target: '.human',
       actions: ['rememberAgent', 'announceAgent', 'relayAgentMessage', 'touch'],
     },
-    'agent.closed': { target: '.closed' },
+    'agent.transferred': { target: '.human', actions: ['rememberAgent', 'announceAgent'] },
+    // An agent closing tells the customer (inactivity does not: the customer has left).
+    'agent.closed': { target: '.closed', actions: 'announceClosedByAgent' },
     'inactivity.timeout': { guard: 'isInactivityTimer', target: '.closed' },
   },
   states: {
@@ -300,13 +311,20 @@ export const conversationMachine = machineSetup.createMachine({
       on: {
         'customer.message': customerHeard,
         'agent.claimed': {},
+        'agent.transferred': { actions: ['rememberAgent', 'notifyTransferred'] },
         'agent.message': { actions: ['relayAgentMessage', 'touch'] },
       },
     },
     closed: {
-      type: 'final',
-      // nothing more happens in a closed conversation (a new message opens a new one)
-      on: { 'agent.claimed': {}, 'agent.message': {}, 'agent.closed': {}, 'inactivity.timeout': {} },
+      // Nothing more happens in a closed conversation (a new message opens a new one) until an agent reopens it.
+      on: {
+        'agent.claimed': {},
+        'agent.message': {},
+        'agent.closed': {},
+        'agent.transferred': {},
+        'inactivity.timeout': {},
+        'agent.reopened': { target: 'human', actions: ['rememberAgent', 'touch'] },
+      },
       entry: ['cancelHandoverTimer', 'cancelInactivityTimer', 'notifyClosed'],
     },
   },

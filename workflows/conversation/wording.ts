@@ -4,6 +4,7 @@ export type Lang = 'en' | 'es';
 
 export interface Wording {
   agentJoined: string;
+  closedByAgent: string;
   /** `askName`: a guest, whose name is not known, is asked for it too (optional to answer) */
   askDetails(knownPhone: string | null, askName?: boolean): string;
   reask(problems: string[]): string;
@@ -22,6 +23,7 @@ export interface Wording {
 
 const en: Wording = {
   agentJoined: 'You are now chatting with a member of our team.',
+  closedByAgent: 'This conversation has been closed. Write again any time and we will pick it up.',
   askDetails(knownPhone, askName) {
     const name = askName ? ' And your name, if you like.' : '';
     if (knownPhone)
@@ -58,6 +60,7 @@ const en: Wording = {
 
 const es: Wording = {
   agentJoined: 'Ahora estás hablando con una persona de nuestro equipo.',
+  closedByAgent: 'Hemos cerrado esta conversación. Escríbenos cuando quieras y la retomaremos.',
   askDetails(knownPhone, askName) {
     const name = askName ? ' Y tu nombre, si quieres.' : '';
     if (knownPhone)

@@ -1,21 +1,35 @@
-// What an agent does to a conversation from the console: claim it, write to the customer, close it.
+// What an agent does to a conversation from the console: claim it, write to the customer, close it, transfer it,
+// reopen it, show that they are typing. Who may do what is checked in agent-guards.ts, after the row lock.
 import { DomainError } from '../../contacts/index.ts';
-import type { Database, Prisma } from '../../prisma/index.ts';
+import type { Database } from '../../prisma/index.ts';
 import type { ConversationEvent, ConversationStatus } from '../conversation/index.ts';
+import type { TypingTarget } from '../contracts.ts';
+import { mayReopen, mayTransfer, refuseOthers, type StaffRole } from './agent-guards.ts';
 import type { DispatchOptions } from './dispatch.ts';
 import type { RunEvent } from './effect-loop.ts';
-import { conversationState, type LockedConversation } from './store.ts';
+import { conversationState } from './store.ts';
+import { agentTypingTarget } from './typing.ts';
 import { parseAgentText } from './validation.ts';
-
-type Tx = Prisma.TransactionClient;
 
 export interface AgentActions {
   claim(conversationId: string, agentUserId: string): Promise<ConversationStatus>;
   agentMessage(conversationId: string, agentUserId: string, text: string): Promise<ConversationStatus>;
   close(conversationId: string, agentUserId: string | null): Promise<ConversationStatus>;
+  transfer(
+    conversationId: string,
+    by: { userId: string; role: StaffRole },
+    toAgentId: string,
+  ): Promise<ConversationStatus>;
+  reopen(conversationId: string, agentUserId: string): Promise<ConversationStatus>;
+  typing(conversationId: string, agentUserId: string): Promise<void>;
 }
 
-export function createAgentActions(deps: { db: Database; run: RunEvent }): AgentActions {
+export function createAgentActions(deps: {
+  db: Database;
+  run: RunEvent;
+  /** shows a typing indicator on the conversation's channel (never throws) */
+  showTyping: (target: TypingTarget) => Promise<void>;
+}): AgentActions {
   /** The status after the event: the step's, or the row's when the event was dropped. */
   const act = async (conversationId: string, event: ConversationEvent, opts: DispatchOptions = {}) => {
     const c = await deps.run(conversationId, event, opts);
@@ -34,17 +48,11 @@ export function createAgentActions(deps: { db: Database; run: RunEvent }): Agent
         { before: refuseOthers(agentId) },
       ),
     close: (conversationId, agentId) => act(conversationId, { type: 'agent.closed', agentId }),
-  };
-}
-
-/** CONFLICT when the conversation is closed, or another agent claimed it. */
-function refuseOthers(agentUserId: string) {
-  return async (_tx: Tx, conv: LockedConversation) => {
-    if (conv.status === 'closed') throw new DomainError('CONFLICT', 'this conversation is closed');
-    if (conv.status === 'human' && conv.assignedAgentId !== agentUserId) {
-      throw new DomainError('CONFLICT', 'another agent has already claimed this conversation', undefined, {
-        claimedBy: conv.assignedAgentId,
-      });
-    }
+    transfer: (conversationId, by, toAgentId) =>
+      act(conversationId, { type: 'agent.transferred', agentId: toAgentId }, { before: mayTransfer(by, toAgentId) }),
+    reopen: (conversationId, agentId) =>
+      act(conversationId, { type: 'agent.reopened', agentId }, { before: mayReopen() }),
+    typing: async (conversationId, agentId) =>
+      deps.showTyping(await agentTypingTarget(deps.db, conversationId, agentId)),
   };
 }

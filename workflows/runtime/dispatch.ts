@@ -94,7 +94,8 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
           status: step.status,
           assignedAgentId,
           lastActivityAt: event.type === 'customer.message' || sent.length > 0 ? at : undefined,
-          closedAt: step.status === 'closed' && conversation.status !== 'closed' ? at : undefined,
+          closedAt: closedAtChange(conversation.status, step.status, at),
+          waitingSince: waitingSinceChange(conversation.status, step.status, at),
         });
         if (!saved) throw new DomainError('CONFLICT', 'the conversation changed meanwhile; try again');
         return {
@@ -113,6 +114,25 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
     }
     return committed;
   };
+}
+
+/** Statuses where a human is owed and nobody holds the conversation. */
+const WAITING: readonly ConversationStatus[] = ['waiting', 'capture', 'followup'];
+
+/** waitingSince: set when the conversation starts waiting for a human, kept while it waits, cleared after. */
+export function waitingSinceChange(
+  from: ConversationStatus,
+  to: ConversationStatus,
+  at: Date,
+): Date | null | undefined {
+  if (!WAITING.includes(to)) return WAITING.includes(from) ? null : undefined;
+  return WAITING.includes(from) ? undefined : at;
+}
+
+/** closedAt: set when it closes, cleared when it is reopened, else kept. */
+export function closedAtChange(from: ConversationStatus, to: ConversationStatus, at: Date): Date | null | undefined {
+  if (to === 'closed') return from === 'closed' ? undefined : at;
+  return from === 'closed' ? null : undefined;
 }
 
 /** The effects that touch only the database, written in the step's transaction: timers and stored messages. */
@@ -150,6 +170,7 @@ function outboxJobs(
     messageId: message.id,
     text: message.text,
     author,
+    agentId: message.agentId,
   }));
   const withLocale = locale ? { locale } : {};
   for (const e of effects) {

@@ -6,6 +6,8 @@ export interface MessageView {
   direction: 'inbound' | 'outbound';
   author: 'customer' | 'ai' | 'agent' | 'system';
   agentId: string | null;
+  /** the agent who wrote it, as the console shows them ("Sam Agent"); null for the customer, the AI and Baton */
+  agentName: string | null;
   text: string;
   createdAt: string;
 }

@@ -13,6 +13,7 @@ import {
   conversationState,
   createConversation,
   findOpenConversation,
+  findPreviousContact,
   isRedelivery,
   lockChannelConversation,
   messageView,
@@ -95,6 +96,8 @@ async function openConversation(deps: IntakeDeps, msg: InboundMessage) {
     channel: msg.channel,
     phone: msg.sender.phone,
     profileName: msg.sender.profileName,
+    // the same visitor writing again after a close continues the same contact, never a new guest
+    previousContactId: msg.sender.phone ? undefined : await findPreviousContact(deps.db, key),
   });
   return deps.db.prisma.$transaction(async (tx) => {
     await lockChannelConversation(tx, key);

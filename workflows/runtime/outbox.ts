@@ -14,6 +14,8 @@ const jobSchema = z.discriminatedUnion('kind', [
     messageId: z.string(),
     text: z.string(),
     author: z.enum(['ai', 'agent', 'system']),
+    /** an agent's message: who wrote it (the customer sees their first name); absent in jobs written before */
+    agentId: z.string().nullable().default(null),
   }),
   z.object({
     kind: z.literal('ai.reply'),

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DomainError, displayName, getContactCard, type ContactCard } from '../../contacts/index.ts';
 import type { Database, Prisma } from '../../prisma/index.ts';
 import type { ConversationStatus } from '../conversation/index.ts';
+import { agentFullName } from './agent-names.ts';
 import { messageView } from './store.ts';
 import type { MessageView } from './events.ts';
 
@@ -15,6 +16,10 @@ export interface ConversationSummary {
   status: ConversationStatus;
   contact: { id: string; displayName: string; status: 'guest' | 'active' | 'archived' };
   assignedAgentId: string | null;
+  /** the agent who holds it, or the contact's assigned agent, with the name the console shows */
+  assignedAgent: { id: string; name: string } | null;
+  /** when it was handed over and not yet claimed (waiting, capture, followup); null otherwise */
+  waitingSince: string | null;
   lastActivityAt: string;
   createdAt: string;
   closedAt: string | null;
@@ -44,6 +49,7 @@ function whereFor(queue: ConversationQueue, businessId: string, userId: string):
 
 const summaryInclude = {
   contact: { select: { id: true, firstName: true, middleName: true, lastName: true, nameUnknown: true, status: true } },
+  assignedAgent: { select: { id: true, firstName: true, lastName: true } },
   messages: { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: 1 },
 } as const satisfies Prisma.ConversationInclude;
 
@@ -57,6 +63,8 @@ function toSummary(c: SummaryRow): ConversationSummary {
     status: c.status,
     contact: { id: c.contact.id, displayName: displayName(c.contact), status: c.contact.status },
     assignedAgentId: c.assignedAgentId,
+    assignedAgent: c.assignedAgent ? { id: c.assignedAgent.id, name: agentFullName(c.assignedAgent) } : null,
+    waitingSince: c.waitingSince?.toISOString() ?? null,
     lastActivityAt: c.lastActivityAt.toISOString(),
     createdAt: c.createdAt.toISOString(),
     closedAt: c.closedAt?.toISOString() ?? null,
@@ -66,7 +74,7 @@ function toSummary(c: SummaryRow): ConversationSummary {
 
 /**
  * waiting: handed over and not claimed (waiting, capture, follow-up), the ones assigned to `userId` first, then the
- * longest waiting; mine: assigned to `userId` and open; open: not closed, latest activity first; closed: latest first.
+ * oldest waiting (waitingSince); mine: assigned to `userId` and open; open: not closed, latest activity first; closed: latest first.
  */
 export async function listConversations(
   db: Database,
@@ -75,7 +83,7 @@ export async function listConversations(
   const limit = Math.min(Math.max(q.limit ?? 50, 1), 200);
   const orderBy: Prisma.ConversationOrderByWithRelationInput[] =
     q.queue === 'waiting'
-      ? [{ lastActivityAt: 'asc' }]
+      ? [{ waitingSince: { sort: 'asc', nulls: 'last' } }, { createdAt: 'asc' }]
       : q.queue === 'closed'
         ? [{ closedAt: 'desc' }]
         : [{ lastActivityAt: 'desc' }];
@@ -105,6 +113,7 @@ export async function getConversation(
   if (!c) throw new DomainError('NOT_FOUND', 'no such conversation');
   const messages = await db.prisma.message.findMany({
     where: { conversationId: id },
+    include: { agent: { select: { firstName: true, lastName: true } } },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: messageLimit,
   });
@@ -120,4 +129,45 @@ export async function assertConversationOf(db: Database, businessId: string, id:
   if (!z.uuid().safeParse(id).success) throw new DomainError('NOT_FOUND', 'no such conversation');
   const c = await db.prisma.conversation.findFirst({ where: { id, businessId }, select: { id: true } });
   if (!c) throw new DomainError('NOT_FOUND', 'no such conversation');
+}
+
+export interface ConversationCounts {
+  waiting: number;
+  mine: number;
+  open: number;
+  closed: number;
+}
+
+/** How many conversations each queue holds for `userId` (the console's tab counts). */
+export async function countConversations(
+  db: Database,
+  q: { businessId: string; userId: string },
+): Promise<ConversationCounts> {
+  const count = (queue: ConversationQueue) =>
+    db.prisma.conversation.count({ where: whereFor(queue, q.businessId, q.userId) });
+  const [waiting, mine, open, closed] = await Promise.all([
+    count('waiting'),
+    count('mine'),
+    count('open'),
+    count('closed'),
+  ]);
+  return { waiting, mine, open, closed };
+}
+
+/** A contact's conversations, newest first (NOT_FOUND unless the contact is of this business). */
+export async function listContactConversations(
+  db: Database,
+  q: { businessId: string; contactId: string; limit?: number },
+): Promise<ConversationSummary[]> {
+  const contact = z.uuid().safeParse(q.contactId).success
+    ? await db.prisma.contact.findFirst({ where: { id: q.contactId, businessId: q.businessId }, select: { id: true } })
+    : null;
+  if (!contact) throw new DomainError('NOT_FOUND', 'no such contact');
+  const rows = await db.prisma.conversation.findMany({
+    where: { businessId: q.businessId, contactId: q.contactId },
+    include: summaryInclude,
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: Math.min(Math.max(q.limit ?? 50, 1), 200),
+  });
+  return rows.map(toSummary);
 }

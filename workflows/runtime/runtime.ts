@@ -8,11 +8,12 @@ import type { AiAgent } from '../agent/types.ts';
 import type { ConversationStatus } from '../conversation/index.ts';
 import type { ChannelGateway, InboundMessage } from '../contracts.ts';
 import { createAgentActions } from './agent-actions.ts';
+import type { StaffRole } from './agent-guards.ts';
 import { cachedBusinesses } from './business-cache.ts';
 import { createDispatch } from './dispatch.ts';
 import { createEffectLoop } from './effect-loop.ts';
 import { createEffectWorker } from './effect-worker.ts';
-import { createEffectHandlers, GatewayRegistry } from './effects/index.ts';
+import { createEffectHandlers, GatewayRegistry, showTyping } from './effects/index.ts';
 import type { RuntimeEvent } from './events.ts';
 import { createIntake, type InboundResult } from './intake.ts';
 import { createLiveEvents } from './live-events.ts';
@@ -48,7 +49,22 @@ export interface ConversationRuntime {
   claim(conversationId: string, agentUserId: string): Promise<ConversationStatus>;
   /** An agent's message to the customer; claims the conversation when nobody has. */
   agentMessage(conversationId: string, agentUserId: string, text: string): Promise<ConversationStatus>;
+  /** Tells the customer in the chat, in the conversation's language; stops a detail capture in progress. */
   close(conversationId: string, agentUserId: string | null): Promise<ConversationStatus>;
+  /**
+   * Hands the conversation to `toAgentId`. An agent may transfer what they hold or what nobody holds; an admin any
+   * open conversation (taking over = transferring to themselves). CONFLICT when closed or held by another (for an
+   * agent); NOT_FOUND for an unknown or inactive agent.
+   */
+  transfer(
+    conversationId: string,
+    by: { userId: string; role: StaffRole },
+    toAgentId: string,
+  ): Promise<ConversationStatus>;
+  /** Opens a closed conversation again, held by `agentUserId`; the customer is not messaged. */
+  reopen(conversationId: string, agentUserId: string): Promise<ConversationStatus>;
+  /** An agent is typing: the customer sees a typing indicator for a few seconds. */
+  typing(conversationId: string, agentUserId: string): Promise<void>;
   /** Re-arms due timers (firing those that fell due while nobody ran) and begins polling. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -99,7 +115,11 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
   const worker = createEffectWorker({ db, logger, instanceId, loop, claim, track, isGone });
   const timers = createTimerPoller({ db, now, logger, loop, track });
   const intake = createIntake({ db, now, business, live, run: loop.run });
-  const agents = createAgentActions({ db, run: loop.run });
+  const agents = createAgentActions({
+    db,
+    run: loop.run,
+    showTyping: (target) => showTyping({ gateways, logger }, target),
+  });
   let running = false;
 
   return {
@@ -108,6 +128,9 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
     claim: (id, agentUserId) => later(() => agents.claim(id, agentUserId)),
     agentMessage: (id, agentUserId, text) => later(() => agents.agentMessage(id, agentUserId, text)),
     close: (id, agentUserId) => later(() => agents.close(id, agentUserId)),
+    transfer: (id, by, toAgentId) => later(() => agents.transfer(id, by, toAgentId)),
+    reopen: (id, agentUserId) => later(() => agents.reopen(id, agentUserId)),
+    typing: (id, agentUserId) => later(() => agents.typing(id, agentUserId)),
     async start() {
       if (running) return;
       running = true;

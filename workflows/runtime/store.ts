@@ -3,6 +3,7 @@
 import type { Database, Prisma } from '../../prisma/index.ts';
 import type { Author } from '../agent/types.ts';
 import type { ConversationStatus, PersistedConversation } from '../conversation/index.ts';
+import { agentFullName } from './agent-names.ts';
 import type { MessageView } from './events.ts';
 
 type Tx = Prisma.TransactionClient;
@@ -36,6 +37,8 @@ interface MessageRow {
   agentId: string | null;
   text: string;
   createdAt: Date;
+  /** the agent who wrote it, when loaded (for the console's agentName) */
+  agent?: { firstName: string; lastName: string } | null;
 }
 
 const clientOf = (db: Database | Tx) => ('prisma' in db ? db.prisma : db);
@@ -54,6 +57,19 @@ export async function findOpenConversation(db: Database | Tx, key: ChannelKey) {
     orderBy: { createdAt: 'desc' },
     select: { id: true, contactId: true },
   });
+}
+
+/**
+ * The contact of the latest earlier conversation of this channel conversation (the same webchat visitor, the same
+ * chat): a customer writing again after a close continues as the same contact (guest or not), never a new guest.
+ */
+export async function findPreviousContact(db: Database, key: ChannelKey): Promise<string | undefined> {
+  const last = await db.prisma.conversation.findFirst({
+    where: key,
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    select: { contactId: true },
+  });
+  return last?.contactId;
 }
 
 /** Serializes the opening of a conversation for one channel conversation (a transaction-scoped advisory lock). */
@@ -102,7 +118,10 @@ export async function saveStep(
     status: ConversationStatus;
     assignedAgentId: string | null;
     lastActivityAt?: Date | undefined;
-    closedAt?: Date | undefined;
+    /** a date: it closed now; null: it was reopened */
+    closedAt?: Date | null | undefined;
+    /** a date: it started waiting for a human now; null: it no longer waits */
+    waitingSince?: Date | null | undefined;
   },
 ): Promise<boolean> {
   const updated = await tx.conversation.updateMany({
@@ -113,7 +132,8 @@ export async function saveStep(
       version: { increment: 1 },
       assignedAgentId: s.assignedAgentId,
       ...(s.lastActivityAt ? { lastActivityAt: s.lastActivityAt } : {}),
-      ...(s.closedAt ? { closedAt: s.closedAt } : {}),
+      ...(s.closedAt !== undefined ? { closedAt: s.closedAt } : {}),
+      ...(s.waitingSince !== undefined ? { waitingSince: s.waitingSince } : {}),
     },
   });
   return updated.count === 1;
@@ -144,16 +164,18 @@ export async function storeMessage(
     channelMessageId?: string | null | undefined;
   },
 ): Promise<MessageRow> {
-  return tx.message.create({
-    data: {
-      conversationId: m.conversationId,
-      direction: m.direction,
-      author: m.author,
-      agentId: m.agentId ?? null,
-      text: m.text,
-      channelMessageId: m.channelMessageId ?? null,
-    },
-  });
+  const data = {
+    conversationId: m.conversationId,
+    direction: m.direction,
+    author: m.author,
+    agentId: m.agentId ?? null,
+    text: m.text,
+    channelMessageId: m.channelMessageId ?? null,
+  };
+  // an agent's message carries the agent's name to the console (a join only for those)
+  if (m.agentId)
+    return tx.message.create({ data, include: { agent: { select: { firstName: true, lastName: true } } } });
+  return tx.message.create({ data });
 }
 
 /** The `limit` messages before the newest one (the message being answered), oldest first. */
@@ -189,6 +211,7 @@ export function messageView(m: MessageRow): MessageView {
     direction: m.direction,
     author: m.author,
     agentId: m.agentId,
+    agentName: m.agent ? agentFullName(m.agent) : null,
     text: m.text,
     createdAt: m.createdAt.toISOString(),
   };

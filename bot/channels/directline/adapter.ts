@@ -1,6 +1,7 @@
 // A botbuilder adapter for Baton's own Direct Line server: turns run through the same middleware and bot as
 // /api/messages; what the bot sends lands in the conversation's feed (and from there on the visitor's WebSocket).
 import { TurnContext, type Activity, type ConversationReference, type ResourceResponse } from 'botbuilder';
+import { agentNameOf, withAgentName } from '../agent-name.ts';
 import { BatonChannelAdapter } from '../baton-adapter.ts';
 import type { DirectLineFeed } from './store.ts';
 import { BUSINESS_ID } from '../turn-state.ts';
@@ -37,12 +38,17 @@ export class DirectLineAdapter extends BatonChannelAdapter {
         responses.push({ id: '' });
         continue; // the visitor's conversation is gone (idle, or a restart); the runtime keeps the message
       }
+      const agentName = agentNameOf(activity);
       const id = this.feed.append(conversationId, {
         ...activity,
+        ...(activity.type === 'message' && activity.text && agentName
+          ? { text: withAgentName(activity.text, agentName, '**') }
+          : {}),
         id: undefined,
         channelId: 'webchat',
         conversation: { id: conversationId } as Activity['conversation'],
-        from: { ...BOT_ACCOUNT },
+        // an agent's message or typing shows the agent's name in web chat; everything else is Baton's
+        from: { ...BOT_ACCOUNT, ...(agentName ? { name: agentName } : {}) },
         serviceUrl: DIRECT_LINE_SERVICE_URL,
       });
       responses.push({ id });

@@ -2,6 +2,7 @@
 // same middleware and bot as every other channel; the bot's replies go out through a paced send queue.
 import { TurnContext, type Activity, type ResourceResponse } from 'botbuilder';
 import { BatonChannelAdapter } from '../baton-adapter.ts';
+import { agentNameOf, withAgentName } from '../agent-name.ts';
 import type { Logger } from 'pino';
 import { BUSINESS_ID, SENDER_PHONE } from '../turn-state.ts';
 import { messageText, senderE164, skipReason, type WhatsAppMessageLike } from './message.ts';
@@ -15,7 +16,12 @@ export interface WhatsAppSender {
   sendMessage(chatId: string, content: string): Promise<unknown>;
   /** whatsapp-web.js: the WhatsApp id of a number (digits, no +), or null when the number is not on WhatsApp */
   getNumberId?(number: string): Promise<{ _serialized: string } | null>;
+  /** whatsapp-web.js: the chat, to show it as typing (`sendStateTyping`) and stop (`clearState`) */
+  getChatById?(chatId: string): Promise<{ sendStateTyping(): Promise<unknown>; clearState(): Promise<unknown> }>;
 }
+
+/** How long the chat shows "typing…" after the last typing activity (WhatsApp itself would keep it ~25 s). */
+export const WHATSAPP_TYPING_MS = 6_000;
 
 export interface WhatsAppAdapterOptions {
   queue: SendQueue;
@@ -26,6 +32,8 @@ export interface WhatsAppAdapterOptions {
 export class WhatsAppAdapter extends BatonChannelAdapter {
   private sender: WhatsAppSender | undefined;
   private sent = 0;
+  /** chats shown as typing, each with the timer that clears it */
+  private readonly typing = new Map<string, NodeJS.Timeout>();
 
   constructor(private readonly options: WhatsAppAdapterOptions) {
     super({
@@ -100,11 +108,17 @@ export class WhatsAppAdapter extends BatonChannelAdapter {
     if (!chatId) throw new Error('WhatsApp: the turn has no chat id');
     const responses: ResourceResponse[] = [];
     for (const activity of activities) {
-      if (activity.type !== 'message' || !activity.text) {
-        responses.push({ id: '' }); // typing, delays, cards: nothing to send on WhatsApp
+      if (activity.type === 'typing') {
+        await this.showTyping(chatId);
+        responses.push({ id: '' });
         continue;
       }
-      const text = activity.text;
+      if (activity.type !== 'message' || !activity.text) {
+        responses.push({ id: '' }); // delays, cards: nothing to send on WhatsApp
+        continue;
+      }
+      this.stopTyping(chatId);
+      const text = withAgentName(activity.text, agentNameOf(activity));
       const id = `wa-out-${++this.sent}`;
       // Queued, not awaited: the pace may hold it for a while. Failures are logged (the runtime stored the message).
       this.options.queue
@@ -116,5 +130,34 @@ export class WhatsAppAdapter extends BatonChannelAdapter {
       responses.push({ id });
     }
     return responses;
+  }
+
+  /** Shows the chat as typing for WHATSAPP_TYPING_MS after the last call (only while someone types). */
+  private async showTyping(chatId: string): Promise<void> {
+    const sender = this.sender;
+    if (!sender?.getChatById) return;
+    const already = this.typing.get(chatId);
+    if (already) clearTimeout(already);
+    const timer = setTimeout(() => this.stopTyping(chatId), WHATSAPP_TYPING_MS);
+    timer.unref();
+    this.typing.set(chatId, timer);
+    try {
+      await (await sender.getChatById(chatId)).sendStateTyping();
+    } catch (err) {
+      this.options.logger.debug({ err }, 'whatsapp typing state not sent');
+    }
+  }
+
+  private stopTyping(chatId: string): void {
+    const timer = this.typing.get(chatId);
+    if (!timer) return;
+    clearTimeout(timer);
+    this.typing.delete(chatId);
+    const sender = this.sender;
+    if (!sender?.getChatById) return;
+    void sender
+      .getChatById(chatId)
+      .then((chat) => chat.clearState())
+      .catch((err: unknown) => this.options.logger.debug({ err }, 'whatsapp typing state not cleared'));
   }
 }

@@ -2,6 +2,7 @@
 // leading to a new pairing (never a crash). The client is created by an injected factory (tests pass a fake).
 import type { Logger } from 'pino';
 import type { WhatsAppMessageLike } from './message.ts';
+import { plainReason } from './reason.ts';
 
 /** The part of whatsapp-web.js's Client the connection uses (event names as in the library's `Events`). */
 export interface WhatsAppClientLike {
@@ -14,6 +15,8 @@ export interface WhatsAppClientLike {
   destroy(): Promise<void>;
   sendMessage(chatId: string, content: string): Promise<unknown>;
   getNumberId?(number: string): Promise<{ _serialized: string } | null>;
+  /** the chat, to show it as typing (Chat.sendStateTyping / clearState) */
+  getChatById?(chatId: string): Promise<{ sendStateTyping(): Promise<unknown>; clearState(): Promise<unknown> }>;
   /** puppeteer's browser, once launched (the library does not notice a crashed browser: we watch it) */
   pupBrowser?: { on(event: 'disconnected', listener: () => void): unknown } | null;
 }
@@ -25,7 +28,7 @@ export interface WhatsAppStatus {
   state: WhatsAppState;
   /** the pairing QR payload while state is `qr` (render it as a QR code) */
   qr: string | null;
-  /** the last problem (disconnect reason, start failure) */
+  /** the last problem (disconnect, start failure) in plain words an admin can act on; null when none */
   reason: string | null;
   since: string;
   /** when the next reconnect attempt is due, while disconnected */
@@ -68,7 +71,13 @@ export class WhatsAppConnection {
   constructor(private readonly options: WhatsAppConnectionOptions) {}
 
   status(): WhatsAppStatus {
-    return { enabled: true, ...this.current, queued: this.options.queued?.() ?? 0 };
+    // the raw reason (a browser or library error) is logged; admins read it in plain words
+    return {
+      enabled: true,
+      ...this.current,
+      reason: plainReason(this.current.reason),
+      queued: this.options.queued?.() ?? 0,
+    };
   }
 
   /** Starts the client in the background; failures become a `disconnected` state and a retry. */

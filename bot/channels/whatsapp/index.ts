@@ -9,3 +9,4 @@ export { createSendQueue } from './send-queue.ts';
 export type { SendQueue } from './send-queue.ts';
 export { createWebJsClient, clearWebJsSession, sessionDir, printQrInTerminal, CHROMIUM_ARGS } from './web-client.ts';
 export { registerWhatsAppStatusRoute } from './routes.ts';
+export { plainReason } from './reason.ts';

@@ -47,7 +47,7 @@ describe(`Bot Framework stories on ${testDbKind()}`, () => {
     await expect.poll(() => repliesIn('bf-story-1').length, { timeout: 10_000 }).toBe(2);
 
     // Nobody claims it: the durable timer fires and the AI asks for details, proactively (outside any turn).
-    await channel.waitForText(wording.askDetails(null), HANDOVER_SECONDS * 1000 + 10_000);
+    await channel.waitForText(wording.askDetails(null, true), HANDOVER_SECONDS * 1000 + 10_000);
 
     await say('bf-story-1', 'Sure: jane.doe@example.com and 07911 123456');
     await channel.waitForText(wording.readBack('jane.doe@example.com', '+447911123456'), 10_000);

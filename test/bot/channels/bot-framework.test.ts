@@ -62,8 +62,19 @@ describe('Bot Framework: POST /api/messages through CloudAdapter', () => {
     const reply = await channel.waitForText('echo: ping');
     expect(reply.path).toMatch(/^\/v3\/conversations\/emu-conv-1\/activities/);
     expect(reply.activity.conversation?.id).toBe('emu-conv-1');
-    // A typing indicator went out before the answer.
-    expect(channel.replies.some((r) => r.activity.type === 'typing')).toBe(true);
+    // The turn itself sends no typing indicator: only the runtime does, while someone (the AI, an agent) types.
+    expect(channel.replies.some((r) => r.activity.type === 'typing')).toBe(false);
+  });
+
+  it('sends a typing indicator proactively when the runtime says someone types', async () => {
+    const reference = runtime.inbound[0]!.reference;
+    await runtime.gateways.get('*')!.typing!({
+      conversationId: 'conv-1',
+      channel: 'emulator',
+      reference: JSON.parse(JSON.stringify(reference)) as Record<string, unknown>,
+      agentName: 'Sam',
+    });
+    await expect.poll(() => channel.replies.some((r) => r.activity.type === 'typing')).toBe(true);
   });
 
   it('sends proactively from a stored conversation reference (an agent reply outside any turn)', async () => {
@@ -104,9 +115,7 @@ describe("BatonMiddleware in a developer's own bot", () => {
     const adapter = new TestAdapter(async (context) => {
       await context.sendActivity(`developer bot saw ${context.activity.type}`);
     });
-    adapter.use(
-      new BatonMiddleware({ conversations: runtime, defaultBusinessId: async () => business.id, typing: false }),
-    );
+    adapter.use(new BatonMiddleware({ conversations: runtime, defaultBusinessId: async () => business.id }));
     await adapter.send('hello Baton').startTest();
     expect(runtime.inbound).toEqual([
       expect.objectContaining({ businessId: business.id, channel: 'test', text: 'hello Baton' }),

@@ -1,6 +1,7 @@
 import type { Activity } from 'botbuilder';
 import { describe, expect, it } from 'vitest';
-import { directLine, inboundFromActivity, MAX_TEXT, MEDIA_PLACEHOLDER } from '../../../bot/channels/index.ts';
+import { directLine, inboundFromActivity, MAX_TEXT, MEDIA_PLACEHOLDER, whatsapp } from '../../../bot/channels/index.ts';
+import { withAgentName } from '../../../bot/channels/agent-name.ts';
 
 const base = {
   type: 'message',
@@ -74,5 +75,35 @@ describe('Direct Line feed', () => {
     expect(feed.since(c.id, '2').activities.map((a) => a.text)).toEqual(['d']);
     expect(feed.since(c.id, '3').activities).toEqual([]);
     expect(feed.since('unknown', '5')).toEqual({ activities: [], watermark: '5' });
+  });
+});
+
+describe('WhatsApp in plain words', () => {
+  it('turns raw disconnect and start errors into reasons an admin can act on', () => {
+    const cases: [string, RegExp][] = [
+      ['LOGOUT (a new pairing is needed)', /logged Baton out.*Scan the new pairing QR code/],
+      ['auth_failure: restore failed (a new pairing is needed)', /did not accept the saved login/],
+      [
+        'start failed: Failed to launch the browser process! spawn /usr/bin/chromium ENOENT',
+        /Chromium could not be started/,
+      ],
+      ['start failed: net::ERR_NAME_NOT_RESOLVED at https://web.whatsapp.com/', /no internet connection/],
+      ['start failed: Navigation timeout of 30000 ms exceeded', /took too long/],
+      ['browser closed', /browser running WhatsApp stopped/],
+      ['SOMETHING_NEW', /^WhatsApp disconnected\. Baton is reconnecting\.$/],
+    ];
+    for (const [raw, words] of cases) {
+      const plain = whatsapp.plainReason(raw);
+      expect(plain, raw).toMatch(words);
+      expect(plain).not.toMatch(/net::|ENOENT|spawn|auth_failure|LOGOUT/);
+    }
+    expect(whatsapp.plainReason(null)).toBeNull();
+  });
+
+  it("shows an agent's name in bold before their message (WhatsApp, web chat), and nothing else's", () => {
+    expect(withAgentName('Hi, how can I help?', 'Sam')).toBe('*Sam:* Hi, how can I help?');
+    expect(withAgentName('Hi', '*Sam_*')).toBe('*Sam:* Hi');
+    expect(withAgentName('Hi', 'Sam', '**')).toBe('**Sam:** Hi'); // web chat's markdown
+    expect(withAgentName('Hello from the AI', undefined)).toBe('Hello from the AI');
   });
 });

@@ -10,6 +10,8 @@ export class FakeWhatsAppClient extends EventEmitter {
   readonly sent: { chatId: string; content: string; at: number }[] = [];
   /** numbers (digits) that `getNumberId` says are not on WhatsApp */
   readonly notOnWhatsApp = new Set<string>();
+  /** chat states set through Chat.sendStateTyping / clearState, in order */
+  readonly states: { chatId: string; state: 'typing' | 'cleared' }[] = [];
   initialized = 0;
   destroyed = 0;
   constructor(
@@ -40,6 +42,14 @@ export class FakeWhatsAppClient extends EventEmitter {
     const digits = number.replace(/\D/g, '');
     if (this.notOnWhatsApp.has(digits)) return null;
     return { server: 'c.us', user: digits, _serialized: `${digits}@c.us` };
+  }
+
+  /** The library's Client.getChatById → a Chat with sendStateTyping() and clearState(). */
+  async getChatById(chatId: string) {
+    return {
+      sendStateTyping: async () => void this.states.push({ chatId, state: 'typing' }),
+      clearState: async () => void this.states.push({ chatId, state: 'cleared' }),
+    };
   }
 
   /** The library's `message` event for an incoming message. */

@@ -119,6 +119,7 @@ describe(`WhatsApp stories on ${testDbKind()}`, () => {
       text: 'Hi Bob, Sam here.',
     });
     expect(sent.status).toBe(201);
-    await expect.poll(() => sentTo(number), { timeout: 10_000 }).toContain('Hi Bob, Sam here.');
+    // signed with the agent's first name (the stack's admin is "Admin")
+    await expect.poll(() => sentTo(number), { timeout: 10_000 }).toContain('*Admin:* Hi Bob, Sam here.');
   });
 });

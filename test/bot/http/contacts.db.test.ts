@@ -81,7 +81,12 @@ describe(`the contacts API on ${testDbKind()}`, () => {
     expect(statuses.filter((c) => c === 409)).toHaveLength(49);
     for (const r of results.filter((x) => x.statusCode === 409)) {
       expect(r.json()).toMatchObject({
-        error: { code: 'IDENTIFIER_TAKEN', field: 'phone', details: { kind: 'phone', holder: 'contact' } },
+        error: {
+          code: 'IDENTIFIER_TAKEN',
+          field: 'phone',
+          message: 'this phone belongs to another contact',
+          details: { kind: 'phone', holder: 'contact' },
+        },
       });
     }
     expect(await db.prisma.identifier.count({ where: { value: '+447911000654' } })).toBe(1);
@@ -93,7 +98,12 @@ describe(`the contacts API on ${testDbKind()}`, () => {
     const res = await create({ firstName: 'C', lastName: 'D', phone: '07911 777000' });
     expect(res.statusCode).toBe(409);
     expect(res.json()).toMatchObject({
-      error: { code: 'IDENTIFIER_TAKEN', details: { kind: 'phone', holder: 'user' } },
+      error: {
+        code: 'IDENTIFIER_TAKEN',
+        field: 'phone',
+        message: 'this phone belongs to a team member',
+        details: { kind: 'phone', holder: 'user' },
+      },
     });
     expect(JSON.stringify(res.json())).not.toContain(s.agent.id); // nothing about the user leaks
 
@@ -107,7 +117,12 @@ describe(`the contacts API on ${testDbKind()}`, () => {
     });
     expect(user.statusCode).toBe(409);
     expect(user.json()).toMatchObject({
-      error: { code: 'IDENTIFIER_TAKEN', field: 'email', details: { kind: 'email', holder: 'contact' } },
+      error: {
+        code: 'IDENTIFIER_TAKEN',
+        field: 'email',
+        message: 'this email belongs to another contact',
+        details: { kind: 'email', holder: 'contact' },
+      },
     });
     const edit = await call(app, s.adminToken, 'PATCH', `/api/v1/users/${s.agent.id}`, { email: 'taken@contact.test' });
     expect(edit.statusCode).toBe(409);

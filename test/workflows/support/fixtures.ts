@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { createBusiness } from '../../../contacts/index.ts';
 import type { Database } from '../../../prisma/index.ts';
 import type { AiAgent, DetailExtraction, DetailFinding } from '../../../workflows/agent/types.ts';
-import type { ChannelGateway, InboundMessage, OutboundMessage } from '../../../workflows/contracts.ts';
+import type { ChannelGateway, InboundMessage, OutboundMessage, TypingTarget } from '../../../workflows/contracts.ts';
 
 export const silentLogger: Logger = pino({ level: 'silent' });
 
@@ -68,8 +68,12 @@ export const testAgent: AiAgent = {
 
 export class RecordingGateway implements ChannelGateway {
   readonly sent: OutboundMessage[] = [];
+  readonly typings: TypingTarget[] = [];
   async send(message: OutboundMessage) {
     this.sent.push(message);
+  }
+  async typing(target: TypingTarget) {
+    this.typings.push(target);
   }
   texts(conversationId?: string) {
     return this.sent.filter((m) => !conversationId || m.conversationId === conversationId).map((m) => m.text);

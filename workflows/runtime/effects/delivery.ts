@@ -1,6 +1,8 @@
 // Replies to the customer: a stored outbound message, sent through the gateway of the conversation's channel.
 import type { Logger } from 'pino';
-import type { ChannelGateway } from '../../contracts.ts';
+import type { Database } from '../../../prisma/index.ts';
+import type { ChannelGateway, TypingTarget } from '../../contracts.ts';
+import { shownNameOf } from '../agent-names.ts';
 import type { ConversationRef } from '../store.ts';
 
 /** The channels' gateways, by channel name; '*' serves every channel without one of its own. */
@@ -21,9 +23,9 @@ export class GatewayRegistry {
  * channel does: the delivery is retried. 'undeliverable': no gateway serves the channel (the message stays stored).
  */
 export async function deliver(
-  deps: { gateways: GatewayRegistry; logger: Logger },
+  deps: { db: Database; gateways: GatewayRegistry; logger: Logger },
   conversation: ConversationRef,
-  message: { messageId: string; text: string; author: 'ai' | 'agent' | 'system' },
+  message: { messageId: string; text: string; author: 'ai' | 'agent' | 'system'; agentId?: string | null | undefined },
 ): Promise<'done' | 'undeliverable'> {
   const { id: conversationId, channel } = conversation;
   const gateway = deps.gateways.for(channel);
@@ -38,6 +40,21 @@ export async function deliver(
     reference: (conversation.reference ?? {}) as Record<string, unknown>,
     text: message.text,
     author: message.author,
+    agentName: message.author === 'agent' ? await shownNameOf(deps.db, message.agentId) : undefined,
   });
   return 'done';
+}
+
+/** A typing indicator on the conversation's channel; never fails the caller (it is only a hint). */
+export async function showTyping(
+  deps: { gateways: GatewayRegistry; logger: Logger },
+  target: TypingTarget,
+): Promise<void> {
+  const gateway = deps.gateways.for(target.channel);
+  if (!gateway?.typing) return;
+  try {
+    await gateway.typing(target);
+  } catch (e) {
+    deps.logger.debug({ err: e, conversationId: target.conversationId }, 'typing indicator not delivered');
+  }
 }

@@ -8,11 +8,11 @@ import type { Committed } from '../dispatch.ts';
 import type { LiveEvents } from '../live-events.ts';
 import type { ClaimedEffect, EffectOutcome } from '../outbox.ts';
 import type { ConversationRef } from '../store.ts';
-import { deliver, GatewayRegistry } from './delivery.ts';
+import { deliver, GatewayRegistry, showTyping } from './delivery.ts';
 import { nothingRead, readDetails, saveDetails, type DetailsDeps } from './details.ts';
 import { aiFailed, answer, type ReplyDeps } from './reply.ts';
 
-export { GatewayRegistry } from './delivery.ts';
+export { GatewayRegistry, showTyping } from './delivery.ts';
 
 export type EffectDeps = ReplyDeps & DetailsDeps & { gateways: GatewayRegistry; live: LiveEvents; logger: Logger };
 
@@ -54,8 +54,12 @@ export function createEffectHandlers(deps: EffectDeps): EffectHandlers {
       switch (job.kind) {
         case 'deliver':
           return { outcome: await deliver(deps, conversation, job) };
-        case 'ai.reply':
+        case 'ai.reply': {
+          // the AI is composing: the customer sees it typing (only now, never while waiting for a human)
+          const reference = (conversation.reference ?? {}) as Record<string, unknown>;
+          await showTyping(deps, { conversationId, channel, reference });
           return { outcome: 'done', event: await answer(deps, { ...job, conversationId, businessId, channel }) };
+        }
         case 'ai.extract':
           return { outcome: 'done', event: await readDetails(deps, { ...job, businessId }) };
         case 'details.save':
