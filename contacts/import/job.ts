@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import type { Logger } from 'pino';
 import type { Database } from '../../prisma/index.ts';
-import { DomainError } from '../errors.ts';
+import { DomainError } from '../shared/errors.ts';
 import {
   changes,
   emailKey,

@@ -1,7 +1,7 @@
 // Inside the reader's worker thread (bundled by reader.ts): reads the file's batches and posts them, keeping at most `readAhead` batches
 // ahead of what the main thread has taken.
 import { parentPort, workerData } from 'node:worker_threads';
-import { DomainError } from '../errors.ts';
+import { DomainError } from '../shared/errors.ts';
 import { readBatchesInline, type ReadOptions } from './read.ts';
 import type { WorkerMessage } from './reader.ts';
 

@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
-import { DomainError, type ErrorCode } from '../errors.ts';
+import { DomainError, type ErrorCode } from '../shared/errors.ts';
 import type { ReadBatch, ReadOptions } from './read.ts';
 
 /** Batches the worker reads ahead of the batch being written. */

@@ -1,6 +1,6 @@
 // One CSV record → what it would save, or why it cannot. Pure: the database is consulted later, per batch.
-import { normalizeEmail } from '../email.ts';
-import { normalizePhone, type PhoneResult } from '../phone.ts';
+import { normalizeEmail } from '../shared/email.ts';
+import { normalizePhone, type PhoneResult } from '../shared/phone.ts';
 import { countryCode } from './countries.ts';
 import type { Prepared } from './prepared.ts';
 import { TEXT_COLUMNS, type ContactColumn, type Field, type Mapping, type TextField } from './fields.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { diff } from '../../contacts/audit.ts';
+import { diff } from '../../contacts/audit/audit.ts';
 import { GUEST_EMAIL_DOMAIN, guestPseudonym, normalizeEmail, splitProfileName } from '../../contacts/index.ts';
-import { phoneDigits } from '../../contacts/queries.ts';
+import { phoneDigits } from '../../contacts/contacts/queries.ts';
 import { DomainError } from '../../contacts/index.ts';
 import { toErrorResponse } from '../../bot/http/errors.ts';
 

@@ -1,16 +1,16 @@
 // Saving details a customer gave in a chat (or an agent typed) against a contact or guest: a guest becomes an
 // active contact; details that belong to another contact merge this one into it.
 import { z } from 'zod';
-import type { Database } from '../prisma/index.ts';
-import { actorSchema, type Actor } from './actor.ts';
-import { diff, recordAudit } from './audit.ts';
-import { isGuestEmail, normalizeEmail } from './email.ts';
-import { DomainError } from './errors.ts';
+import type { Database } from '../../prisma/index.ts';
+import { actorSchema, type Actor } from '../shared/actor.ts';
+import { diff, recordAudit } from '../audit/audit.ts';
+import { isGuestEmail, normalizeEmail } from '../shared/email.ts';
+import { DomainError } from '../shared/errors.ts';
 import { explainUniqueViolation, findHolder, identifierTaken, setIdentifier, type Holder } from './identifiers.ts';
 import { mergeContactInto } from './merge.ts';
-import { normalizePhone } from './phone.ts';
-import { isUniqueViolation } from './tx.ts';
-import { parseOrThrow } from './validation.ts';
+import { normalizePhone } from '../shared/phone.ts';
+import { isUniqueViolation } from '../shared/tx.ts';
+import { parseOrThrow } from '../shared/validation.ts';
 
 export interface ContactDetails {
   businessId: string;

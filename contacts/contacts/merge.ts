@@ -1,12 +1,12 @@
 // Merging one contact (usually a guest) into another that turned out to be the same person: conversations and
 // tags move to the target, the target's empty fields are filled, the source is deleted, both get an audit event.
 // The target's own values are never overwritten: the details come from an unauthenticated chat.
-import type { Contact } from '../prisma/index.ts';
-import type { Actor } from './actor.ts';
-import { recordAudit, type Changes } from './audit.ts';
-import { isGuestEmail } from './email.ts';
+import type { Contact } from '../../prisma/index.ts';
+import type { Actor } from '../shared/actor.ts';
+import { recordAudit, type Changes } from '../audit/audit.ts';
+import { isGuestEmail } from '../shared/email.ts';
 import { identifierTaken, type IdentifierKind } from './identifiers.ts';
-import type { Tx } from './tx.ts';
+import type { Tx } from '../shared/tx.ts';
 
 export interface MergeFill {
   firstName?: string | undefined;

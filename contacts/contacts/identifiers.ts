@@ -1,8 +1,8 @@
 // The identifier rule: a phone (E.164) or email (lower-cased) belongs to one contact or one user within a
 // business. The database enforces it (UNIQUE businessId+kind+value); this module turns a refusal into
 // IDENTIFIER_TAKEN naming the kind and the kind of holder, and nothing else about the holder.
-import { DomainError } from './errors.ts';
-import type { Tx } from './tx.ts';
+import { DomainError } from '../shared/errors.ts';
+import type { Tx } from '../shared/tx.ts';
 
 export type IdentifierKind = 'phone' | 'email';
 export type HolderKind = 'contact' | 'archived_contact' | 'user';

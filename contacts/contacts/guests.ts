@@ -1,6 +1,6 @@
 // Pseudonyms for webchat guests: "Guest Amber Falcon", amber-falcon-x7k2q9@guest.baton.invalid. Pure.
 import { randomBytes, randomInt } from 'node:crypto';
-import { GUEST_EMAIL_DOMAIN } from './email.ts';
+import { GUEST_EMAIL_DOMAIN } from '../shared/email.ts';
 
 const ADJECTIVES = [
   'Amber',

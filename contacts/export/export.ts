@@ -2,7 +2,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Database } from '../../prisma/index.ts';
 import { CANONICAL_COLUMNS } from '../import/fields.ts';
-import { listContacts, type ContactCard } from '../queries.ts';
+import { listContacts, type ContactCard } from '../contacts/queries.ts';
 import { neutralize } from './neutralize.ts';
 
 export interface ExportFilter {

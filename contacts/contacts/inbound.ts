@@ -1,14 +1,14 @@
 // The sender behind an inbound channel message: find or create the contact (or guest) it belongs to.
 // Called by the conversation runtime when a conversation starts; never by a channel directly.
 import { z } from 'zod';
-import type { Database } from '../prisma/index.ts';
-import { recordAudit } from './audit.ts';
-import { DomainError } from './errors.ts';
+import type { Database } from '../../prisma/index.ts';
+import { recordAudit } from '../audit/audit.ts';
+import { DomainError } from '../shared/errors.ts';
 import { guestPseudonym, splitProfileName } from './guests.ts';
 import { findHolder, identifierTaken } from './identifiers.ts';
-import { normalizePhone } from './phone.ts';
-import { isUniqueViolation } from './tx.ts';
-import { validationError } from './validation.ts';
+import { normalizePhone } from '../shared/phone.ts';
+import { isUniqueViolation } from '../shared/tx.ts';
+import { validationError } from '../shared/validation.ts';
 
 export interface InboundSender {
   businessId: string;

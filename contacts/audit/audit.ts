@@ -1,8 +1,8 @@
 // The audit trail: who changed what on a contact (or user, tag, business), old and new values, when.
 // Identifiers are stored in full here (the audit table is the record); logs mask them.
-import type { Prisma } from '../prisma/index.ts';
-import { actorColumns, type Actor } from './actor.ts';
-import type { Tx } from './tx.ts';
+import type { Prisma } from '../../prisma/index.ts';
+import { actorColumns, type Actor } from '../shared/actor.ts';
+import type { Tx } from '../shared/tx.ts';
 
 export type Changes = Record<string, { from: unknown; to: unknown }>;
 

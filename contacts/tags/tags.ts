@@ -1,13 +1,13 @@
 // Tag definitions (admins, under settings): create, rename, delete. "VIP" and " vip" are one tag (nameKey).
 // Deleting a tag removes it from its contacts, each of which gets an audit event.
 import { z } from 'zod';
-import type { Database } from '../prisma/index.ts';
-import type { Actor } from './actor.ts';
-import { actorColumns } from './actor.ts';
-import { recordAudit } from './audit.ts';
-import { DomainError } from './errors.ts';
-import { isUniqueViolation } from './tx.ts';
-import { parseOrThrow } from './validation.ts';
+import type { Database } from '../../prisma/index.ts';
+import type { Actor } from '../shared/actor.ts';
+import { actorColumns } from '../shared/actor.ts';
+import { recordAudit } from '../audit/audit.ts';
+import { DomainError } from '../shared/errors.ts';
+import { isUniqueViolation } from '../shared/tx.ts';
+import { parseOrThrow } from '../shared/validation.ts';
 
 export const tagNameSchema = z
   .string()

@@ -1,12 +1,12 @@
 // Creating a business with its first admin, and the first-start bootstrap.
 import { isSupportedCountry } from 'libphonenumber-js/max';
 import { z } from 'zod';
-import type { Database } from '../prisma/index.ts';
-import type { Actor } from './actor.ts';
-import { diff, recordAudit } from './audit.ts';
-import { DomainError } from './errors.ts';
-import { parseOrThrow } from './validation.ts';
-import { generatePassword, hashPassword } from './passwords.ts';
+import type { Database } from '../../prisma/index.ts';
+import type { Actor } from '../shared/actor.ts';
+import { diff, recordAudit } from '../audit/audit.ts';
+import { DomainError } from '../shared/errors.ts';
+import { parseOrThrow } from '../shared/validation.ts';
+import { generatePassword, hashPassword } from '../team/passwords.ts';
 
 export interface NewBusiness {
   name: string;

@@ -1,10 +1,10 @@
 // Reading contacts: the card beside a chat, and the searchable, paginated list.
 import { z } from 'zod';
-import type { Database, Prisma } from '../prisma/index.ts';
+import type { Database, Prisma } from '../../prisma/index.ts';
 import { addressOf } from './contact-fields.ts';
-import { isGuestEmail } from './email.ts';
-import { DomainError } from './errors.ts';
-import { parseOrThrow } from './validation.ts';
+import { isGuestEmail } from '../shared/email.ts';
+import { DomainError } from '../shared/errors.ts';
+import { parseOrThrow } from '../shared/validation.ts';
 
 export interface ContactCard {
   id: string;

@@ -1,5 +1,5 @@
 // A Prisma client or an interactive transaction: domain functions accept either.
-import type { Prisma, PrismaClient } from '../prisma/index.ts';
+import type { Prisma, PrismaClient } from '../../prisma/index.ts';
 
 export type Tx = Prisma.TransactionClient | PrismaClient;
 

@@ -1,7 +1,7 @@
 // Checking a login, and who a token's user is now (active, role) — the HTTP layer signs and verifies tokens.
-import type { Database } from '../prisma/index.ts';
-import { normalizeEmail } from './email.ts';
-import { DomainError } from './errors.ts';
+import type { Database } from '../../prisma/index.ts';
+import { normalizeEmail } from '../shared/email.ts';
+import { DomainError } from '../shared/errors.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 
 export interface AuthUser {

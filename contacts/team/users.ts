@@ -1,15 +1,15 @@
 // Users of a business (agents and admins): admins add, edit and deactivate them. A user's email (the login) and
 // phone follow the same identifier rule as contacts'. A business always keeps at least one active admin.
 import { z } from 'zod';
-import type { Database } from '../prisma/index.ts';
-import type { Actor } from './actor.ts';
-import { diff, recordAudit } from './audit.ts';
-import { normalizeIdentifiers } from './contacts.ts';
-import { DomainError } from './errors.ts';
-import { explainUniqueViolation, setIdentifier } from './identifiers.ts';
+import type { Database } from '../../prisma/index.ts';
+import type { Actor } from '../shared/actor.ts';
+import { diff, recordAudit } from '../audit/audit.ts';
+import { normalizeIdentifiers } from '../contacts/contacts.ts';
+import { DomainError } from '../shared/errors.ts';
+import { explainUniqueViolation, setIdentifier } from '../contacts/identifiers.ts';
 import { hashPassword } from './passwords.ts';
-import { isUniqueViolation, type Tx } from './tx.ts';
-import { parseOrThrow } from './validation.ts';
+import { isUniqueViolation, type Tx } from '../shared/tx.ts';
+import { parseOrThrow } from '../shared/validation.ts';
 
 export interface UserView {
   id: string;

@@ -1,9 +1,9 @@
 // Adding, editing, archiving and restoring contacts by hand; tags on a contact; assignment to an agent.
 // Every change is audited (who, which fields, old and new values). Identifier refusals: IDENTIFIER_TAKEN.
 import { z } from 'zod';
-import type { Database } from '../prisma/index.ts';
-import type { Actor } from './actor.ts';
-import { diff, listAudit, recordAudit } from './audit.ts';
+import type { Database } from '../../prisma/index.ts';
+import type { Actor } from '../shared/actor.ts';
+import { diff, listAudit, recordAudit } from '../audit/audit.ts';
 import {
   addressColumns,
   contactPatchSchema,
@@ -11,13 +11,13 @@ import {
   type ContactPatch,
   type NewContact,
 } from './contact-fields.ts';
-import { isGuestEmail, normalizeEmail } from './email.ts';
-import { DomainError } from './errors.ts';
+import { isGuestEmail, normalizeEmail } from '../shared/email.ts';
+import { DomainError } from '../shared/errors.ts';
 import { explainUniqueViolation, setIdentifier } from './identifiers.ts';
-import { normalizePhone } from './phone.ts';
+import { normalizePhone } from '../shared/phone.ts';
 import { getContactCard, type ContactCard } from './queries.ts';
-import { isUniqueViolation, type Tx } from './tx.ts';
-import { parseOrThrow } from './validation.ts';
+import { isUniqueViolation, type Tx } from '../shared/tx.ts';
+import { parseOrThrow } from '../shared/validation.ts';
 
 type Identifiers = { phone?: string | null; email?: string | null };
 
