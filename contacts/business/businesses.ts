@@ -3,10 +3,10 @@ import { isSupportedCountry } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import type { Database } from '../../prisma/index.ts';
 import type { Actor } from '../shared/actor.ts';
-import { diff, recordAudit } from '../audit/audit.ts';
+import { diff, recordAudit } from '../audit/index.ts';
 import { DomainError } from '../shared/errors.ts';
 import { parseOrThrow } from '../shared/validation.ts';
-import { generatePassword, hashPassword } from '../team/passwords.ts';
+import { generatePassword, hashPassword } from '../team/index.ts';
 
 export interface NewBusiness {
   name: string;

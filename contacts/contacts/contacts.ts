@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { Database } from '../../prisma/index.ts';
 import type { Actor } from '../shared/actor.ts';
-import { diff, listAudit, recordAudit } from '../audit/audit.ts';
+import { diff, listAudit, recordAudit } from '../audit/index.ts';
 import {
   addressColumns,
   contactPatchSchema,

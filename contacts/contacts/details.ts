@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { Database } from '../../prisma/index.ts';
 import { actorSchema, type Actor } from '../shared/actor.ts';
-import { diff, recordAudit } from '../audit/audit.ts';
+import { diff, recordAudit } from '../audit/index.ts';
 import { isGuestEmail, normalizeEmail } from '../shared/email.ts';
 import { DomainError } from '../shared/errors.ts';
 import { explainUniqueViolation, findHolder, identifierTaken, setIdentifier, type Holder } from './identifiers.ts';

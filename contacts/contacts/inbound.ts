@@ -2,7 +2,7 @@
 // Called by the conversation runtime when a conversation starts; never by a channel directly.
 import { z } from 'zod';
 import type { Database } from '../../prisma/index.ts';
-import { recordAudit } from '../audit/audit.ts';
+import { recordAudit } from '../audit/index.ts';
 import { DomainError } from '../shared/errors.ts';
 import { guestPseudonym, splitProfileName } from './guests.ts';
 import { findHolder, identifierTaken } from './identifiers.ts';

@@ -3,7 +3,7 @@
 // The target's own values are never overwritten: the details come from an unauthenticated chat.
 import type { Contact } from '../../prisma/index.ts';
 import type { Actor } from '../shared/actor.ts';
-import { recordAudit, type Changes } from '../audit/audit.ts';
+import { recordAudit, type Changes } from '../audit/index.ts';
 import { isGuestEmail } from '../shared/email.ts';
 import { identifierTaken, type IdentifierKind } from './identifiers.ts';
 import type { Tx } from '../shared/tx.ts';

@@ -1,8 +1,8 @@
 // Contacts → CSV with the canonical columns, re-importable as is. Streams page by page (keyset on id).
 import { stringify } from 'csv-stringify/sync';
 import type { Database } from '../../prisma/index.ts';
-import { CANONICAL_COLUMNS } from '../import/fields.ts';
-import { listContacts, type ContactCard } from '../contacts/queries.ts';
+import { CANONICAL_COLUMNS } from '../import/index.ts';
+import { listContacts, type ContactCard } from '../contacts/index.ts';
 import { neutralize } from './neutralize.ts';
 
 export interface ExportFilter {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Database } from '../../prisma/index.ts';
 import type { Actor } from '../shared/actor.ts';
 import { actorColumns } from '../shared/actor.ts';
-import { recordAudit } from '../audit/audit.ts';
+import { recordAudit } from '../audit/index.ts';
 import { DomainError } from '../shared/errors.ts';
 import { isUniqueViolation } from '../shared/tx.ts';
 import { parseOrThrow } from '../shared/validation.ts';

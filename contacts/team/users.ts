@@ -3,8 +3,8 @@
 import { z } from 'zod';
 import type { Database } from '../../prisma/index.ts';
 import type { Actor } from '../shared/actor.ts';
-import { diff, recordAudit } from '../audit/audit.ts';
-import { normalizeIdentifiers } from '../contacts/contacts.ts';
+import { diff, recordAudit } from '../audit/index.ts';
+import { normalizeIdentifiers } from '../contacts/index.ts';
 import { DomainError } from '../shared/errors.ts';
 import { explainUniqueViolation, setIdentifier } from '../contacts/identifiers.ts';
 import { hashPassword } from './passwords.ts';
