@@ -157,7 +157,7 @@ let db: Database;
 let cleanup: () => Promise<void>;
 if (kind === 'pglite') {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'baton-bench-pglite-'));
-  // As the server opens it (bot/app.ts).
+  // As the server opens it (bot/start-baton.ts).
   db = await openDatabase({ dataDir: dir, optimizedWasmOnly: true });
   cleanup = () => rm(dir, { recursive: true, force: true });
 } else {

@@ -12,8 +12,8 @@ export {
 } from './contacts.ts';
 export { contactPatchSchema, newContactSchema, addressSchema } from './contact-fields.ts';
 export type { ContactPatch, NewContact, Address } from './contact-fields.ts';
-export { resolveInboundSender } from './inbound.ts';
-export type { InboundSender, ResolvedSender } from './inbound.ts';
+export { resolveInboundSender } from './resolve-inbound-sender.ts';
+export type { InboundSender, ResolvedSender } from './resolve-inbound-sender.ts';
 export { saveContactDetails } from './details.ts';
 export type { ContactDetails, SavedDetails } from './details.ts';
 export { getContactCard, listContacts, listContactsQuery, displayName } from './queries.ts';

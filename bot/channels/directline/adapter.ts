@@ -2,7 +2,7 @@
 // /api/messages; what the bot sends lands in the conversation's feed (and from there on the visitor's WebSocket).
 import { TurnContext, type Activity, type ConversationReference, type ResourceResponse } from 'botbuilder';
 import { BatonChannelAdapter } from '../baton-adapter.ts';
-import type { DirectLineFeed } from './store.ts';
+import type { DirectLineFeed } from './feed.ts';
 import { BUSINESS_ID } from '../turn-state.ts';
 
 export const DIRECT_LINE_SERVICE_URL = 'baton://directline';

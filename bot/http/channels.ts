@@ -1,9 +1,9 @@
 // Mounts the channels' routes on Baton's HTTP server (a ROOT_ROUTES module of bot/http/server.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../contacts/index.ts';
-import { authOf } from '../http/auth.ts';
-import type { Channels } from './channels.ts';
-import type { BusinessResolver } from './ports.ts';
+import { authOf } from './auth.ts';
+import type { Channels } from '../channels/create-channels.ts';
+import type { BusinessResolver } from '../channels/ports.ts';
 
 export interface ChannelRouteDeps {
   channels?: { channels: Channels; resolveBusiness: BusinessResolver } | undefined;

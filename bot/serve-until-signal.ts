@@ -1,7 +1,7 @@
 // Runs the Baton server until SIGINT/SIGTERM, then shuts it down cleanly (`npm start`, `baton serve`).
 // The handlers are installed before the server starts: a signal that arrives while it starts — it listens before its
 // timers and channels are up — is acted on once it has started, instead of killing the process half-way.
-import { startBaton, type Baton } from './app.ts';
+import { startBaton, type Baton } from './start-baton.ts';
 import type { Config } from './config.ts';
 
 export interface ServeDeps {

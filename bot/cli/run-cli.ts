@@ -1,12 +1,12 @@
 // `baton`: the command line. Each subcommand opens the database from the same configuration as the server.
 import { Command, InvalidArgumentError } from 'commander';
-import { createBusiness, isDomainError } from '../contacts/index.ts';
-import { openDatabase } from '../prisma/index.ts';
-import { serveUntilSignal } from './serve.ts';
-import { contactsCommand } from './cli/contacts.ts';
-import { withDatabase } from './cli/database.ts';
-import { importCommand } from './cli/import.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { createBusiness, isDomainError } from '../../contacts/index.ts';
+import { openDatabase } from '../../prisma/index.ts';
+import { serveUntilSignal } from '../serve-until-signal.ts';
+import { contactsCommand } from './contacts.ts';
+import { withDatabase } from './database.ts';
+import { importCommand } from './import.ts';
+import { ConfigError, loadConfig } from '../config.ts';
 
 const country = (value: string) => {
   const v = value.trim().toUpperCase();
