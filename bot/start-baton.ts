@@ -7,8 +7,7 @@ import { openDatabase, type Database } from '../prisma/index.ts';
 import { createAgent, createConversationRuntime, loadFaqFile, type ConversationRuntime } from '../workflows/index.ts';
 import { createBusinessResolver, createChannels, type Channels } from './channels/index.ts';
 import type { Config } from './config.ts';
-import { forgetUpload } from './http/imports.ts';
-import { createHttpServer } from './http/server.ts';
+import { createHttpServer, forgetUpload } from './http/index.ts';
 import { createLogger, type Logger } from './logger.ts';
 
 export interface Baton {

@@ -1,20 +1,14 @@
 // Composition of the channels: one BatonBot behind three adapters (Bot Framework's CloudAdapter, Baton's Direct
 // Line server for the webchat, WhatsApp), one gateway that sends the runtime's messages back the way they came.
-import type { BotAdapter } from 'botbuilder';
 import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { registerWebchatRoutes } from '../webchat/index.ts';
 import { BatonBot } from './baton-bot.ts';
 import { createBotFrameworkAdapter, registerBotFrameworkRoute, type BotFrameworkAdapter } from './bot-framework.ts';
-import {
-  DIRECT_LINE_SERVICE_URL,
-  DirectLineAdapter,
-  DirectLineFeed,
-  registerDirectLine,
-  TokenSigner,
-} from './directline/index.ts';
+import { DirectLineAdapter, DirectLineFeed, registerDirectLine, TokenSigner } from './directline/index.ts';
 import { createChannelGateway } from './gateway.ts';
+import { LocalAdapters } from './local-channels.ts';
 import type { BusinessResolver, ChannelGateway, ConversationPort } from './ports.ts';
 import { enableRateLimits, limiter } from './rate-limits.ts';
 import {
@@ -23,7 +17,6 @@ import {
   createWebJsClient,
   printQrInTerminal,
   registerWhatsAppStatusRoute,
-  WHATSAPP_SERVICE_URL,
   WhatsAppAdapter,
   WhatsAppConnection,
   type SendQueue,
@@ -82,7 +75,7 @@ export function createChannels(options: ChannelsOptions): Channels {
   const botFramework = createBotFrameworkAdapter(config, log);
   const feed = new DirectLineFeed();
   const directLineAdapter = new DirectLineAdapter(feed);
-  const local = new Map<string, BotAdapter>([[DIRECT_LINE_SERVICE_URL, directLineAdapter]]);
+  const local = new LocalAdapters().set('directline', directLineAdapter);
 
   let whatsapp: Channels['whatsapp'];
   if (config.BATON_WHATSAPP) {
@@ -101,7 +94,7 @@ export function createChannels(options: ChannelsOptions): Channels {
       logger: log.child({ channel: 'whatsapp' }),
       queued: () => queue.pending,
     });
-    local.set(WHATSAPP_SERVICE_URL, adapter);
+    local.set('whatsapp', adapter);
     whatsapp = { adapter, connection, queue };
   }
 

@@ -12,6 +12,4 @@ export { BUSINESS_ID, SENDER_PHONE } from './turn-state.ts';
 export type { BusinessResolver, ChannelGateway, ConversationPort, InboundMessage, OutboundMessage } from './ports.ts';
 export * as directLine from './directline/index.ts';
 export * as whatsapp from './whatsapp/index.ts';
-export { channelRoutes } from '../http/channels.ts';
-export type { ChannelRouteDeps } from '../http/channels.ts';
 export { createBusinessResolver } from './business-resolver.ts';
