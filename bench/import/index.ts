@@ -13,7 +13,7 @@ import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { createBusiness } from '../../contacts/index.ts';
 import { createImport, importReport, runImport, startImport } from '../../contacts/import/index.ts';
-import { workerBundle } from '../../contacts/import/reader.ts';
+import { workerBundle } from '../../contacts/import/read-batches-in-worker.ts';
 import { openDatabase, type Database } from '../../prisma/index.ts';
 import type { Ceiling } from './ceiling.ts';
 import { generateOutlookCsv } from './generate.ts';

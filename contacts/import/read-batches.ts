@@ -1,5 +1,5 @@
 // Reading an import's file in batches of normalised rows: parsed by csv-parse and put through the row rules
-// (libphonenumber for every phone). Runs inline here, or inside the reader's worker thread (reader.ts).
+// (libphonenumber for every phone). Runs inline here, or inside the reader's worker thread (read-batches-in-worker.ts).
 import type { Delimiter } from './parse.ts';
 import { readRecordChunks } from './parse.ts';
 import { CopyBuffer } from './copy-text.ts';

@@ -1,12 +1,12 @@
 // The reader's worker thread: for large files the file is parsed and normalised (libphonenumber for every phone) on
 // another core while this thread matches and writes, which matters most on PGlite, whose database work runs on
-// this thread. The worker runs a bundle of read-worker.ts made once per process by esbuild (as bin/run.mjs bundles the
+// this thread. The worker runs a bundle of worker-thread.ts made once per process by esbuild (as bin/run.mjs bundles the
 // process's own entry): a worker started on the TypeScript sources would need a module loader thread of its own.
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
 import { DomainError, type ErrorCode } from '../shared/errors.ts';
-import type { ReadBatch, ReadOptions } from './read.ts';
+import type { ReadBatch, ReadOptions } from './read-batches.ts';
 
 /** Batches the worker reads ahead of the batch being written. */
 const READ_AHEAD = 2;
@@ -38,7 +38,7 @@ export async function workerBundle(entry: string, alias: Record<string, string> 
 
 let bundle: Promise<string> | undefined;
 function workerSource(): Promise<string> {
-  bundle ??= workerBundle(fileURLToPath(new URL('./read-worker.ts', import.meta.url)));
+  bundle ??= workerBundle(fileURLToPath(new URL('./worker-thread.ts', import.meta.url)));
   bundle.catch(() => (bundle = undefined));
   return bundle;
 }

@@ -1,9 +1,9 @@
-// Inside the reader's worker thread (bundled by reader.ts): reads the file's batches and posts them, keeping at most `readAhead` batches
+// Inside the reader's worker thread (bundled by read-batches-in-worker.ts): reads the file's batches and posts them, keeping at most `readAhead` batches
 // ahead of what the main thread has taken.
 import { parentPort, workerData } from 'node:worker_threads';
 import { DomainError } from '../shared/errors.ts';
-import { readBatchesInline, type ReadOptions } from './read.ts';
-import type { WorkerMessage } from './reader.ts';
+import { readBatchesInline, type ReadOptions } from './read-batches.ts';
+import type { WorkerMessage } from './read-batches-in-worker.ts';
 
 const port = parentPort!;
 const options = workerData as ReadOptions & { readAhead: number };
