@@ -12,7 +12,7 @@ import { createLogger } from '../../../bot/logger.ts';
 import type { Database } from '../../../prisma/index.ts';
 import { createTestDatabase } from '../../support/db.ts';
 import { waitFor } from '../../support/spawn.ts';
-import { businessWithStaff, call } from '../../bot/http/api.ts';
+import { businessWithStaff, call } from './api.ts';
 
 let db: Database;
 let app: FastifyInstance;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresDatabase, testDbKind } from '../../support/db.ts';
 import { databaseUrl } from '../../support/postgres-urls.ts';
 import { baton } from '../../support/spawn.ts';
-import { tempFile } from './helpers.ts';
+import { tempFile } from '../../contacts/import/helpers.ts';
 
 let dir: string;
 let env: Record<string, string>;

@@ -1,10 +1,10 @@
 // The durable runtime on a real database: the whole lifecycle, claims, details saved to contacts, restarts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../prisma/index.ts';
-import { restoreConversation, statusOf, wording } from '../../workflows/conversation/index.ts';
-import { createConversationRuntime, type RuntimeEvent } from '../../workflows/runtime/index.ts';
-import { createTestDatabase } from '../support/db.ts';
-import { Clock, inbound, makeBusiness, RecordingGateway, silentLogger, testAgent } from './support/fixtures.ts';
+import type { Database } from '../../../prisma/index.ts';
+import { restoreConversation, statusOf, wording } from '../../../workflows/conversation/index.ts';
+import { createConversationRuntime, type RuntimeEvent } from '../../../workflows/runtime/index.ts';
+import { createTestDatabase } from '../../support/db.ts';
+import { Clock, inbound, makeBusiness, RecordingGateway, silentLogger, testAgent } from '../support/fixtures.ts';
 
 let db: Database;
 beforeAll(async () => {

@@ -7,7 +7,7 @@ import { createBusiness } from '../../../contacts/index.ts';
 import { openDatabase } from '../../../prisma/index.ts';
 import { createEmptyPostgresDatabase, testDbKind } from '../../support/db.ts';
 import { baton } from '../../support/spawn.ts';
-import { buildApi, call, login } from './api.ts';
+import { buildApi, call, login } from '../http/api.ts';
 
 describe(`two businesses from \`baton business create\` on ${testDbKind()}`, () => {
   const dirs: string[] = [];

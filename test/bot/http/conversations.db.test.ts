@@ -1,13 +1,13 @@
 // /api/v1/conversations over HTTP: queues, detail, claim (409 for a second agent), reply, close, SSE stream.
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpServer } from '../../bot/http/server.ts';
-import { createLogger } from '../../bot/logger.ts';
-import type { Database } from '../../prisma/index.ts';
-import { createConversationRuntime, type ConversationRuntime } from '../../workflows/index.ts';
-import { businessWithStaff, call } from '../bot/http/api.ts';
-import { createTestDatabase } from '../support/db.ts';
-import { Clock, inbound, RecordingGateway, silentLogger, testAgent } from './support/fixtures.ts';
+import { createHttpServer } from '../../../bot/http/server.ts';
+import { createLogger } from '../../../bot/logger.ts';
+import type { Database } from '../../../prisma/index.ts';
+import { createConversationRuntime, type ConversationRuntime } from '../../../workflows/index.ts';
+import { businessWithStaff, call } from './api.ts';
+import { createTestDatabase } from '../../support/db.ts';
+import { Clock, inbound, RecordingGateway, silentLogger, testAgent } from '../../workflows/support/fixtures.ts';
 
 let db: Database;
 let app: FastifyInstance;

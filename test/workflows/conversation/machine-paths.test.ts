@@ -2,7 +2,7 @@
 import { transition } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
 import { describe, expect, it } from 'vitest';
-import { conversationMachine, type ConversationEvent } from '../../workflows/conversation/index.ts';
+import { conversationMachine, type ConversationEvent } from '../../../workflows/conversation/index.ts';
 
 const events: ConversationEvent[] = [
   { type: 'customer.message', text: 'hi' },

@@ -1,10 +1,10 @@
 // The whole flow with the real offline agent (createAgent({})): what a customer writes, what Baton answers,
 // what ends up in contacts. No test agent, no fakes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../prisma/index.ts';
-import { createAgent, createConversationRuntime, wording, wordingFor } from '../../workflows/index.ts';
-import { createTestDatabase } from '../support/db.ts';
-import { Clock, inbound, makeBusiness, RecordingGateway, silentLogger } from './support/fixtures.ts';
+import type { Database } from '../../../prisma/index.ts';
+import { createAgent, createConversationRuntime, wording, wordingFor } from '../../../workflows/index.ts';
+import { createTestDatabase } from '../../support/db.ts';
+import { Clock, inbound, makeBusiness, RecordingGateway, silentLogger } from '../support/fixtures.ts';
 
 let db: Database;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 // Every transition of the conversation statechart, pure, with a simulated clock and no I/O.
 import { describe, expect, it } from 'vitest';
-import { wording, wordingFor } from '../../workflows/conversation/index.ts';
-import { extraction, found, none, SimulatedConversation } from './support/simulator.ts';
+import { wording, wordingFor } from '../../../workflows/conversation/index.ts';
+import { extraction, found, none, SimulatedConversation } from '../support/simulator.ts';
 
 const reply = (text: string) => ({ type: 'ai.replied', reply: { kind: 'reply', text } }) as const;
 const handover = (text = 'Let me find a human for you.') =>

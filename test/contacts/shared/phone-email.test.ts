@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeEmail, normalizePhone } from '../../contacts/index.ts';
+import { normalizeEmail, normalizePhone } from '../../../contacts/index.ts';
 
 describe('normalizePhone', () => {
   it.each([

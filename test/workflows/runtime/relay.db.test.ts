@@ -1,11 +1,11 @@
 // Live events cross instances: on PostgreSQL, an event produced by one runtime reaches the other's subscribers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { openDatabase, type Database } from '../../prisma/index.ts';
-import { createConversationRuntime, type RuntimeEvent } from '../../workflows/index.ts';
-import { startEventRelay } from '../../workflows/runtime/relay.ts';
-import { createTestDatabase, testDbKind } from '../support/db.ts';
-import { inbound, makeBusiness, RecordingGateway, silentLogger, testAgent } from './support/fixtures.ts';
+import { openDatabase, type Database } from '../../../prisma/index.ts';
+import { createConversationRuntime, type RuntimeEvent } from '../../../workflows/index.ts';
+import { startEventRelay } from '../../../workflows/runtime/relay.ts';
+import { createTestDatabase, testDbKind } from '../../support/db.ts';
+import { inbound, makeBusiness, RecordingGateway, silentLogger, testAgent } from '../support/fixtures.ts';
 
 let db: Database;
 beforeAll(async () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { diff } from '../../contacts/audit/audit.ts';
-import { GUEST_EMAIL_DOMAIN, guestPseudonym, normalizeEmail, splitProfileName } from '../../contacts/index.ts';
-import { phoneDigits } from '../../contacts/contacts/queries.ts';
-import { DomainError } from '../../contacts/index.ts';
-import { toErrorResponse } from '../../bot/http/errors.ts';
+import { diff } from '../../../contacts/audit/audit.ts';
+import { GUEST_EMAIL_DOMAIN, guestPseudonym, normalizeEmail, splitProfileName } from '../../../contacts/index.ts';
+import { phoneDigits } from '../../../contacts/contacts/queries.ts';
+import { DomainError } from '../../../contacts/index.ts';
+import { toErrorResponse } from '../../../bot/http/errors.ts';
 
 describe('guest pseudonyms', () => {
   it('look like "Guest Amber Falcon" with an email on the reserved domain that no real email can use', () => {

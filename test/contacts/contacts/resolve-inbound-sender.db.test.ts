@@ -6,9 +6,9 @@ import {
   listContacts,
   resolveInboundSender,
   saveContactDetails,
-} from '../../contacts/index.ts';
-import type { Database } from '../../prisma/index.ts';
-import { createTestDatabase, testDbKind } from '../support/db.ts';
+} from '../../../contacts/index.ts';
+import type { Database } from '../../../prisma/index.ts';
+import { createTestDatabase, testDbKind } from '../../support/db.ts';
 
 describe(`inbound senders and saved details on ${testDbKind()}`, () => {
   let db: Database;

@@ -1,10 +1,10 @@
 // Durable timers: a restart while waiting, and two runtimes on one database firing each timer once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../prisma/index.ts';
-import { wording } from '../../workflows/conversation/index.ts';
-import { createConversationRuntime } from '../../workflows/runtime/index.ts';
-import { createTestDatabase, testDbKind } from '../support/db.ts';
-import { Clock, inbound, makeBusiness, RecordingGateway, silentLogger, testAgent } from './support/fixtures.ts';
+import { openDatabase, type Database } from '../../../prisma/index.ts';
+import { wording } from '../../../workflows/conversation/index.ts';
+import { createConversationRuntime } from '../../../workflows/runtime/index.ts';
+import { createTestDatabase, testDbKind } from '../../support/db.ts';
+import { Clock, inbound, makeBusiness, RecordingGateway, silentLogger, testAgent } from '../support/fixtures.ts';
 
 let db: Database;
 beforeAll(async () => {
