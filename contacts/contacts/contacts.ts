@@ -18,6 +18,7 @@ import { normalizePhone } from '../shared/phone.ts';
 import { getContactCard, type ContactCard } from './queries.ts';
 import { isUniqueViolation, type Tx } from '../shared/tx.ts';
 import { parseOrThrow } from '../shared/validation.ts';
+import { identifierValue } from './identifier-value.ts';
 
 type Identifiers = { phone?: string | null; email?: string | null };
 
@@ -133,8 +134,8 @@ export async function updateContact(
     const before = await loadContact(tx, businessId, contactId);
     const owner = { contactId };
     const beforeIds = {
-      phone: before.identifiers.find((i) => i.kind === 'phone')?.value ?? null,
-      email: before.identifiers.find((i) => i.kind === 'email')?.value ?? null,
+      phone: identifierValue(before.identifiers, 'phone'),
+      email: identifierValue(before.identifiers, 'email'),
     };
     await setIdentifier(tx, businessId, owner, 'phone', ids.phone);
     await setIdentifier(tx, businessId, owner, 'email', ids.email);

@@ -5,6 +5,7 @@ import { addressOf } from './contact-fields.ts';
 import { isGuestEmail } from '../shared/email.ts';
 import { DomainError } from '../shared/errors.ts';
 import { parseOrThrow } from '../shared/validation.ts';
+import { identifierValue } from './identifier-value.ts';
 
 export interface ContactCard {
   id: string;
@@ -43,7 +44,7 @@ export const displayName = (c: { firstName: string | null; middleName?: string |
   [c.firstName, c.middleName, c.lastName].filter(Boolean).join(' ') || '(no name)';
 
 function toCard(c: CardRow): ContactCard {
-  const email = c.identifiers.find((i) => i.kind === 'email')?.value ?? null;
+  const email = identifierValue(c.identifiers, 'email');
   return {
     id: c.id,
     status: c.status,
@@ -53,7 +54,7 @@ function toCard(c: CardRow): ContactCard {
     displayName: displayName(c),
     businessName: c.businessName,
     email: email && isGuestEmail(email) ? null : email,
-    phone: c.identifiers.find((i) => i.kind === 'phone')?.value ?? null,
+    phone: identifierValue(c.identifiers, 'phone'),
     tags: c.tags.map((t) => ({ id: t.tag.id, name: t.tag.name })).sort((a, b) => a.name.localeCompare(b.name)),
     assignedAgent: c.assignedAgent
       ? { id: c.assignedAgent.id, name: `${c.assignedAgent.firstName} ${c.assignedAgent.lastName}`.trim() }

@@ -10,6 +10,7 @@ import { explainUniqueViolation, setIdentifier } from '../contacts/identifiers.t
 import { hashPassword } from './passwords.ts';
 import { isUniqueViolation, type Tx } from '../shared/tx.ts';
 import { parseOrThrow } from '../shared/validation.ts';
+import { identifierValue } from '../contacts/identifier-value.ts';
 
 export interface UserView {
   id: string;
@@ -60,8 +61,8 @@ function toView(u: {
     role: u.role,
     firstName: u.firstName,
     lastName: u.lastName,
-    email: u.identifiers.find((i) => i.kind === 'email')?.value ?? null,
-    phone: u.identifiers.find((i) => i.kind === 'phone')?.value ?? null,
+    email: identifierValue(u.identifiers, 'email'),
+    phone: identifierValue(u.identifiers, 'phone'),
     active: u.active,
   };
 }
