@@ -6,7 +6,7 @@ import { importTypeScript } from './run.mjs';
 
 loadDotEnv(); // `.env` in the working directory, if any; the environment wins over it
 
-const { runCli } = await importTypeScript('bot/cli.ts');
+const { runCli } = await importTypeScript('bot/cli/index.ts');
 const args = process.argv.slice(2);
 const code = await runCli(args);
 // One-shot commands have closed their database by now; don't wait on idle pool timers, but do wait for their output.

@@ -1,7 +1,7 @@
 // `npm start`: run the Baton server until SIGINT/SIGTERM, then shut down cleanly.
 import { isDataDirLockedError } from '../prisma/index.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { serveUntilSignal } from './serve.ts';
+import { serveUntilSignal } from './serve-until-signal.ts';
 
 try {
   await serveUntilSignal(loadConfig());

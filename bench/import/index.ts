@@ -13,7 +13,7 @@ import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { createBusiness } from '../../contacts/index.ts';
 import { createImport, importReport, runImport, startImport } from '../../contacts/import/index.ts';
-import { workerBundle } from '../../contacts/import/reader.ts';
+import { workerBundle } from '../../contacts/import/read-batches-in-worker.ts';
 import { openDatabase, type Database } from '../../prisma/index.ts';
 import type { Ceiling } from './ceiling.ts';
 import { generateOutlookCsv } from './generate.ts';
@@ -168,7 +168,7 @@ let db: Database;
 let cleanup: () => Promise<void>;
 if (kind === 'pglite') {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'baton-bench-pglite-'));
-  // As the server opens it (bot/app.ts).
+  // As the server opens it (bot/start-baton.ts).
   db = await openDatabase({ dataDir: dir, optimizedWasmOnly: true });
   cleanup = () => rm(dir, { recursive: true, force: true });
 } else {

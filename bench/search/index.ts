@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createBusiness, listContacts } from '../../contacts/index.ts';
-import { contactPageSql } from '../../contacts/queries.ts';
+import { contactPageSql } from '../../contacts/contacts/queries.ts';
 import { openDatabase, type Database } from '../../prisma/index.ts';
 import { fillContacts, TAGS, uuidOf } from './fill.ts';
 

@@ -3,7 +3,7 @@
 // the channel's gateway, from the stored conversation reference.
 import { ActivityHandler, ActivityTypes, type Middleware, type TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
-import { inboundFromActivity } from './inbound.ts';
+import { inboundFromActivity } from './inbound-from-activity.ts';
 import type { ConversationPort } from './ports.ts';
 import { businessIdOf, senderPhoneOf } from './turn-state.ts';
 

@@ -1,14 +1,15 @@
 // Delivers the runtime's outbound messages and typing indicators on the channel a conversation came from, outside
 // or inside a turn: proactively from the stored ConversationReference.
-import type { Activity, BotAdapter, CloudAdapter, ConversationReference } from 'botbuilder';
+import type { Activity, CloudAdapter, ConversationReference } from 'botbuilder';
 import type { Logger } from 'pino';
+import type { LocalAdapters } from './local-channels.ts';
 import type { ChannelGateway, OutboundMessage } from './ports.ts';
 
 export interface GatewayRoutes {
   /** Bot Framework traffic (Azure channels, Emulator): sent to the reference's serviceUrl */
   cloud: { adapter: CloudAdapter; appId: string };
-  /** Baton's own adapters, keyed by the pseudo serviceUrl they stamp on their activities (baton://directline, …) */
-  local: Map<string, BotAdapter>;
+  /** Baton's own adapters (the webchat's Direct Line, WhatsApp), found by the serviceUrl they stamp (local-channels.ts) */
+  local: LocalAdapters;
   logger?: Logger;
 }
 

@@ -1,5 +1,5 @@
 // Shared by the CLI modules: open the configured database for one command, and pick the business.
-import { DomainError } from '../../contacts/index.ts';
+import { DomainError, getBusinessBySlug } from '../../contacts/index.ts';
 import { openDatabase, type Database } from '../../prisma/index.ts';
 import { loadConfig } from '../config.ts';
 
@@ -38,9 +38,7 @@ export function commandName(args: readonly string[]): string {
 /** The business named by its slug, or the only one; refuses when there are several and none is named. */
 export async function resolveBusiness(db: Database, slug: string | undefined) {
   if (slug) {
-    const b = await db.prisma.business.findUnique({ where: { slug } });
-    if (!b) throw new DomainError('NOT_FOUND', `no business with the slug "${slug}"`, 'business');
-    return b;
+    return getBusinessBySlug(db, slug);
   }
   const all = await db.prisma.business.findMany({ take: 2, orderBy: { createdAt: 'asc' } });
   if (all.length === 0)

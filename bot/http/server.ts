@@ -1,6 +1,6 @@
 // The HTTP server: Fastify, JSON, one error shape ({"error":{"code","message","field"?}}, bot/http/errors.ts).
 //
-// HOW TO ADD YOUR ROUTES (one line each, under `flock /tmp/baton-shared.lock`):
+// HOW TO ADD YOUR ROUTES (one line each):
 //   1. Write `bot/http/<topic>.ts` exporting `export const <topic>Routes: RouteModule = async (app, deps) => { … }`.
 //   2. Add it to API_ROUTES below (mounted under /api/v1, zod schemas, listed in /api/v1/openapi.json) or to
 //      ROOT_ROUTES (mounted at /, not in the OpenAPI document: /api/messages, webchat pages).
@@ -27,9 +27,9 @@ import type { Logger } from 'pino';
 import type { Database } from '../../prisma/index.ts';
 import { redactText } from '../redact.ts';
 import type { ConversationRuntime } from '../../workflows/index.ts';
-import { channelRoutes, type ChannelRouteDeps } from '../channels/index.ts';
 import { consoleRoutes } from '../console/index.ts';
 import { installAuth, requireTokenByDefault } from './auth.ts';
+import { channelRoutes, type ChannelRouteDeps } from './channel-routes.ts';
 import { authRoutes } from './auth-routes.ts';
 import { businessRoutes } from './business.ts';
 import { broadcastRoutes } from './broadcasts.ts';

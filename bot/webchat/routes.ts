@@ -2,7 +2,6 @@
 // botframework-webchat bundle at GET /webchat/bundle.js.
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import type { BusinessResolver } from '../channels/index.ts'; // type only (erased): channels import webchat at runtime
 import { loadBundle } from './bundle.ts';
 
 const WIDGET = readFileSync(new URL('./assets/widget.js', import.meta.url), 'utf8');
@@ -11,7 +10,13 @@ const DEMO = readFileSync(new URL('./assets/demo.html', import.meta.url), 'utf8'
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
-export function registerWebchatRoutes(app: FastifyInstance, options: { resolveBusiness: BusinessResolver }): void {
+/** The business a page names by slug (the default one when none): channels/business-resolver.ts answers. */
+export type WebchatBusinessResolver = (slug?: string) => Promise<{ slug: string; name: string }>;
+
+export function registerWebchatRoutes(
+  app: FastifyInstance,
+  options: { resolveBusiness: WebchatBusinessResolver },
+): void {
   app.get<{ Querystring: { business?: string } }>('/', async (request, reply) => {
     const slug = typeof request.query.business === 'string' ? request.query.business.slice(0, 100) : undefined;
     let business;

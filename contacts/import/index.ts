@@ -7,22 +7,7 @@ export type { FileShape, Delimiter } from './parse.ts';
 export { readRow, planRows, unneutralize, splitFullName } from './row.ts';
 export type { RowError, RowDraft, RowOutcome } from './row.ts';
 export { countryCode } from './countries.ts';
-export {
-  createImport,
-  previewImport,
-  startImport,
-  runImport,
-  resumeImports,
-  getImport,
-  importReport,
-  errorsCsv,
-} from './job.ts';
-export type {
-  UploadResult,
-  PreviewRow,
-  ImportStatusView,
-  ImportReport,
-  ImportCounts,
-  RunOptions,
-  RunDeps,
-} from './job.ts';
+export { createImport, previewImport } from './upload.ts';
+export type { UploadResult, PreviewRow } from './upload.ts';
+export { startImport, runImport, resumeImports, getImport, importReport, errorsCsv } from './job.ts';
+export type { ImportStatusView, ImportReport, ImportCounts, RunOptions, RunDeps } from './job.ts';

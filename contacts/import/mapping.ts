@@ -1,7 +1,7 @@
 // Header → field: automatic suggestion (synonyms from real exports, then a cautious fuzzy fallback) and the
 // validation of a manual mapping. Pure.
 import { z } from 'zod';
-import { DomainError } from '../errors.ts';
+import { DomainError } from '../shared/errors.ts';
 import { FIELDS, REPEATABLE_FIELDS, type Field, type Mapping } from './fields.ts';
 import { headerLanguage, wordField, type Language } from './header-words.ts';
 

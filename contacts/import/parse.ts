@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { parse, type Parser } from 'csv-parse';
-import { DomainError } from '../errors.ts';
+import { DomainError } from '../shared/errors.ts';
 
 export type Delimiter = ',' | ';' | '\t';
 

@@ -1,6 +1,6 @@
 // One CSV record → what it would save, or why it cannot. Pure: the database is consulted later, per batch.
-import { normalizeEmail } from '../email.ts';
-import { normalizePhone, type PhoneResult } from '../phone.ts';
+import { normalizeEmail } from '../shared/email.ts';
+import { normalizePhone, type PhoneResult } from '../shared/phone.ts';
 import { splitAddress } from './address.ts';
 import { countryCode } from './countries.ts';
 import type { Prepared } from './prepared.ts';

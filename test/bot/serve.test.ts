@@ -2,7 +2,7 @@
 import pino from 'pino';
 import { afterEach, expect, it } from 'vitest';
 import type { Config } from '../../bot/config.ts';
-import { serveUntilSignal } from '../../bot/serve.ts';
+import { serveUntilSignal } from '../../bot/serve-until-signal.ts';
 
 afterEach(() => {
   process.removeAllListeners('SIGTERM');

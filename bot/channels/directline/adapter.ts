@@ -3,11 +3,11 @@
 import { TurnContext, type Activity, type ConversationReference, type ResourceResponse } from 'botbuilder';
 import { agentNameOf, withAgentName } from '../agent-name.ts';
 import { BatonChannelAdapter } from '../baton-adapter.ts';
-import type { DirectLineFeed } from './store.ts';
+import type { DirectLineFeed } from './feed.ts';
+import { BOT_ACCOUNT, LOCAL_SERVICE_URLS } from '../local-channels.ts';
 import { BUSINESS_ID } from '../turn-state.ts';
 
-export const DIRECT_LINE_SERVICE_URL = 'baton://directline';
-export const BOT_ACCOUNT = { id: 'baton', name: 'Baton', role: 'bot' } as const;
+export const DIRECT_LINE_SERVICE_URL = LOCAL_SERVICE_URLS.directline;
 
 export class DirectLineAdapter extends BatonChannelAdapter {
   constructor(private readonly feed: DirectLineFeed) {

@@ -1,6 +1,6 @@
 // Baton's own Direct Line 3.0 server (for the website webchat), bridged into the botbuilder pipeline.
 export { DirectLineAdapter, DIRECT_LINE_SERVICE_URL } from './adapter.ts';
-export { DirectLineFeed } from './store.ts';
+export { DirectLineFeed } from './feed.ts';
 export { TokenSigner, TOKEN_TTL_SECONDS } from './tokens.ts';
 export { registerDirectLine, DIRECT_LINE_PREFIX } from './routes.ts';
 export type { DirectLineLimits } from './routes.ts';

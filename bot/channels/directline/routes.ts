@@ -8,11 +8,12 @@ import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
 import { noControlCharacters } from '../../../contacts/index.ts';
-import { MAX_TEXT } from '../inbound.ts';
+import { MAX_TEXT } from '../inbound-from-activity.ts';
 import type { BusinessResolver } from '../ports.ts';
 import { enableRateLimits, limiter, type LimitOptions } from '../rate-limits.ts';
-import { BOT_ACCOUNT, DIRECT_LINE_SERVICE_URL, type DirectLineAdapter } from './adapter.ts';
-import type { DirectLineFeed, FeedConversation } from './store.ts';
+import { BOT_ACCOUNT } from '../local-channels.ts';
+import { DIRECT_LINE_SERVICE_URL, type DirectLineAdapter } from './adapter.ts';
+import type { DirectLineFeed, FeedConversation } from './feed.ts';
 import { bearer, TOKEN_TTL_SECONDS, type TokenClaims, type TokenSigner } from './tokens.ts';
 
 export const DIRECT_LINE_PREFIX = '/v3/directline';

@@ -4,12 +4,12 @@ import { TurnContext, type Activity, type ResourceResponse } from 'botbuilder';
 import { BatonChannelAdapter } from '../baton-adapter.ts';
 import { agentNameOf, withAgentName } from '../agent-name.ts';
 import type { Logger } from 'pino';
+import { BOT_ACCOUNT, LOCAL_SERVICE_URLS } from '../local-channels.ts';
 import { BUSINESS_ID, SENDER_PHONE } from '../turn-state.ts';
 import { messageText, senderE164, skipReason, type WhatsAppMessageLike } from './message.ts';
 import type { SendQueue } from './send-queue.ts';
 
-export const WHATSAPP_SERVICE_URL = 'baton://whatsapp';
-const BOT_ACCOUNT = { id: 'baton', name: 'Baton', role: 'bot' } as const;
+export const WHATSAPP_SERVICE_URL = LOCAL_SERVICE_URLS.whatsapp;
 
 /** The part of whatsapp-web.js's Client the adapter uses. */
 export interface WhatsAppSender {

@@ -1,5 +1,5 @@
 // The whole Baton stack for the end-to-end channel stories, on the test database: the real conversation runtime
-// (offline AI agent), the real contacts domain and HTTP API, the channels — composed as bot/app.ts does.
+// (offline AI agent), the real contacts domain and HTTP API, the channels — composed as bot/start-baton.ts does.
 import type { FastifyInstance } from 'fastify';
 import { createBusinessResolver, createChannels, type Channels } from '../../../bot/channels/index.ts';
 import type { WhatsAppClientLike } from '../../../bot/channels/whatsapp/index.ts';
@@ -26,7 +26,7 @@ export interface Stack {
   http: FastifyInstance;
   runtime: ConversationRuntime;
   channels: Channels;
-  /** the broadcast sender, as bot/app.ts composes it (polls every 100 ms) */
+  /** the broadcast sender, as bot/start-baton.ts composes it (polls every 100 ms) */
   broadcasts: BroadcastSender;
   /** an admin's bearer token */
   token: string;

@@ -4,7 +4,7 @@
 import { parsePhoneNumberWithError } from 'libphonenumber-js/max';
 import { describe, expect, it } from 'vitest';
 import { phoneSpelling } from '../../../bench/import/generate.ts';
-import { normalizePhone } from '../../../contacts/phone.ts';
+import { normalizePhone } from '../../../contacts/shared/phone.ts';
 import { changes, matchBatch } from '../../../contacts/import/batch.ts';
 import { CopyBuffer, copyField, copyText } from '../../../contacts/import/copy-text.ts';
 import { CONTACT_COLUMNS } from '../../../contacts/import/fields.ts';

@@ -2,7 +2,7 @@
 // by someone else meanwhile is refused by the unique index, and its batch is matched again with every key looked up.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createImport, importReport, runImport, startImport } from '../../../contacts/import/index.ts';
-import { loadKeyFilter } from '../../../contacts/import/store.ts';
+import { loadKeyFilter } from '../../../contacts/import/lookups.ts';
 import type { Database } from '../../../prisma/index.ts';
 import { createTestDatabase, testDbKind } from '../../support/db.ts';
 import { business, contactsOf, importCsv, memoryLogger, tempFile } from './helpers.ts';

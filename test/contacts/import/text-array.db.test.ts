@@ -1,7 +1,7 @@
 // The lookup's text[] parameters are written as array literals by the import itself (textArray): each value must
 // reach the database exactly as it was, whatever characters it holds.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { inTransaction, textArray } from '../../../contacts/import/store.ts';
+import { inTransaction, textArray } from '../../../contacts/import/transaction.ts';
 import type { Database } from '../../../prisma/index.ts';
 import { createTestDatabase } from '../../support/db.ts';
 

@@ -1,4 +1,4 @@
-// Broadcasts end to end on the real stack (runtime, HTTP API, channels, the sender as bot/app.ts composes it): a fake
+// Broadcasts end to end on the real stack (runtime, HTTP API, channels, the sender as bot/start-baton.ts composes it): a fake
 // whatsapp-web.js client (the library's event names and shapes) and a local HTTP server playing a Bot Framework
 // channel stand in for the far edge.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

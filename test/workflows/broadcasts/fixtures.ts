@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { createBroadcastChannels } from '../../../bot/channels/broadcast-channels.ts';
 import { createBotFrameworkAdapter, createChannelGateway } from '../../../bot/channels/index.ts';
+import { LocalAdapters } from '../../../bot/channels/local-channels.ts';
 import { createBusiness, createContact, createTag, setContactTags } from '../../../contacts/index.ts';
 import type { Database } from '../../../prisma/index.ts';
 import type { BroadcastChannels } from '../../../workflows/index.ts';
@@ -81,5 +82,8 @@ export async function countingChannel(options: { delayMs?: number } = {}) {
 export function botFrameworkOnly(): BroadcastChannels {
   const logger = pino({ level: 'silent' });
   const cloud = createBotFrameworkAdapter({ MicrosoftAppType: 'MultiTenant' }, logger);
-  return createBroadcastChannels({ gateway: createChannelGateway({ cloud, local: new Map() }), whatsapp: undefined });
+  return createBroadcastChannels({
+    gateway: createChannelGateway({ cloud, local: new LocalAdapters() }),
+    whatsapp: undefined,
+  });
 }

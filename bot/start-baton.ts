@@ -1,0 +1,144 @@
+// Composition root: config → database (migrated) → first business → HTTP server.
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { ensureFirstBusiness, resumeImports } from '../contacts/index.ts';
+import { openDatabase, type Database } from '../prisma/index.ts';
+import {
+  createAgent,
+  createBroadcastSender,
+  createConversationRuntime,
+  isGoneLocally,
+  loadFaqFile,
+  localInstanceId,
+  withBroadcastOptOut,
+  type BroadcastSender,
+  type ConversationRuntime,
+} from '../workflows/index.ts';
+import { createBusinessResolver, createChannels, type Channels } from './channels/index.ts';
+import type { Config } from './config.ts';
+import { createHttpServer, forgetUpload } from './http/index.ts';
+import { createLogger, type Logger } from './logger.ts';
+
+export interface Baton {
+  db: Database;
+  http: FastifyInstance;
+  logger: Logger;
+  /** the conversation runtime: channels hand it inbound messages and register their gateways */
+  conversations: ConversationRuntime;
+  /** the customer channels: Bot Framework (/api/messages), the webchat (Direct Line), WhatsApp */
+  channels: Channels;
+  /** the broadcast sender of this instance */
+  broadcasts: BroadcastSender;
+  /** The address the server listens on, e.g. http://127.0.0.1:3978 */
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startBaton(config: Config, options: { logger?: Logger; db?: Database } = {}): Promise<Baton> {
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const db =
+    options.db ??
+    (await openDatabase({
+      databaseUrl: config.DATABASE_URL,
+      dataDir: config.BATON_DATA_DIR,
+      optimizedWasmOnly: true,
+      lockOwner: 'server',
+      onConnectionLost: (err) =>
+        logger.warn({ err }, 'PostgreSQL closed an idle connection; the next query opens another'),
+    }));
+  let conversations: ConversationRuntime | undefined;
+  let channels: Channels | undefined;
+  let broadcasts: BroadcastSender | undefined;
+  try {
+    const applied = await db.migrate();
+    logger.info({ database: db.kind, applied }, applied.length ? 'migrations applied' : 'database schema up to date');
+
+    const first = await ensureFirstBusiness(db, {
+      name: config.BATON_BUSINESS_NAME,
+      country: config.BATON_BUSINESS_COUNTRY,
+      adminEmail: config.BATON_ADMIN_EMAIL,
+      adminPassword: config.BATON_ADMIN_PASSWORD,
+    });
+    if (first.created) {
+      logger.info({ business: first.slug }, 'first business created');
+      if (first.generatedPassword) {
+        // Printed once, to the terminal only (not through the log pipeline), so the admin can log in.
+        process.stdout.write(
+          `\nBaton: first admin created.\n  email:    ${first.adminEmail}\n  password: ${first.generatedPassword}\n  (shown once; set BATON_ADMIN_PASSWORD to choose your own)\n\n`,
+        );
+      }
+    }
+
+    const agent = createAgent({
+      openaiApiKey: config.OPENAI_API_KEY,
+      openaiBaseUrl: config.OPENAI_BASE_URL,
+      openaiModel: config.OPENAI_MODEL,
+      openaiTimeoutMs: config.OPENAI_TIMEOUT_MS,
+      openaiMaxRetries: config.OPENAI_MAX_RETRIES,
+      faqMarkdown: await loadFaqFile(config.BATON_FAQ_FILE),
+      logger,
+    });
+    const instanceId = localInstanceId();
+    conversations = createConversationRuntime({
+      db,
+      agent,
+      logger,
+      instanceId,
+      isGone: isGoneLocally,
+      pollIntervalMs: config.BATON_TIMER_POLL_MS,
+    });
+    logger.info({ agent: agent.name }, 'AI agent ready');
+
+    // Channels: one BatonBot behind the Bot Framework, webchat and WhatsApp adapters; registers its gateway.
+    const resolveBusiness = createBusinessResolver(db);
+    // A STOP answered to a broadcast opts the contact out; every other message goes to the runtime.
+    const inbound = withBroadcastOptOut(conversations, { db, logger });
+    channels = createChannels({ config, logger, conversations: inbound, resolveBusiness });
+    broadcasts = createBroadcastSender({ db, channels: channels.broadcastChannels, logger, instanceId });
+
+    const importDir = path.join(config.BATON_DATA_DIR, 'imports');
+    const http = await createHttpServer({
+      db,
+      logger,
+      conversations,
+      channels: { channels, resolveBusiness },
+      tokenSecret: config.BATON_TOKEN_SECRET,
+      importDir,
+      importMaxBytes: config.BATON_IMPORT_MAX_MB * 1024 * 1024,
+    });
+    const address = await http.listen({ port: config.PORT, host: config.HOST });
+    const url = address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
+    logger.info({ url, database: db.kind }, 'Baton is listening');
+    // Durable timers that fell due while Baton was down fire now (late rather than never), then polling begins.
+    await conversations.start();
+    const runtime = conversations;
+    // WhatsApp (BATON_WHATSAPP=1) connects in the background: QR in the terminal, state at /api/v1/channels/whatsapp.
+    const liveChannels = channels;
+    liveChannels.start();
+    // Broadcasts: due ones are queued, queued recipients sent; sends a crash interrupted are marked unknown.
+    const sender = broadcasts;
+    await sender.start();
+    // Imports that were running when the process stopped continue from their last committed batch.
+    void resumeImports(db, { logger, onFinished: (done) => forgetUpload(importDir, done) }).catch((e: unknown) =>
+      logger.error({ err: e }, 'resuming imports failed'),
+    );
+
+    let stopping: Promise<void> | undefined;
+    const stop = () =>
+      (stopping ??= (async () => {
+        await http.close();
+        await sender.stop();
+        await liveChannels.stop();
+        await runtime.stop();
+        await db.close();
+        logger.info('Baton stopped');
+      })());
+    return { db, http, logger, conversations: runtime, channels: liveChannels, broadcasts: sender, url, stop };
+  } catch (e) {
+    await broadcasts?.stop();
+    await channels?.stop();
+    await conversations?.stop();
+    await db.close();
+    throw e;
+  }
+}

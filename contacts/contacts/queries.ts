@@ -1,0 +1,220 @@
+// Reading contacts: the card beside a chat, and the searchable, paginated list.
+import { z } from 'zod';
+import { lineText, plainString } from '../text/index.ts';
+import type { Database, Prisma } from '../../prisma/index.ts';
+import { addressOf } from './contact-fields.ts';
+import { isGuestEmail } from '../shared/email.ts';
+import { DomainError } from '../shared/errors.ts';
+import { parseOrThrow } from '../shared/validation.ts';
+import { identifierValue } from './identifier-value.ts';
+
+export interface ContactCard {
+  id: string;
+  status: 'guest' | 'active' | 'archived';
+  firstName: string | null;
+  middleName: string | null;
+  lastName: string | null;
+  /** "Jane Smith"; the guest's pseudonym; "Name unknown (Guest Rapid Wren)" for a contact saved without a real name */
+  displayName: string;
+  /** saved from a chat without a real name: the names still hold the guest's pseudonym until someone fills them in */
+  nameUnknown: boolean;
+  businessName: string | null;
+  /** null for a guest's pseudonymous email */
+  email: string | null;
+  phone: string | null;
+  tags: { id: string; name: string }[];
+  assignedAgent: { id: string; name: string } | null;
+  notes: string | null;
+  /** answered STOP to a broadcast (or an agent set it): skipped by broadcasts */
+  broadcastOptOut: boolean;
+  channel: string;
+  address: Address;
+  billingAddress: Address;
+  archivedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+type Address = ReturnType<typeof addressOf>;
+
+const cardInclude = {
+  identifiers: true,
+  tags: { include: { tag: true } },
+  assignedAgent: { select: { id: true, firstName: true, lastName: true } },
+} as const satisfies Prisma.ContactInclude;
+
+type CardRow = Prisma.ContactGetPayload<{ include: typeof cardInclude }>;
+
+export function displayName(c: {
+  firstName: string | null;
+  middleName?: string | null;
+  lastName: string | null;
+  nameUnknown?: boolean;
+}): string {
+  const name = [c.firstName, c.middleName, c.lastName].filter(Boolean).join(' ') || '(no name)';
+  return c.nameUnknown ? `Name unknown (${name})` : name;
+}
+
+function toCard(c: CardRow): ContactCard {
+  const email = identifierValue(c.identifiers, 'email');
+  return {
+    id: c.id,
+    status: c.status,
+    firstName: c.firstName,
+    middleName: c.middleName,
+    lastName: c.lastName,
+    displayName: displayName(c),
+    nameUnknown: c.nameUnknown,
+    businessName: c.businessName,
+    email: email && isGuestEmail(email) ? null : email,
+    phone: identifierValue(c.identifiers, 'phone'),
+    tags: c.tags.map((t) => ({ id: t.tag.id, name: t.tag.name })).sort((a, b) => a.name.localeCompare(b.name)),
+    assignedAgent: c.assignedAgent
+      ? { id: c.assignedAgent.id, name: `${c.assignedAgent.firstName} ${c.assignedAgent.lastName}`.trim() }
+      : null,
+    notes: c.notes,
+    broadcastOptOut: c.broadcastOptOut,
+    channel: c.channel,
+    address: addressOf('address', c),
+    billingAddress: addressOf('billingAddress', c),
+    archivedAt: c.archivedAt?.toISOString() ?? null,
+    createdAt: c.createdAt.toISOString(),
+    updatedAt: c.updatedAt.toISOString(),
+  };
+}
+
+/** The contact panel for the agents' console. NOT_FOUND for an unknown id or another business's contact. */
+export async function getContactCard(db: Database, businessId: string, contactId: string): Promise<ContactCard> {
+  if (!z.uuid().safeParse(contactId).success) throw new DomainError('NOT_FOUND', 'no such contact');
+  const c = await db.prisma.contact.findFirst({ where: { id: contactId, businessId }, include: cardInclude });
+  if (!c) throw new DomainError('NOT_FOUND', 'no such contact');
+  return toCard(c);
+}
+
+export const listContactsQuery = z.object({
+  search: lineText(200).optional(),
+  tag: lineText(100).optional(),
+  status: z.enum(['active', 'archived', 'guest']).default('active'),
+  cursor: plainString().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type ListContactsQuery = z.input<typeof listContactsQuery>;
+
+export interface ContactPage {
+  items: ContactCard[];
+  /** pass as `cursor` for the next page; null on the last */
+  nextCursor: string | null;
+}
+
+const encodeCursor = (c: { createdAt: Date; id: string }) =>
+  Buffer.from(`${c.createdAt.toISOString()}|${c.id}`).toString('base64url');
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const createdAt = new Date(at ?? '');
+  if (!id || Number.isNaN(createdAt.getTime()) || !z.uuid().safeParse(id).success) {
+    throw new DomainError('VALIDATION_FAILED', 'cursor: not a cursor this API returned', 'cursor');
+  }
+  return { createdAt, id };
+}
+
+/** The digits of a search that looks like a phone fragment ("7911 123", "+44 7911", "(0)7911-123"), else null. */
+export function phoneDigits(search: string): string | null {
+  if (!/^[\d\s+()./-]+$/.test(search)) return null;
+  const digits = search.replace(/\D/g, '');
+  return digits.length >= 3 ? digits.replace(/^0+/, '') || null : null;
+}
+
+/** A LIKE pattern matching `text` anywhere: its own `%`, `_` and `\\` match themselves. */
+export const containsPattern = (text: string) => `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+
+/**
+ * The SQL that finds one page of contact ids, newest first, and its parameters. Every filter has an index
+ * (prisma/schema.prisma): name fragments the trigram index on the four name columns (ILIKE), email fragments and phone
+ * digits the trigram indexes on identifiers' values (partial, one per kind: `kind` is a literal so that the planner
+ * can use them), tags ContactTag's keys, and the order and cursor (createdAt, id) the btree on
+ * (businessId, status, createdAt, id). Pure, so that tests can EXPLAIN exactly what runs.
+ */
+export function contactPageSql(
+  businessId: string,
+  q: { status: 'active' | 'archived' | 'guest'; search?: string | undefined; limit: number },
+  tagId: string | null,
+  cursor: { createdAt: Date; id: string } | null,
+): { text: string; params: unknown[] } {
+  const params: unknown[] = [businessId, q.status];
+  const param = (v: unknown) => `$${params.push(v)}`;
+  const where = [`c."businessId" = $1`, `c.status = $2::"ContactStatus"`];
+  if (q.search) {
+    const digits = phoneDigits(q.search);
+    if (digits) {
+      where.push(
+        `c.id IN (SELECT i."contactId" FROM "Identifier" i
+          WHERE i."businessId" = $1 AND i.kind = 'phone' AND i.value LIKE ${param(containsPattern(digits))})`,
+      );
+    } else {
+      // Every word must match one of the names or the email.
+      for (const word of q.search.split(/\s+/).filter(Boolean)) {
+        const name = param(containsPattern(word));
+        const email = param(containsPattern(word.toLowerCase()));
+        where.push(
+          `c.id IN (SELECT n.id FROM "Contact" n WHERE n."businessId" = $1 AND (n."firstName" ILIKE ${name}
+            OR n."middleName" ILIKE ${name} OR n."lastName" ILIKE ${name} OR n."businessName" ILIKE ${name})
+          UNION ALL SELECT i."contactId" FROM "Identifier" i
+            WHERE i."businessId" = $1 AND i.kind = 'email' AND i.value LIKE ${email})`,
+        );
+      }
+    }
+  }
+  if (tagId) {
+    where.push(
+      `EXISTS (SELECT 1 FROM "ContactTag" t WHERE t."contactId" = c.id AND t."tagId" = ${param(tagId)}::uuid)`,
+    );
+  }
+  if (cursor) {
+    where.push(
+      `(c."createdAt", c.id) < (${param(cursor.createdAt.toISOString())}::timestamptz, ${param(cursor.id)}::uuid)`,
+    );
+  }
+  const text = `SELECT c.id FROM "Contact" c WHERE ${where.join(' AND ')}
+    ORDER BY c."createdAt" DESC, c.id DESC LIMIT ${param(q.limit + 1)}`;
+  return { text, params };
+}
+
+/** A tag's id from its id or its name; null when the business has no such tag. */
+async function tagIdOf(db: Database, businessId: string, tag: string): Promise<string | null> {
+  const byId = z.uuid().safeParse(tag).success;
+  const found = await db.prisma.tag.findFirst({
+    where: byId ? { id: tag, businessId } : { businessId, nameKey: tag.toLowerCase() },
+    select: { id: true },
+  });
+  return found?.id ?? null;
+}
+
+/**
+ * Newest first, keyset-paginated. `search` matches name, business name and email fragments (every word must
+ * match), or — when it looks like a number — the phone's digits. `tag` is a tag id or name.
+ * Two statements: the page's ids (contactPageSql, on the driver), then their cards.
+ */
+export async function listContacts(
+  db: Database,
+  businessId: string,
+  query: ListContactsQuery = {},
+): Promise<ContactPage> {
+  const q = parseOrThrow(listContactsQuery, query);
+  const cursor = q.cursor ? decodeCursor(q.cursor) : null;
+  let tagId: string | null = null;
+  if (q.tag) {
+    tagId = await tagIdOf(db, businessId, q.tag);
+    if (!tagId) return { items: [], nextCursor: null };
+  }
+  const { text, params } = contactPageSql(businessId, q, tagId, cursor);
+  const ids = (await db.query<{ id: string }>(text, params)).map((r) => r.id);
+  const pageIds = ids.slice(0, q.limit);
+  const rows = pageIds.length
+    ? await db.prisma.contact.findMany({ where: { id: { in: pageIds } }, include: cardInclude })
+    : [];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const page = pageIds.flatMap((id) => byId.get(id) ?? []);
+  const last = page.at(-1);
+  return { items: page.map(toCard), nextCursor: ids.length > q.limit && last ? encodeCursor(last) : null };
+}

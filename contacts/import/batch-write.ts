@@ -1,0 +1,126 @@
+// Writing a batch's plan in the caller's transaction: COPY for new rows, one statement per table for the rest, the
+// job's progress last (its batch is rolled back when another runner moved the job on).
+import type { Database } from '../../prisma/index.ts';
+import type { BatchPlan } from './batch-plan.ts';
+import { copyText } from './copy-text.ts';
+import { CONTACT_COLUMNS } from './fields.ts';
+import { quoted as q, type Query, type Tx } from './transaction.ts';
+
+/**
+ * Whether this connection may write a batch without PostgreSQL's per-row foreign key checks (see writeContacts):
+ * always on PGlite, and on a PostgreSQL server when Baton's database user is a superuser (setting
+ * session_replication_role needs it); otherwise every key is checked by PostgreSQL as usual.
+ */
+export async function canSkipKeyChecks(db: Database): Promise<boolean> {
+  if (db.driver.kind === 'pglite') return true;
+  const [r] = await db.query<{ on: boolean }>(`SELECT current_setting('is_superuser') = 'on' AS on`);
+  return r?.on === true;
+}
+
+/** A key the batch refers to is gone (deleted meanwhile): PostgreSQL's foreign key code, so the batch is retried. */
+class MissingKeyError extends Error {
+  readonly code = '23503';
+}
+
+/**
+ * Runs a batch's plan in the caller's transaction. `tagIds` (tag key → id) is filled as tags are created.
+ * `skipKeyChecks` (canSkipKeyChecks): see writeContacts.
+ */
+export async function executePlan(
+  tx: Tx,
+  plan: BatchPlan,
+  tagIds: Map<string, string>,
+  skipKeyChecks: boolean,
+): Promise<void> {
+  if (!plan.dryRun) await writeContacts(tx, plan, tagIds, skipKeyChecks);
+  await tx.copy('ImportRowError', ['id', 'jobId', 'row', 'column', 'code', 'message', 'cells'], plan.errors);
+  const p = plan.progress;
+  const moved = await tx.query(
+    `UPDATE "ImportJob" SET "processedRows" = $2, created = created + $3, updated = updated + $4,
+       unchanged = unchanged + $5, skipped = skipped + $6, failed = failed + $7, "updatedAt" = now()
+     WHERE id = $1 AND "processedRows" = $8 AND status = 'running' RETURNING id`,
+    [plan.jobId, p.processedRows, p.created, p.updated, p.unchanged, p.skipped, p.failed, plan.from],
+  );
+  // Another runner (a second instance resuming the same job) got here first: this batch is rolled back.
+  if (moved.length === 0) throw new SupersededError();
+}
+
+/** Locks rows of `table` by id as a foreign key check would (FOR KEY SHARE); throws if one of them is gone. */
+async function lockKeys(query: Query, table: 'Business' | 'User' | 'Tag', ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  const rows = await query(`SELECT id FROM ${q(table)} WHERE id = ANY($1::uuid[]) FOR KEY SHARE`, [ids]);
+  if (rows.length !== ids.length) throw new MissingKeyError(`a ${table.toLowerCase()} this batch refers to is gone`);
+}
+
+export class SupersededError extends Error {
+  constructor() {
+    super('another runner has moved this import on');
+    this.name = 'SupersededError';
+  }
+}
+
+/**
+ * With `skipKeyChecks`, PostgreSQL's foreign key triggers are off for this transaction (session_replication_role =
+ * replica, the way pg_restore loads data) and the batch takes their place: it locks (FOR KEY SHARE, the lock a key
+ * check takes) and checks once each row its new rows refer to — the business, the assigned users, the tags — instead of
+ * once per inserted row. The contacts its identifiers and tag links refer to are created in this transaction or locked
+ * FOR UPDATE by it already. Measured: ~4 µs less per key per row; the import is ~30 % faster on PGlite.
+ */
+async function writeContacts(
+  tx: Tx,
+  plan: BatchPlan,
+  tagIds: Map<string, string>,
+  skipKeyChecks: boolean,
+): Promise<void> {
+  const { query } = tx;
+  const cols = CONTACT_COLUMNS;
+  if (skipKeyChecks) {
+    await query(`SET LOCAL session_replication_role = replica`);
+    await lockKeys(query, 'Business', [plan.businessId]);
+    await lockKeys(query, 'User', plan.agents);
+  }
+  await tx.copy('Contact', ['id', 'businessId', 'status', 'channel', 'assignedAgentId', ...cols], plan.contacts);
+  if (plan.updates !== null) {
+    // One JSON document per statement (json_to_recordset) for the few updated rows.
+    const recordType = `id uuid, status text, agent uuid, ${cols.map((c) => `${q(c)} text`).join(', ')}`;
+    await query(
+      `UPDATE "Contact" AS c SET status = u.status::"ContactStatus", "assignedAgentId" = u.agent,
+         ${cols.map((col) => `${q(col)} = u.${q(col)}`).join(', ')}, "updatedAt" = now()
+       FROM json_to_recordset($2::json) AS u(${recordType})
+       WHERE c.id = u.id AND c."businessId" = $1`,
+      [plan.businessId, plan.updates],
+    );
+  }
+  if (plan.drop.ids.length > 0) {
+    await query(
+      `DELETE FROM "Identifier" i USING unnest($1::uuid[], $2::text[]) AS u(id, kind)
+       WHERE i."contactId" = u.id AND i.kind::text = u.kind`,
+      [plan.drop.ids, plan.drop.kinds],
+    );
+  }
+  await tx.copy('Identifier', ['businessId', 'kind', 'value', 'contactId'], plan.identifiers);
+
+  // Tags: create the missing ones, then link.
+  const keys = [...plan.tagNames.keys()].filter((k) => !tagIds.has(k));
+  if (keys.length > 0) {
+    await query(
+      `INSERT INTO "Tag" (id, "businessId", name, "nameKey", "createdAt", "updatedAt")
+       SELECT gen_random_uuid(), $1, u.name, u.key, now(), now() FROM unnest($2::text[], $3::text[]) AS u(name, key)
+       ON CONFLICT ("businessId", "nameKey") DO NOTHING`,
+      [plan.businessId, keys.map((k) => plan.tagNames.get(k)), keys],
+    );
+    const rows = await query<{ id: string; nameKey: string }>(
+      `SELECT id, "nameKey" FROM "Tag" WHERE "businessId" = $1 AND "nameKey" = ANY($2::text[])`,
+      [plan.businessId, keys],
+    );
+    for (const r of rows) tagIds.set(r.nameKey, r.id);
+  }
+  // Tag ids are kept from batch to batch: one deleted meanwhile sends the batch back (its ids are then read again).
+  if (skipKeyChecks) await lockKeys(query, 'Tag', [...new Set(plan.links.map((l) => tagIds.get(l.key)!))]);
+  await tx.copy('ContactTag', ['contactId', 'tagId'], copyText(plan.links.map((l) => [l.id, tagIds.get(l.key)!])));
+  await tx.copy(
+    'AuditEvent',
+    ['id', 'businessId', 'actorType', 'actorId', 'entityType', 'entityId', 'action', 'changes'],
+    plan.audit,
+  );
+}
