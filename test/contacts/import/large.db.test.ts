@@ -57,7 +57,10 @@ describe('large files', () => {
     expect(between.filter((n) => n === 0)).toEqual([]);
     expect(progress.at(-1)).toBe(rows);
     const report = await importReport(db, businessId, upload.id, 0);
-    expect(report.created + report.failed).toBe(rows);
+    // Every row is accounted for. Rows whose second phone column is now read (firsthour's otherPhone) can match an
+    // earlier row of the generated file, so a few are updates, not creations.
+    expect(report.created + report.updated + report.unchanged + report.skipped + report.failed).toBe(rows);
+    expect(report.created).toBeGreaterThan(rows * 0.9);
     expect(await db.prisma.contact.count({ where: { businessId } })).toBe(report.created);
     // Flat: what the heap retains after a full collection late in the import is what it retained early on, give or
     // take the phone cache (≤ 20,000 strings). Holding the rows (≥ 1 KB each as objects) would add ≥ 35 MB between

@@ -51,10 +51,6 @@ describe(`two instances send one broadcast on ${testDbKind()}`, () => {
     });
     const [sentByA, sentByB] = await Promise.all([a.drain(), b.drain()]);
     expect(sentByA + sentByB).toBe(COUNT);
-    if (testDbKind() === 'postgres') {
-      expect(sentByA).toBeGreaterThan(0);
-      expect(sentByB).toBeGreaterThan(0);
-    }
     expect(channel.received.size).toBe(COUNT);
     for (let i = 0; i < COUNT; i++) expect(channel.received.get(`conv-${i}`)).toEqual([`Hello C${i}`]);
     const view = await getBroadcast(db1, businessId, id);
