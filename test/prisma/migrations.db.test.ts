@@ -19,6 +19,8 @@ import { createEmptyPostgresDatabase, testDbKind } from '../support/db.ts';
 
 const TABLES = [
   'AuditEvent',
+  'Broadcast',
+  'BroadcastRecipient',
   'Business',
   'Contact',
   'ContactTag',
@@ -28,6 +30,7 @@ const TABLES = [
   'ImportJob',
   'ImportRowError',
   'Message',
+  'OutboxEffect',
   'Tag',
   'User',
   '_prisma_migrations',

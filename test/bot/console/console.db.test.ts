@@ -135,7 +135,9 @@ describe(`the console on ${testDbKind()}`, { timeout: 90_000 }, () => {
     await page.getByLabel('Email').fill(ADMIN.email);
     await page.getByLabel('Password').fill('not the password');
     await page.getByRole('button', { name: 'Log in' }).click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toBe('Wrong email or password.');
+    await expect
+      .poll(() => page.getByRole('alert').textContent(), { timeout: 10_000 })
+      .toBe('Wrong email or password.');
     await shot(page, 'login');
     await page.getByLabel('Password').fill(ADMIN.password);
     await page.getByRole('button', { name: 'Log in' }).click();
@@ -145,7 +147,7 @@ describe(`the console on ${testDbKind()}`, { timeout: 90_000 }, () => {
 
     // Deep links: a reload keeps the screen.
     await nav.getByRole('link', { name: 'Broadcasts' }).click();
-    await page.getByText(/coming soon/).waitFor();
+    await page.getByRole('button', { name: 'New broadcast' }).waitFor();
     await page.reload();
     await page.getByRole('heading', { name: 'Broadcasts' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/console/broadcasts');
@@ -163,7 +165,7 @@ describe(`the console on ${testDbKind()}`, { timeout: 90_000 }, () => {
 
     await handover('console-2', 'Wendy Waiting');
     await page.getByRole('tab', { name: /Waiting\s*1/ }).waitFor({ timeout: 10_000 });
-    await expect.poll(() => page.title()).toBe('(1) Baton');
+    await expect.poll(() => page.title(), { timeout: 10_000 }).toBe('(1) Baton');
     expect(await page.getByRole('tab', { name: /Mine/ }).getAttribute('aria-selected')).toBe('true');
     await page.getByRole('tab', { name: /Waiting/ }).click();
     await page.getByRole('link', { name: /Guest/ }).first().waitFor();
@@ -180,7 +182,9 @@ describe(`the console on ${testDbKind()}`, { timeout: 90_000 }, () => {
     const reply = page.getByLabel('Reply');
     await reply.fill('Hello, Alan here. How can I help?');
     await page.reload(); // a typed reply is never lost
-    await expect.poll(() => page.getByLabel('Reply').inputValue()).toBe('Hello, Alan here. How can I help?');
+    await expect
+      .poll(() => page.getByLabel('Reply').inputValue(), { timeout: 10_000 })
+      .toBe('Hello, Alan here. How can I help?');
     await page.getByRole('button', { name: 'Send' }).click();
     const sent = await channel.waitForText('Hello, Alan here. How can I help?');
     expect(sent.activity.conversation?.id).toBe('console-3');
