@@ -7,28 +7,26 @@ import { updateContact } from '../../contacts/index.ts';
 import type { Database } from '../../prisma/index.ts';
 import type { ChannelGateway, InboundMessage } from '../contracts.ts';
 
-const STOP_WORDS = new Set([
-  'stop',
-  'stop all',
-  'stopall',
-  'unsubscribe',
-  'opt out',
-  'optout',
-  'baja',
-  'dar de baja',
-  'darme de baja',
-  'de baja',
-  'parar',
-  'alto',
-  'no mas',
-  'no mas mensajes',
-  'cancelar suscripcion',
-  'desuscribir',
-  'desuscribirme',
-]);
+const STOP_WORDS = {
+  en: new Set(['stop', 'stop all', 'stopall', 'unsubscribe', 'opt out', 'optout']),
+  es: new Set([
+    'baja',
+    'dar de baja',
+    'darme de baja',
+    'de baja',
+    'parar',
+    'alto',
+    'no mas',
+    'no mas mensajes',
+    'cancelar suscripcion',
+    'desuscribir',
+    'desuscribirme',
+  ]),
+};
 
-/** "STOP", "Stop.", "  baja!", "Darme de baja" — the whole message is a stop word (accents and case ignored). */
-export function isStopReply(text: string): boolean {
+/** The language of a STOP reply ("STOP", "Stop.", "  baja!", "Darme de baja": the whole message, accents and case
+ * ignored), or null when the message is no stop word. */
+function stopLanguage(text: string): 'en' | 'es' | null {
   const t = text
     .normalize('NFD')
     .replace(/\p{M}/gu, '')
@@ -36,8 +34,11 @@ export function isStopReply(text: string): boolean {
     .replace(/[^\p{L}\p{N}\s]/gu, ' ')
     .replace(/\s+/g, ' ')
     .trim();
-  return STOP_WORDS.has(t);
+  if (STOP_WORDS.en.has(t)) return 'en';
+  return STOP_WORDS.es.has(t) ? 'es' : null;
 }
+
+export const isStopReply = (text: string): boolean => stopLanguage(text) !== null;
 
 export const OPT_OUT_CONFIRMATION = {
   en: 'You will not get our broadcast messages any more. You can still write to us here at any time.',
@@ -78,13 +79,13 @@ export function withBroadcastOptOut<P extends InboundPort>(
       runtime.registerGateway(channel, gateway);
     },
     async handleInbound(msg) {
-      if (!isStopReply(msg.text)) return runtime.handleInbound(msg);
+      const lang = stopLanguage(msg.text);
+      if (!lang) return runtime.handleInbound(msg);
       const contactId = await broadcastRecipientOf(options.db, msg);
       if (!contactId) return runtime.handleInbound(msg);
       await updateContact(options.db, msg.businessId, contactId, { broadcastOptOut: true }, { type: 'customer' });
       log.info({ contactId, channel: msg.channel }, 'contact opted out of broadcasts');
       const gateway = gateways.get(msg.channel) ?? gateways.get('*');
-      const lang = /^baja|^dar|^de baja|^parar|^alto|^no m|^cancelar|^desus/i.test(msg.text.trim()) ? 'es' : 'en';
       await gateway?.send({
         conversationId: '',
         channel: msg.channel,

@@ -218,10 +218,11 @@ export function createBroadcastSender(options: BroadcastSenderOptions): Broadcas
   return {
     async start() {
       if (running) return;
-      const dead = (await sendingInstances(db)).filter(isGoneLocally);
+      const holders = await sendingInstances(db);
       const interrupted = await markInterrupted(db, {
         staleBefore: new Date(now().getTime() - sendLeaseMs),
-        deadInstances: db.kind === 'pglite' ? await sendingInstances(db) : dead,
+        // one process per embedded database: every earlier claim there is a gone process's
+        deadInstances: db.kind === 'pglite' ? holders : holders.filter(isGoneLocally),
         now: now(),
       });
       if (interrupted) logger.warn({ interrupted }, 'broadcast sends interrupted by a restart marked unknown');
