@@ -1,5 +1,6 @@
 // Authentication for the HTTP API: signed bearer tokens (JWT, HS256) scoped to one user and one business, checked
-// against the database on every request (a deactivated user loses access at once; a role change applies at once).
+// against the database on every request (a deactivated user loses access at once; a role change applies at once; a
+// new password ends every token issued before it).
 //
 // In a route file:   app.get('/things', { onRequest: app.authenticate }, async (req) => authOf(req).businessId)
 //                    app.post('/things', { onRequest: app.requireRole('admin') }, …)
@@ -7,7 +8,7 @@
 // preHandler works too.)
 import fastifyJwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { currentUser, DomainError, type AuthUser } from '../../contacts/index.ts';
+import { currentUser, DomainError, type AuthUser, type LoginUser } from '../../contacts/index.ts';
 import type { Database } from '../../prisma/index.ts';
 
 export type Role = AuthUser['role'];
@@ -16,8 +17,9 @@ export type AuthHook = (request: FastifyRequest, reply: FastifyReply) => Promise
 
 declare module '@fastify/jwt' {
   interface FastifyJWT {
-    payload: { sub: string; bid: string };
-    user: { sub: string; bid: string };
+    /** sub: the user; bid: their business; cred: the stamp of the password the token was issued for */
+    payload: { sub: string; bid: string; cred: string };
+    user: { sub: string; bid: string; cred: string };
   }
 }
 
@@ -28,7 +30,7 @@ declare module 'fastify' {
     /** onRequest/preHandler hook: requires a valid bearer token of a user with one of these roles */
     requireRole: (...roles: Role[]) => AuthHook;
     /** signs a token for a user (login) */
-    issueToken: (user: AuthUser) => { token: string; expiresAt: string };
+    issueToken: (user: LoginUser) => { token: string; expiresAt: string };
   }
   interface FastifyRequest {
     auth: AuthContext | null;
@@ -68,16 +70,16 @@ export async function installAuth(app: FastifyInstance, deps: { db: Database; to
 
   async function authenticate(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
     if (request.auth) return; // already checked by the /api/v1 guard
-    let claims: { sub: string; bid: string };
+    let claims: { sub: unknown; bid: unknown; cred: unknown };
     try {
-      claims = await request.jwtVerify<{ sub: string; bid: string }>();
+      claims = await request.jwtVerify<{ sub: unknown; bid: unknown; cred: unknown }>();
     } catch {
       throw new DomainError('UNAUTHENTICATED', 'a valid bearer token is required (POST /api/v1/auth/login)');
     }
-    if (typeof claims.sub !== 'string' || typeof claims.bid !== 'string') {
+    if (typeof claims.sub !== 'string' || typeof claims.bid !== 'string' || typeof claims.cred !== 'string') {
       throw new DomainError('UNAUTHENTICATED', 'a valid bearer token is required (POST /api/v1/auth/login)');
     }
-    request.auth = await currentUser(deps.db, claims.sub, claims.bid);
+    request.auth = await currentUser(deps.db, claims.sub, claims.bid, claims.cred);
   }
 
   app.decorate('authenticate', authenticate);
@@ -87,8 +89,8 @@ export async function installAuth(app: FastifyInstance, deps: { db: Database; to
       throw new DomainError('FORBIDDEN', `this needs the role ${roles.join(' or ')}`);
     }
   });
-  app.decorate('issueToken', (user: AuthUser) => {
-    const token = app.jwt.sign({ sub: user.userId, bid: user.businessId });
+  app.decorate('issueToken', (user: LoginUser) => {
+    const token = app.jwt.sign({ sub: user.userId, bid: user.businessId, cred: user.credential });
     return { token, expiresAt: new Date(Date.now() + TOKEN_LIFETIME_SECONDS * 1000).toISOString() };
   });
 }

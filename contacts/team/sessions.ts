@@ -1,4 +1,5 @@
 // Checking a login, and who a token's user is now (active, role) — the HTTP layer signs and verifies tokens.
+import { createHash } from 'node:crypto';
 import type { Database } from '../../prisma/index.ts';
 import { normalizeEmail } from '../shared/email.ts';
 import { DomainError } from '../shared/errors.ts';
@@ -8,6 +9,20 @@ export interface AuthUser {
   userId: string;
   businessId: string;
   role: 'admin' | 'agent';
+}
+
+/** A logged-in user and the stamp of the password they logged in with (carried in their token). */
+export interface LoginUser extends AuthUser {
+  credential: string;
+}
+
+/**
+ * A short stamp of the user's current password hash. A token carries the stamp of the password it was issued for,
+ * so setting a new password ends every token issued before (the hash is salted anew on every change). The stamp
+ * reveals nothing usable: 64 bits of a SHA-256 of an scrypt hash.
+ */
+export function credentialStamp(passwordHash: string): string {
+  return createHash('sha256').update(passwordHash).digest('base64url').slice(0, 11);
 }
 
 let dummyHash: Promise<string> | undefined;
@@ -20,7 +35,7 @@ let dummyHash: Promise<string> | undefined;
 export async function checkLogin(
   db: Database,
   input: { email: string; password: string; businessId?: string | undefined },
-): Promise<AuthUser> {
+): Promise<LoginUser> {
   const refused = new DomainError('UNAUTHENTICATED', 'wrong email or password');
   const email = normalizeEmail(input.email);
   const rows = email.ok
@@ -49,12 +64,27 @@ export async function checkLogin(
     throw refused;
   }
   if (!(await verifyPassword(input.password, user.passwordHash))) throw refused;
-  return { userId: user.id, businessId: user.businessId, role: user.role };
+  return {
+    userId: user.id,
+    businessId: user.businessId,
+    role: user.role,
+    credential: credentialStamp(user.passwordHash),
+  };
 }
 
-/** The token's user as they are now: deactivated or moved users lose access at once. */
-export async function currentUser(db: Database, userId: string, businessId: string): Promise<AuthUser> {
+/**
+ * The token's user as they are now: deactivated or moved users lose access at once, and so does every token issued
+ * before the user's password was last set (`credential`: the stamp the token carries).
+ */
+export async function currentUser(
+  db: Database,
+  userId: string,
+  businessId: string,
+  credential: string,
+): Promise<AuthUser> {
   const user = await db.prisma.user.findFirst({ where: { id: userId, businessId, active: true } });
-  if (!user) throw new DomainError('UNAUTHENTICATED', 'the session is no longer valid: log in again');
+  if (!user || credentialStamp(user.passwordHash) !== credential) {
+    throw new DomainError('UNAUTHENTICATED', 'the session is no longer valid: log in again');
+  }
   return { userId: user.id, businessId: user.businessId, role: user.role };
 }

@@ -66,6 +66,32 @@ describe(`login and tokens on ${testDbKind()}`, () => {
     await db.prisma.user.update({ where: { id: staff.agent.id }, data: { active: true } });
   });
 
+  it('a new password ends every token issued before it; a login with the new one works', async () => {
+    const login = async (password: string) =>
+      call(app, undefined, 'POST', '/api/v1/auth/login', { email: staff.agentEmail, password });
+    const before = (await login(PASSWORD)).json<{ token: string }>().token;
+    expect((await call(app, before, 'GET', '/api/v1/business')).statusCode).toBe(200);
+
+    const changed = await call(app, staff.adminToken, 'PATCH', `/api/v1/users/${staff.agent.id}`, {
+      password: 'a-brand-new-password',
+    });
+    expect(changed.statusCode).toBe(200);
+    const refused = await call(app, before, 'GET', '/api/v1/business');
+    expect(refused.statusCode).toBe(401);
+    expect(refused.json()).toMatchObject({ error: { code: 'UNAUTHENTICATED' } });
+    expect((await call(app, staff.agentToken, 'GET', '/api/v1/business')).statusCode).toBe(401);
+    // Other users' tokens are untouched.
+    expect((await call(app, staff.adminToken, 'GET', '/api/v1/business')).statusCode).toBe(200);
+
+    const after = await login('a-brand-new-password');
+    expect(after.statusCode).toBe(200);
+    expect((await call(app, after.json<{ token: string }>().token, 'GET', '/api/v1/business')).statusCode).toBe(200);
+
+    // Back to the shared password for the other tests; the fresh token of the step above ends with it.
+    await call(app, staff.adminToken, 'PATCH', `/api/v1/users/${staff.agent.id}`, { password: PASSWORD });
+    staff.agentToken = (await login(PASSWORD)).json<{ token: string }>().token;
+  });
+
   it('rate-limits login attempts per email', async () => {
     const limited = await buildApi(db, { loginAttemptsPerMinute: 3 });
     try {
