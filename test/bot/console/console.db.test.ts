@@ -180,7 +180,17 @@ describe(`the console on ${testDbKind()}`, { timeout: 90_000 }, () => {
     await page.getByRole('button', { name: 'Claim' }).click();
     await page.getByText(/^With Alan Agent/).waitFor({ timeout: 10_000 });
     const reply = page.getByLabel('Reply');
+    const typings = () =>
+      channel.replies.filter(
+        (r) =>
+          r.activity.type === 'typing' &&
+          r.activity.conversation?.id === 'console-3' &&
+          (r.activity as { channelData?: { batonAgentName?: string } }).channelData?.batonAgentName === 'Alan',
+      ).length;
+    expect(typings()).toBe(0);
     await reply.fill('Hello, Alan here. How can I help?');
+    // the customer sees Alan typing
+    await expect.poll(typings, { timeout: 10_000 }).toBe(1);
     await page.reload(); // a typed reply is never lost
     await expect
       .poll(() => page.getByLabel('Reply').inputValue(), { timeout: 10_000 })

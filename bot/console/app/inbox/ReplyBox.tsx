@@ -1,14 +1,17 @@
 // The reply box. What is typed is kept per conversation in this tab's sessionStorage until it is sent: switching
-// conversations, a reload or a failed send never loses it.
+// conversations, a reload or a failed send never loses it. While the agent types, the customer sees a typing
+// indicator with the agent's first name (POST …/typing, at most every TYPING_EVERY_MS; the channel shows it for a
+// few seconds).
 import { Alert, Button, Group, Textarea } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState, type FormEvent } from 'react';
-import { api } from '../shared/api.ts';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { api, send as request } from '../shared/api.ts';
 import { useTexts } from '../shared/i18n.tsx';
 import { stateReplySchema } from '../shared/schemas.ts';
 import { actionError } from './ConversationView.tsx';
 
 const draftKey = (id: string) => `baton.draft.${id}`;
+const TYPING_EVERY_MS = 3000;
 
 export function ReplyBox({ conversationId, names }: { conversationId: string; names: Map<string, string> }) {
   const t = useTexts();
@@ -17,6 +20,14 @@ export function ReplyBox({ conversationId, names }: { conversationId: string; na
   useEffect(() => {
     setText(sessionStorage.getItem(draftKey(conversationId)) ?? '');
   }, [conversationId]);
+  const lastTyping = useRef(0);
+  const announceTyping = () => {
+    const now = Date.now();
+    if (now - lastTyping.current < TYPING_EVERY_MS) return;
+    lastTyping.current = now;
+    // Best effort: a refusal (another agent took it, closed) shows when the reply is sent.
+    request('POST', `/conversations/${conversationId}/typing`).catch(() => undefined);
+  };
   const update = (value: string) => {
     setText(value);
     if (value) sessionStorage.setItem(draftKey(conversationId), value);
@@ -46,7 +57,10 @@ export function ReplyBox({ conversationId, names }: { conversationId: string; na
         label={t.inbox.reply}
         description={t.inbox.replyHint}
         value={text}
-        onChange={(e) => update(e.currentTarget.value)}
+        onChange={(e) => {
+          update(e.currentTarget.value);
+          if (e.currentTarget.value.trim()) announceTyping();
+        }}
         onKeyDown={(e) => {
           if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
             e.preventDefault();
