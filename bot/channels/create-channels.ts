@@ -78,8 +78,7 @@ export interface Channels {
   botFramework: BotFrameworkAdapter;
   directLine: { adapter: DirectLineAdapter; feed: FeedStore };
   whatsapp:
-    | { adapter: WhatsAppAdapter; connection: WhatsAppConnection; queue: SendQueue; lease: ChannelLease }
-    | undefined;
+    { adapter: WhatsAppAdapter; connection: WhatsAppConnection; queue: SendQueue; lease: ChannelLease } | undefined;
   gateway: ChannelGateway;
   /** how broadcasts reach customers from this instance */
   broadcastChannels: BroadcastChannels;
@@ -153,15 +152,17 @@ export function createChannels(options: ChannelsOptions): Channels {
         reason: holder ? `WhatsApp runs on another instance (${holder})` : 'waiting for the WhatsApp lease',
       };
     }
-    return whatsapp?.connection.status() ?? {
-      enabled: false,
-      state: 'disabled',
-      qr: null,
-      reason: 'BATON_WHATSAPP is not set to 1',
-      since: new Date(0).toISOString(),
-      reconnectAt: null,
-      queued: 0,
-    };
+    return (
+      whatsapp?.connection.status() ?? {
+        enabled: false,
+        state: 'disabled',
+        qr: null,
+        reason: 'BATON_WHATSAPP is not set to 1',
+        since: new Date(0).toISOString(),
+        reconnectAt: null,
+        queued: 0,
+      }
+    );
   };
 
   return {

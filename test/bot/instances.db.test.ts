@@ -110,8 +110,12 @@ describe.skipIf(testDbKind() !== 'postgres')('several instances on one PostgreSQ
     expect(started.streamUrl).toContain(conversationId);
 
     const streamed: Activity[] = [];
-    const socket = new WebSocket(`${a.base.replace('http', 'ws')}/v3/directline/conversations/${conversationId}/stream?t=${encodeURIComponent(token)}`);
-    socket.on('message', (data) => streamed.push(...(JSON.parse(String(data)) as { activities: Activity[] }).activities));
+    const socket = new WebSocket(
+      `${a.base.replace('http', 'ws')}/v3/directline/conversations/${conversationId}/stream?t=${encodeURIComponent(token)}`,
+    );
+    socket.on('message', (data) =>
+      streamed.push(...(JSON.parse(String(data)) as { activities: Activity[] }).activities),
+    );
     await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
 
     const post = async (i: Instance, text: string, clientActivityID: string) =>
@@ -123,7 +127,8 @@ describe.skipIf(testDbKind() !== 'postgres')('several instances on one PostgreSQ
       );
     const poll = async (i: Instance) =>
       (await json<{ activities: Activity[] }>(await dl(i, `/conversations/${conversationId}/activities`))).activities;
-    const botReplies = (activities: Activity[]) => activities.filter((x) => x.type === 'message' && x.from?.role === 'bot');
+    const botReplies = (activities: Activity[]) =>
+      activities.filter((x) => x.type === 'message' && x.from?.role === 'bot');
 
     const first = await post(a, 'Hello there', 'c-1');
     const afterFirst = await waitFor(async () => {
@@ -131,7 +136,11 @@ describe.skipIf(testDbKind() !== 'postgres')('several instances on one PostgreSQ
       return botReplies(seen).length >= 1 ? seen : undefined;
     }, 20_000);
     // the visitor's own activity comes back with its id and clientActivityID (webchat marks it sent then)
-    expect(afterFirst[0]).toMatchObject({ id: first.id, text: 'Hello there', channelData: { clientActivityID: 'c-1' } });
+    expect(afterFirst[0]).toMatchObject({
+      id: first.id,
+      text: 'Hello there',
+      channelData: { clientActivityID: 'c-1' },
+    });
 
     await post(b, 'what are your opening hours?', 'c-2');
     const afterSecond = await waitFor(async () => {

@@ -107,7 +107,11 @@ export async function completeEffect(
 export async function releaseEffects(
   db: Database,
   ids: string[],
-  retry: { availableAt: Date; error?: string; /** the claim did not try it: not counted as an attempt */ uncount?: boolean },
+  retry: {
+    availableAt: Date;
+    error?: string;
+    /** the claim did not try it: not counted as an attempt */ uncount?: boolean;
+  },
 ) {
   if (ids.length === 0) return;
   await db.prisma.outboxEffect.updateMany({

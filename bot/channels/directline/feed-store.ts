@@ -73,4 +73,8 @@ export class MemoryFeedStore implements FeedStore {
   async stop() {}
 }
 
-const info = (c: FeedConversationInfo): FeedConversationInfo => ({ id: c.id, businessId: c.businessId, userId: c.userId });
+const info = (c: FeedConversationInfo): FeedConversationInfo => ({
+  id: c.id,
+  businessId: c.businessId,
+  userId: c.userId,
+});

@@ -23,14 +23,7 @@ export interface WhatsAppClientLike {
 
 /** `standby`: enabled here, but another instance holds WhatsApp's lease and runs it (lease.ts). */
 export type WhatsAppState =
-  | 'disabled'
-  | 'standby'
-  | 'starting'
-  | 'qr'
-  | 'authenticated'
-  | 'ready'
-  | 'disconnected'
-  | 'stopped';
+  'disabled' | 'standby' | 'starting' | 'qr' | 'authenticated' | 'ready' | 'disconnected' | 'stopped';
 
 export interface WhatsAppStatus {
   enabled: boolean;

@@ -2,11 +2,7 @@
 // uncounted, and carried out by the instance that runs the channel — never by one that does not.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../../prisma/index.ts';
-import {
-  ChannelElsewhereError,
-  createConversationRuntime,
-  type ChannelGateway,
-} from '../../../workflows/index.ts';
+import { ChannelElsewhereError, createConversationRuntime, type ChannelGateway } from '../../../workflows/index.ts';
 import { createTestDatabase } from '../../support/db.ts';
 import { inbound, makeBusiness, RecordingGateway, silentLogger, testAgent } from '../support/fixtures.ts';
 
