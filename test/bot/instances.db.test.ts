@@ -185,6 +185,30 @@ describe.skipIf(testDbKind() !== 'postgres')('several instances on one PostgreSQ
       async () => (holder.run.output().includes('Sent from the instance without WhatsApp') ? true : undefined),
       15_000,
     );
+
+    // a broadcast created on the other instance goes to the customer's WhatsApp, sent by the holder
+    const tag = await json<{ id: string }>(
+      await api(other, '/tags', { method: 'POST', body: JSON.stringify({ name: 'customers' }) }),
+    );
+    const { items: contacts } = await json<{ items: { id: string }[] }>(
+      await api(other, '/contacts?search=7911123456'),
+    );
+    expect(contacts).toHaveLength(1);
+    await json(
+      await api(other, `/contacts/${contacts[0]?.id}/tags`, {
+        method: 'PUT',
+        body: JSON.stringify({ tagIds: [tag.id] }),
+      }),
+    );
+    const created = await api(other, '/broadcasts', {
+      method: 'POST',
+      body: JSON.stringify({ tags: [tag.id], message: 'Our summer sale starts today' }),
+    });
+    expect(created.status).toBe(201);
+    await waitFor(
+      async () => (holder.run.output().includes('Our summer sale starts today') ? true : undefined),
+      15_000,
+    );
     expect(other.run.output()).not.toContain('FAKE_WHATSAPP_SENT');
 
     // the holder dies; the other takes WhatsApp over within 30 s
