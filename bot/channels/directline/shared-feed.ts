@@ -105,7 +105,7 @@ export class SharedFeedStore implements FeedStore {
     const row = rows[0];
     if (!row) return undefined;
     if (row.watermark > 0 && row.watermark % 100 === 0) void this.prune(id, row.watermark);
-    this.wake(id); // this instance's streams need not wait for the notification
+    this.wake(id, row.watermark); // this instance's streams need not wait for the notification
     return row.id;
   }
 
@@ -167,7 +167,9 @@ export class SharedFeedStore implements FeedStore {
     client.on('notification', (n) => {
       if (n.channel !== DIRECT_LINE_CHANNEL) return;
       const m = notification.safeParse(n.payload);
-      if (m.success) this.wake(m.data.slice(0, m.data.lastIndexOf(' ')));
+      if (!m.success) return;
+      const at = m.data.lastIndexOf(' ');
+      this.wake(m.data.slice(0, at), Number(m.data.slice(at + 1)));
     });
     client.on('error', (err) => {
       if (this.client !== client) return;
@@ -198,9 +200,14 @@ export class SharedFeedStore implements FeedStore {
     this.reconnect.unref();
   }
 
-  /** New activities in a conversation: every stream of it here reads what follows its watermark. */
-  private wake(id: string): void {
-    for (const stream of this.streams.get(id) ?? []) this.read(id, stream);
+  /**
+   * New activities in a conversation (up to `watermark`, when known): every stream of it here that has not sent
+   * that far reads what follows its watermark. (An append here wakes its streams twice: at once, then by its own
+   * notification, which then finds them up to date.)
+   */
+  private wake(id: string, watermark?: number): void {
+    for (const stream of this.streams.get(id) ?? [])
+      if (watermark === undefined || stream.sent < watermark) this.read(id, stream);
   }
 
   /** One read at a time per stream; a wake during a read reads again after it. */
