@@ -202,8 +202,9 @@ export function createChannels(options: ChannelsOptions): Channels {
       await feed.start();
     },
     async stop() {
-      await whatsapp?.connection.stop(); // stopped before the lease is given back: never two clients
-      await whatsapp?.lease.stop();
+      const wa = whatsapp;
+      // the client is stopped once no renewal can start it again, and before the lease is given back
+      if (wa) await wa.lease.stop(() => wa.connection.stop());
       await feed.stop();
     },
   };

@@ -71,15 +71,19 @@ export class ChannelLease {
     loop();
   }
 
-  /** Stops renewing and gives the lease back, so another instance takes over at once. */
-  async stop(): Promise<void> {
+  /**
+   * Stops renewing, runs `beforeRelease` (stop the channel: it must not run once the lease is given back), and gives
+   * the lease back, so another instance takes over at its next try.
+   */
+  async stop(beforeRelease?: () => Promise<void>): Promise<void> {
     this.running = false;
     clearTimeout(this.timer);
     await this.ticking;
-    const wasHeld = this.state.held;
+    await beforeRelease?.();
     this.state = { held: false, holder: null };
     const { db } = this.options;
-    if (!wasHeld || !db || db.kind === 'pglite') return;
+    if (!db || db.kind === 'pglite') return;
+    // also when a last try took the row as this instance stopped: a row of ours is never left to expire
     await db
       .query('DELETE FROM "ChannelLease" WHERE channel = $1 AND holder = $2', [
         this.options.channel,
