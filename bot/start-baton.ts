@@ -14,7 +14,7 @@ import {
   type BroadcastSender,
   type ConversationRuntime,
 } from '../workflows/index.ts';
-import { createBusinessResolver, createChannels, type Channels } from './channels/index.ts';
+import { createBusinessResolver, createChannels, type Channels, type ChannelsOptions } from './channels/index.ts';
 import type { Config } from './config.ts';
 import { createHttpServer, forgetUpload } from './http/index.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -34,7 +34,14 @@ export interface Baton {
   stop(): Promise<void>;
 }
 
-export async function startBaton(config: Config, options: { logger?: Logger; db?: Database } = {}): Promise<Baton> {
+export interface StartOptions {
+  logger?: Logger;
+  db?: Database;
+  /** replaces parts of the channels (a fake WhatsApp client in tests) */
+  channels?: Pick<ChannelsOptions, 'createWhatsAppClient' | 'printQr'>;
+}
+
+export async function startBaton(config: Config, options: StartOptions = {}): Promise<Baton> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const db =
     options.db ??
@@ -93,7 +100,16 @@ export async function startBaton(config: Config, options: { logger?: Logger; db?
     const resolveBusiness = createBusinessResolver(db);
     // A STOP answered to a broadcast opts the contact out; every other message goes to the runtime.
     const inbound = withBroadcastOptOut(conversations, { db, logger });
-    channels = createChannels({ config, logger, conversations: inbound, resolveBusiness });
+    channels = createChannels({
+      config,
+      logger,
+      conversations: inbound,
+      resolveBusiness,
+      db,
+      instanceId,
+      isGone: isGoneLocally,
+      ...options.channels,
+    });
     broadcasts = createBroadcastSender({ db, channels: channels.broadcastChannels, logger, instanceId });
 
     const importDir = path.join(config.BATON_DATA_DIR, 'imports');
@@ -114,7 +130,7 @@ export async function startBaton(config: Config, options: { logger?: Logger; db?
     const runtime = conversations;
     // WhatsApp (BATON_WHATSAPP=1) connects in the background: QR in the terminal, state at /api/v1/channels/whatsapp.
     const liveChannels = channels;
-    liveChannels.start();
+    await liveChannels.start();
     // Broadcasts: due ones are queued, queued recipients sent; sends a crash interrupted are marked unknown.
     const sender = broadcasts;
     await sender.start();

@@ -49,4 +49,21 @@ export interface ChannelGateway {
   send(message: OutboundMessage): Promise<void>;
   /** Shows the customer a typing indicator for a few seconds (call again while typing). Optional: a channel may have none. */
   typing?(target: TypingTarget): Promise<void>;
+  /**
+   * Channels another instance runs right now (WhatsApp on an instance that does not hold its lease): this instance's
+   * effect worker leaves their deliveries to the instance that runs them.
+   */
+  notServedHere?(): string[];
+}
+
+/**
+ * A gateway asked to send on a channel another instance runs (see `notServedHere`): the runtime gives the delivery
+ * back at once, without counting an attempt, for an instance that runs the channel to carry out.
+ */
+export class ChannelElsewhereError extends Error {
+  readonly code = 'CHANNEL_ELSEWHERE';
+  constructor(readonly channel: string) {
+    super(`${channel} runs on another instance`);
+    this.name = 'ChannelElsewhereError';
+  }
 }

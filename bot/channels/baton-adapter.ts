@@ -26,10 +26,13 @@ export abstract class BatonChannelAdapter extends BotAdapter {
       true,
     );
     const context = new TurnContext(this, activity);
-    this.prepareProactiveTurn(context, reference);
+    await this.prepareProactiveTurn(context, reference);
     await this.runMiddleware(context, logic);
   }
 
   /** Adds what a proactive turn needs in its turn state (e.g. the business); nothing by default. */
-  protected prepareProactiveTurn(_context: TurnContext, _reference: Partial<ConversationReference>): void {}
+  protected prepareProactiveTurn(
+    _context: TurnContext,
+    _reference: Partial<ConversationReference>,
+  ): void | Promise<void> {}
 }

@@ -2,19 +2,28 @@
 // Line server for the webchat, WhatsApp), one gateway that sends the runtime's messages back the way they came.
 import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
 import type { Logger } from 'pino';
+import type { Database } from '../../prisma/index.ts';
 import type { Config } from '../config.ts';
 import { registerWebchatRoutes } from '../webchat/index.ts';
 import type { BroadcastChannels } from '../../workflows/index.ts';
 import { BatonBot } from './baton-bot.ts';
 import { createBroadcastChannels } from './broadcast-channels.ts';
 import { createBotFrameworkAdapter, registerBotFrameworkRoute, type BotFrameworkAdapter } from './bot-framework.ts';
-import { DirectLineAdapter, DirectLineFeed, registerDirectLine, TokenSigner } from './directline/index.ts';
+import {
+  DirectLineAdapter,
+  MemoryFeedStore,
+  registerDirectLine,
+  SharedFeedStore,
+  TokenSigner,
+  type FeedStore,
+} from './directline/index.ts';
 import { createChannelGateway } from './gateway.ts';
 import { refuseNonLocal } from './local-only.ts';
-import { LocalAdapters } from './local-channels.ts';
+import { LocalAdapters, type LocalChannel } from './local-channels.ts';
 import type { BusinessResolver, ChannelGateway, ConversationPort } from './ports.ts';
 import { enableRateLimits, limiter } from './rate-limits.ts';
 import {
+  ChannelLease,
   clearWebJsSession,
   createSendQueue,
   createWebJsClient,
@@ -53,21 +62,34 @@ export interface ChannelsOptions {
   createWhatsAppClient?: () => WhatsAppClientLike;
   /** prints the pairing QR (default: in the terminal) */
   printQr?: (qr: string) => void;
+  /**
+   * The database, for what several instances share: on PostgreSQL the webchat feeds (any instance serves any
+   * visitor) and WhatsApp's lease (one instance runs it). Without it (or on the embedded database), in memory.
+   */
+  db?: Database;
+  /** this instance (host:pid), WhatsApp's lease holder name */
+  instanceId?: string;
+  /** a lease holder known to be gone (a process of this host that no longer runs) */
+  isGone?: (instanceId: string) => boolean;
 }
 
 export interface Channels {
   bot: BatonBot;
   botFramework: BotFrameworkAdapter;
-  directLine: { adapter: DirectLineAdapter; feed: DirectLineFeed };
-  whatsapp: { adapter: WhatsAppAdapter; connection: WhatsAppConnection; queue: SendQueue } | undefined;
+  directLine: { adapter: DirectLineAdapter; feed: FeedStore };
+  whatsapp:
+    { adapter: WhatsAppAdapter; connection: WhatsAppConnection; queue: SendQueue; lease: ChannelLease } | undefined;
   gateway: ChannelGateway;
   /** how broadcasts reach customers from this instance */
   broadcastChannels: BroadcastChannels;
   whatsAppStatus(): WhatsAppStatus;
   /** Adds the channel routes. `authorizeAdmin` guards GET /api/v1/channels/whatsapp. */
   register(app: FastifyInstance, options: { authorizeAdmin: preHandlerAsyncHookHandler }): Promise<void>;
-  /** Starts WhatsApp (when enabled) in the background. */
-  start(): void;
+  /**
+   * Listens for webchat activities of other instances (PostgreSQL), and starts WhatsApp (when enabled) in the
+   * background once this instance holds its lease.
+   */
+  start(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -78,7 +100,10 @@ export function createChannels(options: ChannelsOptions): Channels {
   const bot = new BatonBot({ conversations: options.conversations, defaultBusinessId, logger: log });
 
   const botFramework = createBotFrameworkAdapter(config, log);
-  const feed = new DirectLineFeed();
+  const feed: FeedStore =
+    options.db?.kind === 'postgres'
+      ? new SharedFeedStore(options.db, log.child({ channel: 'webchat' }))
+      : new MemoryFeedStore();
   const directLineAdapter = new DirectLineAdapter(feed);
   const local = new LocalAdapters().set('directline', directLineAdapter);
 
@@ -100,22 +125,45 @@ export function createChannels(options: ChannelsOptions): Channels {
       queued: () => queue.pending,
     });
     local.set('whatsapp', adapter);
-    whatsapp = { adapter, connection, queue };
+    const lease = new ChannelLease({
+      db: options.db ?? null,
+      channel: 'whatsapp',
+      holder: options.instanceId ?? 'this-instance',
+      isGone: options.isGone,
+      logger: log.child({ channel: 'whatsapp' }),
+      onAcquired: () => connection.start(),
+      onLost: () => void connection.stop(),
+    });
+    whatsapp = { adapter, connection, queue, lease };
   }
 
-  const gateway = createChannelGateway({ cloud: botFramework, local, logger: log });
+  // WhatsApp's replies go out from the lease holder: elsewhere, deliveries are handed back to the runtime for it
+  const elsewhere = (): LocalChannel[] => (whatsapp && !whatsapp.lease.status().held ? ['whatsapp'] : []);
+  const gateway = createChannelGateway({ cloud: botFramework, local, elsewhere, logger: log });
   options.conversations.registerGateway('*', gateway);
 
-  const whatsAppStatus = (): WhatsAppStatus =>
-    whatsapp?.connection.status() ?? {
-      enabled: false,
-      state: 'disabled',
-      qr: null,
-      reason: 'BATON_WHATSAPP is not set to 1',
-      since: new Date(0).toISOString(),
-      reconnectAt: null,
-      queued: 0,
-    };
+  const whatsAppStatus = (): WhatsAppStatus => {
+    if (whatsapp && !whatsapp.lease.status().held) {
+      const { holder } = whatsapp.lease.status();
+      return {
+        ...whatsapp.connection.status(),
+        state: 'standby',
+        qr: null,
+        reason: holder ? `WhatsApp runs on another instance (${holder})` : 'waiting for the WhatsApp lease',
+      };
+    }
+    return (
+      whatsapp?.connection.status() ?? {
+        enabled: false,
+        state: 'disabled',
+        qr: null,
+        reason: 'BATON_WHATSAPP is not set to 1',
+        since: new Date(0).toISOString(),
+        reconnectAt: null,
+        queued: 0,
+      }
+    );
+  };
 
   return {
     bot,
@@ -149,11 +197,15 @@ export function createChannels(options: ChannelsOptions): Channels {
       registerWebchatRoutes(app, { resolveBusiness: options.resolveBusiness });
       registerWhatsAppStatusRoute(app, { status: whatsAppStatus, authorize: authorizeAdmin });
     },
-    start() {
-      whatsapp?.connection.start();
+    async start() {
+      whatsapp?.lease.start();
+      await feed.start();
     },
     async stop() {
-      await whatsapp?.connection.stop();
+      const wa = whatsapp;
+      // the client is stopped once no renewal can start it again, and before the lease is given back
+      if (wa) await wa.lease.stop(() => wa.connection.stop());
+      await feed.stop();
     },
   };
 }

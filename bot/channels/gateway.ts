@@ -2,7 +2,8 @@
 // or inside a turn: proactively from the stored ConversationReference.
 import type { Activity, CloudAdapter, ConversationReference } from 'botbuilder';
 import type { Logger } from 'pino';
-import type { LocalAdapters } from './local-channels.ts';
+import { ChannelElsewhereError } from '../../workflows/index.ts';
+import { localChannelOf, type LocalAdapters, type LocalChannel } from './local-channels.ts';
 import type { ChannelGateway, OutboundMessage } from './ports.ts';
 
 export interface GatewayRoutes {
@@ -10,6 +11,8 @@ export interface GatewayRoutes {
   cloud: { adapter: CloudAdapter; appId: string };
   /** Baton's own adapters (the webchat's Direct Line, WhatsApp), found by the serviceUrl they stamp (local-channels.ts) */
   local: LocalAdapters;
+  /** Baton's channels that another instance runs now (WhatsApp without its lease here): sends there are refused */
+  elsewhere?: () => LocalChannel[];
   logger?: Logger;
 }
 
@@ -27,6 +30,8 @@ export interface BatonChannelData {
 export function createChannelGateway(routes: GatewayRoutes): ChannelGateway {
   async function deliver(conversationId: string, ref: Record<string, unknown>, activity: Partial<Activity>) {
     const reference = ref as Partial<ConversationReference>;
+    const channel = localChannelOf(reference.serviceUrl);
+    if (channel && routes.elsewhere?.().includes(channel)) throw new ChannelElsewhereError(channel);
     const local = reference.serviceUrl ? routes.local.get(reference.serviceUrl) : undefined;
     if (local) {
       await local.continueConversation(reference, async (context) => {
@@ -43,6 +48,7 @@ export function createChannelGateway(routes: GatewayRoutes): ChannelGateway {
   }
 
   return {
+    notServedHere: () => routes.elsewhere?.() ?? [],
     async send(message: OutboundMessage) {
       // the stored message's id keys the activity (botbuilder drops an outgoing `id`): the same on every retry, so
       // a channel that keeps it drops a redelivery after a crash

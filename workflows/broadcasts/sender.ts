@@ -22,6 +22,11 @@ import { parseTemplate, renderTemplate } from './template.ts';
 export interface BroadcastChannels {
   /** WhatsApp is connected on this instance and can send now */
   whatsappReady(): boolean;
+  /**
+   * WhatsApp runs on some instance (here, or on the holder of its lease): a broadcast queued now sends to phones on
+   * WhatsApp, and the instance running it sends them. Default: `whatsappReady()`.
+   */
+  whatsappRunning?(): boolean;
   /** Sends to a WhatsApp number (E.164) at the WhatsApp pace; resolves when it has left. Throws with a reason. */
   sendWhatsApp(phone: string, text: string): Promise<void>;
   /** Sends proactively on the Bot Framework channel of a stored conversation reference. Throws with a reason. */
@@ -186,7 +191,8 @@ export function createBroadcastSender(options: BroadcastSenderOptions): Broadcas
   }
 
   async function drainOnce(): Promise<number> {
-    while (await queueNextDue(db, { now: now(), whatsapp: channels.whatsappReady() })) {
+    const whatsapp = () => channels.whatsappRunning?.() ?? channels.whatsappReady();
+    while (await queueNextDue(db, { now: now(), whatsapp: whatsapp() })) {
       /* queue every broadcast that is due */
     }
     const [a, b] = await Promise.all([whatsappLane(), otherLane()]);

@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import type { Database } from '../../prisma/index.ts';
 import type { ConversationEvent } from '../conversation/index.ts';
+import { ChannelElsewhereError } from '../contracts.ts';
 import type { Committed, Dispatch, DispatchOptions } from './dispatch.ts';
 import type { EffectHandlers, Outcome } from './effects/index.ts';
 import { completeEffect, releaseEffects, type ClaimedEffect } from './outbox.ts';
@@ -44,6 +45,11 @@ export function createEffectLoop(deps: EffectLoopDeps): EffectLoop {
     try {
       return await deps.effects.carryOut(conversation, effect);
     } catch (e) {
+      if (e instanceof ChannelElsewhereError) {
+        // another instance runs the channel (WhatsApp's lease): given back now, this claim not counted
+        await releaseEffects(db, [effect.id], { availableAt: now(), uncount: true });
+        return null;
+      }
       const log = { err: e, conversationId: conversation.id, effect: effect.job.kind, attempts: effect.attempts };
       if (effect.attempts >= deps.maxAttempts) {
         logger.error(log, 'an effect failed for the last time: giving up');

@@ -17,6 +17,8 @@ export interface EffectWorkerDeps {
   track: <T>(p: Promise<T>) => Promise<T>;
   /** an instance that holds claims and is known to be gone (e.g. a process of this host that no longer runs) */
   isGone: (instanceId: string) => boolean;
+  /** channels another instance runs now: their deliveries are left to it */
+  notServedHere?: () => string[];
 }
 
 export interface EffectWorker extends Periodic {
@@ -45,7 +47,11 @@ export function createEffectWorker(deps: EffectWorkerDeps): EffectWorker {
 async function carryOutPending(deps: EffectWorkerDeps): Promise<number> {
   let carried = 0;
   for (;;) {
-    const claimed = await claimDueEffects(deps.db, { ...deps.claim(), limit: BATCH });
+    const claimed = await claimDueEffects(deps.db, {
+      ...deps.claim(),
+      limit: BATCH,
+      notServedHere: deps.notServedHere?.(),
+    });
     for (const effect of claimed) {
       try {
         const conversation = await conversationRef(deps.db, effect.conversationId);

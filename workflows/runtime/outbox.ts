@@ -104,7 +104,15 @@ export async function completeEffect(
 }
 
 /** Gives effects back, to be carried out again from `availableAt` (a retry's backoff). */
-export async function releaseEffects(db: Database, ids: string[], retry: { availableAt: Date; error?: string }) {
+export async function releaseEffects(
+  db: Database,
+  ids: string[],
+  retry: {
+    availableAt: Date;
+    error?: string;
+    /** the claim did not try it: not counted as an attempt */ uncount?: boolean;
+  },
+) {
   if (ids.length === 0) return;
   await db.prisma.outboxEffect.updateMany({
     where: { id: { in: ids }, doneAt: null },
@@ -112,6 +120,7 @@ export async function releaseEffects(db: Database, ids: string[], retry: { avail
       claimedBy: null,
       claimedUntil: null,
       availableAt: retry.availableAt,
+      ...(retry.uncount ? { attempts: { decrement: 1 } } : {}),
       ...(retry.error ? { lastError: retry.error.slice(0, 1000) } : {}),
     },
   });
@@ -119,9 +128,14 @@ export async function releaseEffects(db: Database, ids: string[], retry: { avail
 
 /**
  * Claims effects that are due and not claimed (or whose claim's lease ran out), the oldest first and only the first
- * pending one of each conversation, so a conversation's effects are carried out in order.
+ * pending one of each conversation, so a conversation's effects are carried out in order. Deliveries on the channels
+ * in `notServedHere` are left to an instance that runs them (WhatsApp's lease holder).
  */
-export async function claimDueEffects(db: Database, c: Claim & { limit: number }): Promise<ClaimedEffect[]> {
+export async function claimDueEffects(
+  db: Database,
+  c: Claim & { limit: number; notServedHere?: string[] },
+): Promise<ClaimedEffect[]> {
+  const elsewhere = c.notServedHere ?? [];
   const rows = await db.prisma.$queryRaw<{ id: string; conversationId: string; attempts: number; payload: unknown }[]>`
     UPDATE "OutboxEffect" SET "claimedBy" = ${c.by}, "claimedUntil" = ${c.until}, attempts = attempts + 1
     WHERE id IN (
@@ -131,6 +145,8 @@ export async function claimDueEffects(db: Database, c: Claim & { limit: number }
         AND NOT EXISTS (
           SELECT 1 FROM "OutboxEffect" o
           WHERE o."conversationId" = e."conversationId" AND o."doneAt" IS NULL AND o.seq < e.seq)
+        AND NOT (cardinality(${elsewhere}::text[]) > 0 AND e.kind = 'deliver' AND EXISTS (
+          SELECT 1 FROM "Conversation" c WHERE c.id = e."conversationId" AND c.channel = ANY(${elsewhere}::text[])))
       ORDER BY e.seq LIMIT ${c.limit}
       FOR UPDATE SKIP LOCKED)
     RETURNING id::text AS id, "conversationId"::text AS "conversationId", attempts, payload`;

@@ -112,7 +112,8 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
   const retryIn = (ms: number) => worker.wakeIn(ms);
   const loop = createEffectLoop({ db, now, logger, dispatch, effects, maxAttempts, retryIn });
   const isGone = options.isGone ?? (() => false);
-  const worker = createEffectWorker({ db, logger, instanceId, loop, claim, track, isGone });
+  const notServedHere = () => gateways.notServedHere();
+  const worker = createEffectWorker({ db, logger, instanceId, loop, claim, track, isGone, notServedHere });
   const timers = createTimerPoller({ db, now, logger, loop, track });
   const intake = createIntake({ db, now, business, live, run: loop.run });
   const agents = createAgentActions({

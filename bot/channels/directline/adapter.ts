@@ -3,14 +3,14 @@
 import { TurnContext, type Activity, type ConversationReference, type ResourceResponse } from 'botbuilder';
 import { agentNameOf, withAgentName } from '../agent-name.ts';
 import { BatonChannelAdapter } from '../baton-adapter.ts';
-import type { DirectLineFeed } from './feed.ts';
+import type { FeedStore } from './feed-store.ts';
 import { BOT_ACCOUNT, LOCAL_SERVICE_URLS } from '../local-channels.ts';
 import { BUSINESS_ID } from '../turn-state.ts';
 
 export const DIRECT_LINE_SERVICE_URL = LOCAL_SERVICE_URLS.directline;
 
 export class DirectLineAdapter extends BatonChannelAdapter {
-  constructor(private readonly feed: DirectLineFeed) {
+  constructor(private readonly feed: FeedStore) {
     super({
       update: 'Direct Line: updating an activity is not supported',
       delete: 'Direct Line: deleting an activity is not supported',
@@ -34,12 +34,9 @@ export class DirectLineAdapter extends BatonChannelAdapter {
     const responses: ResourceResponse[] = [];
     for (const activity of activities) {
       if (activity.type === 'delay') continue;
-      if (!this.feed.get(conversationId)) {
-        responses.push({ id: '' });
-        continue; // the visitor's conversation is gone (idle, or a restart); the runtime keeps the message
-      }
       const agentName = agentNameOf(activity);
-      const id = this.feed.append(conversationId, {
+      // On PostgreSQL the feed is shared: whichever instance delivers, the visitor sees it on the instance they reach.
+      const id = await this.feed.append(conversationId, {
         ...activity,
         ...(activity.type === 'message' && activity.text && agentName
           ? { text: withAgentName(activity.text, agentName, '**') }
@@ -51,13 +48,17 @@ export class DirectLineAdapter extends BatonChannelAdapter {
         from: { ...BOT_ACCOUNT, ...(agentName ? { name: agentName } : {}) },
         serviceUrl: DIRECT_LINE_SERVICE_URL,
       });
-      responses.push({ id });
+      // '': the visitor's conversation is gone (idle, or a restart); the runtime keeps the message
+      responses.push({ id: id ?? '' });
     }
     return responses;
   }
 
-  protected override prepareProactiveTurn(context: TurnContext, reference: Partial<ConversationReference>): void {
-    const conversation = reference.conversation?.id ? this.feed.get(reference.conversation.id) : undefined;
+  protected override async prepareProactiveTurn(
+    context: TurnContext,
+    reference: Partial<ConversationReference>,
+  ): Promise<void> {
+    const conversation = reference.conversation?.id ? await this.feed.find(reference.conversation.id) : undefined;
     if (conversation) context.turnState.set(BUSINESS_ID, conversation.businessId);
   }
 }

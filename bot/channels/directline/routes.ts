@@ -13,7 +13,7 @@ import type { BusinessResolver } from '../ports.ts';
 import { enableRateLimits, limiter, type LimitOptions } from '../rate-limits.ts';
 import { BOT_ACCOUNT } from '../local-channels.ts';
 import { DIRECT_LINE_SERVICE_URL, type DirectLineAdapter } from './adapter.ts';
-import type { DirectLineFeed, FeedConversation } from './feed.ts';
+import type { FeedConversationInfo, FeedStore } from './feed-store.ts';
 import { bearer, TOKEN_TTL_SECONDS, type TokenClaims, type TokenSigner } from './tokens.ts';
 
 export const DIRECT_LINE_PREFIX = '/v3/directline';
@@ -25,7 +25,7 @@ export interface DirectLineLimits {
 }
 
 export interface DirectLineServerOptions {
-  feed: DirectLineFeed;
+  feed: FeedStore;
   adapter: DirectLineAdapter;
   signer: TokenSigner;
   bot: { run(context: TurnContext): Promise<void> };
@@ -81,7 +81,7 @@ export async function registerDirectLine(app: FastifyInstance, options: DirectLi
   const turns = new Map<string, Promise<void>>();
 
   /** Runs a visitor's turns one after another per conversation, in the background of the HTTP reply. */
-  function runTurn(conversation: FeedConversation, activity: Partial<Activity>) {
+  function runTurn(conversation: FeedConversationInfo, activity: Partial<Activity>) {
     const previous = turns.get(conversation.id) ?? Promise.resolve();
     const next = previous
       .then(() => adapter.processActivity(activity, conversation.businessId, (ctx) => options.bot.run(ctx)))
@@ -92,7 +92,8 @@ export async function registerDirectLine(app: FastifyInstance, options: DirectLi
     turns.set(conversation.id, next);
   }
 
-  function authorize(request: FastifyRequest, reply: Reply, conversationId?: string) {
+  /** The token's conversation; `restore` recreates its feed when it was forgotten (a write: posts and starts only). */
+  async function authorize(request: FastifyRequest, reply: Reply, conversationId?: string, restore = false) {
     const token = bearer(request.headers.authorization);
     const claims = signer.verify(token);
     if (!token || !claims) {
@@ -103,7 +104,9 @@ export async function registerDirectLine(app: FastifyInstance, options: DirectLi
       void fail(reply, 403, 'FORBIDDEN', 'the token belongs to another conversation');
       return null;
     }
-    const conversation = feed.restore(claims.c, claims.b, claims.u);
+    const conversation = restore
+      ? await feed.restore(claims.c, claims.b, claims.u)
+      : { id: claims.c, businessId: claims.b, userId: claims.u };
     return { token, claims, conversation };
   }
 
@@ -141,7 +144,7 @@ export async function registerDirectLine(app: FastifyInstance, options: DirectLi
         return null;
       }
       const userId = user?.id && /^[\w-]{1,64}$/.test(user.id) ? `dl_${user.id}` : `dl_${crypto.randomUUID()}`;
-      const conversation = feed.create(business.id, userId);
+      const conversation = await feed.create(business.id, userId);
       const claims = { c: conversation.id, u: userId, b: business.id };
       const token = signer.sign(claims);
       logger.info({ conversation: conversation.id, business: business.slug }, 'webchat conversation started');
@@ -174,7 +177,7 @@ export async function registerDirectLine(app: FastifyInstance, options: DirectLi
       async (request, reply) => {
         const token = bearer(request.headers.authorization);
         if (token) {
-          const auth = authorize(request, reply);
+          const auth = await authorize(request, reply, undefined, true);
           if (!auth) return reply;
           return reply.code(201).send({
             conversationId: auth.claims.c,
@@ -207,7 +210,7 @@ export async function registerDirectLine(app: FastifyInstance, options: DirectLi
       `${DIRECT_LINE_PREFIX}/conversations/:id`,
       { onRequest: [perIp] },
       async (request, reply) => {
-        const auth = authorize(request, reply, request.params.id);
+        const auth = await authorize(request, reply, request.params.id, true);
         if (!auth) return reply;
         return reply.send({
           conversationId: auth.claims.c,
@@ -219,7 +222,7 @@ export async function registerDirectLine(app: FastifyInstance, options: DirectLi
     );
 
     scope.post(`${DIRECT_LINE_PREFIX}/tokens/refresh`, { onRequest: [perIp] }, async (request, reply) => {
-      const auth = authorize(request, reply);
+      const auth = await authorize(request, reply);
       if (!auth) return reply;
       const token = signer.sign({ c: auth.claims.c, u: auth.claims.u, b: auth.claims.b });
       return reply.send({ conversationId: auth.claims.c, token, expires_in: TOKEN_TTL_SECONDS });
@@ -229,9 +232,9 @@ export async function registerDirectLine(app: FastifyInstance, options: DirectLi
       `${DIRECT_LINE_PREFIX}/conversations/:id/activities`,
       { onRequest: [perIp] },
       async (request, reply) => {
-        const auth = authorize(request, reply, request.params.id);
+        const auth = await authorize(request, reply, request.params.id);
         if (!auth) return reply;
-        return reply.send(feed.since(auth.conversation.id, request.query.watermark));
+        return reply.send(await feed.since(auth.conversation.id, request.query.watermark));
       },
     );
 
@@ -239,7 +242,7 @@ export async function registerDirectLine(app: FastifyInstance, options: DirectLi
       `${DIRECT_LINE_PREFIX}/conversations/:id/activities`,
       { onRequest: [perIp, messagesPerVisitor], bodyLimit: 65_536 },
       async (request, reply) => {
-        const auth = authorize(request, reply, request.params.id);
+        const auth = await authorize(request, reply, request.params.id, true);
         if (!auth) return reply;
         const parsed = postedActivity.safeParse(request.body);
         if (!parsed.success) {
@@ -270,7 +273,8 @@ export async function registerDirectLine(app: FastifyInstance, options: DirectLi
           channelData: { clientActivityID: posted.channelData?.clientActivityID },
         };
         // The visitor's own activity goes into the feed: webchat marks a message as sent only when it comes back.
-        const id = feed.append(conversation.id, activity);
+        const id = await feed.append(conversation.id, activity);
+        if (id === undefined) return fail(reply, 404, 'NOT_FOUND', 'the conversation is gone');
         runTurn(conversation, { ...activity, id, timestamp: new Date() });
         return reply.send({ id });
       },
@@ -302,16 +306,27 @@ function attachStream(app: FastifyInstance, options: DirectLineServerOptions, lo
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
-      const conversation = options.feed.restore(claims.c, claims.b, claims.u);
-      const listener = (activities: Partial<Activity>[], watermark: string) => {
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ activities, watermark }));
-      };
-      const backlog = options.feed.since(conversation.id, url.searchParams.get('watermark') ?? undefined);
-      if (backlog.activities.length) ws.send(JSON.stringify(backlog));
-      conversation.listeners.add(listener);
       ws.on('message', () => {}); // the client's "" keep-alive
-      ws.on('close', () => conversation.listeners.delete(listener));
       ws.on('error', (err) => logger.debug({ err }, 'webchat socket error'));
+      let unlisten: (() => void) | undefined;
+      let closed = false;
+      ws.on('close', () => {
+        closed = true;
+        unlisten?.();
+      });
+      void options.feed
+        .restore(claims.c, claims.b, claims.u)
+        .then((conversation) => {
+          if (closed) return;
+          // the backlog after the client's watermark, then each new activity, appended on any instance
+          unlisten = options.feed.listen(conversation.id, url.searchParams.get('watermark') ?? undefined, (batch) => {
+            if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(batch));
+          });
+        })
+        .catch((err: unknown) => {
+          logger.warn({ err }, 'webchat stream failed to open');
+          ws.close(1011);
+        });
     });
   };
   app.server.on('upgrade', onUpgrade);

@@ -21,7 +21,9 @@ export interface WhatsAppClientLike {
   pupBrowser?: { on(event: 'disconnected', listener: () => void): unknown } | null;
 }
 
-export type WhatsAppState = 'disabled' | 'starting' | 'qr' | 'authenticated' | 'ready' | 'disconnected' | 'stopped';
+/** `standby`: enabled here, but another instance holds WhatsApp's lease and runs it (lease.ts). */
+export type WhatsAppState =
+  'disabled' | 'standby' | 'starting' | 'qr' | 'authenticated' | 'ready' | 'disconnected' | 'stopped';
 
 export interface WhatsAppStatus {
   enabled: boolean;

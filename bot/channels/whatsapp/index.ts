@@ -9,4 +9,6 @@ export { createSendQueue } from './send-queue.ts';
 export type { SendQueue } from './send-queue.ts';
 export { createWebJsClient, clearWebJsSession, sessionDir, printQrInTerminal, CHROMIUM_ARGS } from './web-client.ts';
 export { registerWhatsAppStatusRoute } from './routes.ts';
+export { ChannelLease, DEFAULT_LEASE_TTL_MS } from './lease.ts';
+export type { ChannelLeaseOptions, ChannelLeaseState } from './lease.ts';
 export { plainReason } from './reason.ts';

@@ -60,11 +60,14 @@ export async function startStack(
     resolveBusiness,
     createWhatsAppClient: options.createWhatsAppClient,
     printQr: () => {},
+    // as the product wires it: on PostgreSQL the webchat feeds and WhatsApp's lease live in the database
+    db,
+    instanceId: 'channels-test',
   });
   const http = await createHttpServer({ db, logger, conversations: runtime, channels: { channels, resolveBusiness } });
   const url = (await http.listen({ port: 0, host: '127.0.0.1' })).replace('localhost', '127.0.0.1');
   await runtime.start();
-  channels.start();
+  await channels.start();
   const broadcasts = createBroadcastSender({
     db,
     channels: channels.broadcastChannels,

@@ -16,6 +16,11 @@ export class GatewayRegistry {
   for(channel: string): ChannelGateway | undefined {
     return this.gateways.get(channel) ?? this.gateways.get('*');
   }
+
+  /** Channels another instance runs now (WhatsApp without its lease here), as the gateways say. */
+  notServedHere(): string[] {
+    return [...new Set([...this.gateways.values()].flatMap((g) => g.notServedHere?.() ?? []))];
+  }
 }
 
 /**
