@@ -28,6 +28,7 @@ import {
   createSendQueue,
   createWebJsClient,
   printQrInTerminal,
+  readSharedStatus,
   registerWhatsAppStatusRoute,
   WhatsAppAdapter,
   WhatsAppConnection,
@@ -133,6 +134,7 @@ export function createChannels(options: ChannelsOptions): Channels {
       logger: log.child({ channel: 'whatsapp' }),
       onAcquired: () => connection.start(),
       onLost: () => void connection.stop(),
+      report: () => connection.status(),
     });
     whatsapp = { adapter, connection, queue, lease };
   }
@@ -144,25 +146,28 @@ export function createChannels(options: ChannelsOptions): Channels {
 
   const whatsAppStatus = (): WhatsAppStatus => {
     if (whatsapp && !whatsapp.lease.status().held) {
-      const { holder } = whatsapp.lease.status();
+      // another instance runs it: its state as it last stored it (QR included), else standby
+      const { holder, reported } = whatsapp.lease.status();
+      const shared = holder ? readSharedStatus(reported) : null;
+      if (shared) return { ...shared, instance: holder };
       return {
         ...whatsapp.connection.status(),
         state: 'standby',
         qr: null,
         reason: holder ? `WhatsApp runs on another instance (${holder})` : 'waiting for the WhatsApp lease',
+        instance: holder,
       };
     }
-    return (
-      whatsapp?.connection.status() ?? {
-        enabled: false,
-        state: 'disabled',
-        qr: null,
-        reason: 'BATON_WHATSAPP is not set to 1',
-        since: new Date(0).toISOString(),
-        reconnectAt: null,
-        queued: 0,
-      }
-    );
+    if (whatsapp) return { ...whatsapp.connection.status(), instance: whatsapp.lease.status().holder };
+    return {
+      enabled: false,
+      state: 'disabled',
+      qr: null,
+      reason: 'BATON_WHATSAPP is not set to 1',
+      since: new Date(0).toISOString(),
+      reconnectAt: null,
+      queued: 0,
+    };
   };
 
   return {

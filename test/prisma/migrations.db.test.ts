@@ -102,7 +102,8 @@ describe(`applying migrations on ${testDbKind()} as Prisma's schema engine does`
     return d;
   };
 
-  it("gives the engine's schema and the engine's records", async () => {
+  // replays every migration twice (ours, then Prisma's engine in WASM): ~28 s on PGlite at load average 11
+  it("gives the engine's schema and the engine's records", { timeout: 120_000 }, async () => {
     const ours = await fresh();
     await ours.migrate();
     const theirs = await fresh();

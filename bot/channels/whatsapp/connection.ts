@@ -37,6 +37,8 @@ export interface WhatsAppStatus {
   reconnectAt: string | null;
   /** outgoing messages waiting in the paced queue */
   queued: number;
+  /** the instance running WhatsApp (host:pid), when several share one database and it is known */
+  instance?: string | null;
 }
 
 export interface WhatsAppConnectionOptions {

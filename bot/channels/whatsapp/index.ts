@@ -10,5 +10,6 @@ export type { SendQueue } from './send-queue.ts';
 export { createWebJsClient, clearWebJsSession, sessionDir, printQrInTerminal, CHROMIUM_ARGS } from './web-client.ts';
 export { registerWhatsAppStatusRoute } from './routes.ts';
 export { ChannelLease, DEFAULT_LEASE_TTL_MS } from './lease.ts';
+export { readSharedStatus } from './shared-status.ts';
 export type { ChannelLeaseOptions, ChannelLeaseState } from './lease.ts';
 export { plainReason } from './reason.ts';

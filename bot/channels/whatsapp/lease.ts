@@ -23,6 +23,8 @@ export interface ChannelLeaseOptions {
   onAcquired: () => void;
   /** this instance no longer holds it (taken over, or not renewed in time): stop the channel at once */
   onLost: () => void;
+  /** the channel's state, stored with each renewal for the other instances to show (JSON) */
+  report?: () => unknown;
 }
 
 export interface ChannelLeaseState {
@@ -30,6 +32,8 @@ export interface ChannelLeaseState {
   held: boolean;
   /** the instance holding it, when known */
   holder: string | null;
+  /** what the holder last reported (`report`), read by the others; null when held here or unknown */
+  reported: unknown;
 }
 
 export const DEFAULT_LEASE_TTL_MS = 20_000;
@@ -39,7 +43,7 @@ export class ChannelLease {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private ticking: Promise<void> | null = null;
-  private state: ChannelLeaseState = { held: false, holder: null };
+  private state: ChannelLeaseState = { held: false, holder: null, reported: null };
   /** when this instance must consider the lease lost if not renewed (local monotonic clock, ms) */
   private heldUntil = 0;
 
@@ -80,7 +84,7 @@ export class ChannelLease {
     clearTimeout(this.timer);
     await this.ticking;
     await beforeRelease?.();
-    this.state = { held: false, holder: null };
+    this.state = { held: false, holder: null, reported: null };
     const { db } = this.options;
     if (!db || db.kind === 'pglite') return;
     // also when a last try took the row as this instance stopped: a row of ours is never left to expire
@@ -101,14 +105,15 @@ export class ChannelLease {
     const gone = known && known !== holder && isGone?.(known) ? [known] : [];
     try {
       const rows = await db.query<{ holder: string }>(
-        `INSERT INTO "ChannelLease" (channel, holder, "expiresAt")
-         VALUES ($1, $2, now() + make_interval(secs => $3))
+        `INSERT INTO "ChannelLease" (channel, holder, "expiresAt", status)
+         VALUES ($1, $2, now() + make_interval(secs => $3), $5::jsonb)
          ON CONFLICT (channel) DO UPDATE SET holder = EXCLUDED.holder, "expiresAt" = EXCLUDED."expiresAt",
+           status = EXCLUDED.status,
            "acquiredAt" = CASE WHEN "ChannelLease".holder = EXCLUDED.holder THEN "ChannelLease"."acquiredAt" ELSE now() END
          WHERE "ChannelLease".holder = EXCLUDED.holder OR "ChannelLease"."expiresAt" < now()
            OR "ChannelLease".holder = ANY($4::text[])
          RETURNING holder`,
-        [channel, holder, this.ttlMs / 1000, gone],
+        [channel, holder, this.ttlMs / 1000, gone, JSON.stringify(this.options.report?.() ?? null)],
       );
       if (!this.running) return;
       if (rows.length === 1) {
@@ -116,24 +121,25 @@ export class ChannelLease {
         if (!this.state.held) this.acquired(known);
         return;
       }
-      const current = await db.query<{ holder: string }>('SELECT holder FROM "ChannelLease" WHERE channel = $1', [
-        channel,
-      ]);
+      const current = await db.query<{ holder: string; status: unknown }>(
+        'SELECT holder, status FROM "ChannelLease" WHERE channel = $1',
+        [channel],
+      );
       const other = current[0]?.holder ?? null;
       if (this.state.held) this.lost(`taken over by ${other ?? 'another instance'}`);
-      this.state = { held: false, holder: other };
+      this.state = { held: false, holder: other, reported: current[0]?.status ?? null };
     } catch (err) {
       this.options.logger.warn({ err, channel }, 'the channel lease could not be renewed or taken');
       // not renewed: past our own deadline another instance may already hold it
       if (this.state.held && performance.now() > this.heldUntil - Math.floor(this.ttlMs / 6)) {
         this.lost('not renewed in time');
-        this.state = { held: false, holder: null };
+        this.state = { held: false, holder: null, reported: null };
       }
     }
   }
 
   private acquired(previous?: string | null): void {
-    this.state = { held: true, holder: this.options.holder };
+    this.state = { held: true, holder: this.options.holder, reported: null };
     this.options.logger.info(
       { channel: this.options.channel, ...(previous ? { previous } : {}) },
       'channel lease taken: this instance runs it',

@@ -33,7 +33,7 @@ describe('the WhatsApp lease', () => {
     const log: string[] = [];
     const l = lease(db, 'only', log);
     l.start();
-    expect(l.status()).toEqual({ held: true, holder: 'only' });
+    expect(l.status()).toEqual({ held: true, holder: 'only', reported: null });
     expect(log).toEqual(['only started']);
     await l.stop();
   });

@@ -246,6 +246,7 @@ const en = {
     whatsapp: 'WhatsApp',
     whatsappState: {
       disabled: 'WhatsApp is turned off on this server (BATON_WHATSAPP=1 turns it on).',
+      standby: 'WhatsApp runs on another Baton instance.',
       stopped: 'WhatsApp is not running.',
       starting: 'Starting WhatsApp…',
       qr: 'Scan this code with WhatsApp on the business phone: Settings → Linked devices → Link a device.',
@@ -565,6 +566,7 @@ const es: Texts = {
     whatsapp: 'WhatsApp',
     whatsappState: {
       disabled: 'WhatsApp está desactivado en este servidor (BATON_WHATSAPP=1 lo activa).',
+      standby: 'WhatsApp funciona en otra instancia de Baton.',
       stopped: 'WhatsApp no está en marcha.',
       starting: 'Iniciando WhatsApp…',
       qr: 'Escanea este código con WhatsApp en el teléfono del negocio: Ajustes → Dispositivos vinculados → Vincular.',

@@ -4,6 +4,7 @@ CREATE TABLE "ChannelLease" (
     "holder" TEXT NOT NULL,
     "expiresAt" TIMESTAMPTZ(3) NOT NULL,
     "acquiredAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "status" JSONB,
 
     CONSTRAINT "ChannelLease_pkey" PRIMARY KEY ("channel")
 );
