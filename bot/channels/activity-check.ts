@@ -6,11 +6,13 @@
 import type { ActivityHandlerBase, TurnContext } from 'botbuilder';
 import type { FastifyBaseLogger } from 'fastify';
 import { z } from 'zod';
-import { isDomainError, noControlCharacters, plainString } from '../../contacts/index.ts';
+import { isDomainError, plainString } from '../../contacts/index.ts';
 import type { ErrorBody } from '../http/errors.ts';
 
 const name = (max: number) => plainString().max(max, `must be at most ${max} characters`);
-const account = z.object({ id: name(500).optional(), name: name(500).optional() }).loose();
+// A person's display name and the message's text are the customer's words: the runtime cleans control characters
+// out of them rather than refuse them (a refused message is dropped by the channel, and never answered).
+const account = z.object({ id: name(500).optional(), name: z.string().max(500).optional() }).loose();
 const date = plainString().refine((s) => !Number.isNaN(Date.parse(s)), 'must be a date (ISO 8601)');
 
 /** The envelope every Bot Framework activity has (what botbuilder and Baton read of it); the rest passes as is. */
@@ -23,7 +25,7 @@ export const activityEnvelope = z
     conversation: z.object({ id: name(500).min(1, 'is required') }).loose(),
     from: account.optional(),
     recipient: account.optional(),
-    text: z.string().check(noControlCharacters('multiline')).optional(),
+    text: z.string().optional(),
     locale: name(35).optional(),
     timestamp: date.optional(),
     localTimestamp: date.optional(),

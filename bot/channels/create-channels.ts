@@ -120,6 +120,7 @@ export function createChannels(options: ChannelsOptions): Channels {
         adapter.useSender(client);
         client.on('message', (message) => void adapter.receive(message, (context) => bot.run(context)));
       },
+      onClientGone: () => adapter.useSender(undefined),
       clearSession: options.createWhatsAppClient ? undefined : () => clearWebJsSession(config.BATON_DATA_DIR),
       printQr: options.printQr ?? printQrInTerminal,
       logger: log.child({ channel: 'whatsapp' }),

@@ -1,5 +1,6 @@
 // Pure: a Bot Framework message activity → the runtime's InboundMessage.
 import { TurnContext, type Activity } from 'botbuilder';
+import { cleanText, cutText } from '../../contacts/index.ts';
 import type { InboundMessage } from './ports.ts';
 
 /** Longest text handed to the runtime; longer messages are cut (with a marker), never rejected. */
@@ -20,9 +21,11 @@ export function inboundFromActivity(
   const conversationId = activity.conversation?.id;
   if (!conversationId || !activity.channelId) return null;
   let text = typeof activity.text === 'string' ? activity.text.trim() : '';
+  // only control characters: nothing a person wrote (the runtime cleans them out of any other text, and logs it)
+  if (cleanText(text).text.trim() === '') text = '';
   if (text === '' && (activity.attachments?.length ?? 0) > 0) text = MEDIA_PLACEHOLDER;
   if (text === '') return null;
-  if (text.length > MAX_TEXT) text = `${text.slice(0, MAX_TEXT)} […]`;
+  if (text.length > MAX_TEXT) text = `${cutText(text, MAX_TEXT)} […]`;
   const reference = TurnContext.getConversationReference(activity) as unknown as Record<string, unknown>;
   return {
     businessId: who.businessId,

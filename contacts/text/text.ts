@@ -45,6 +45,40 @@ export const multilineText = (max: number) =>
 /** A string that names a thing (an id, a cursor, an email as typed): no control characters, untrimmed. */
 export const plainString = () => z.string().check(noControlCharacters('line'));
 
+/** What cleanText took out of a text, counted (never the text itself: it is a customer's words). */
+export interface TextCleaning {
+  /** control characters removed: NUL, other C0 controls but tab, line feed and carriage return, DEL, C1 controls */
+  controls: number;
+  /** unpaired UTF-16 surrogates, each replaced with U+FFFD */
+  surrogates: number;
+}
+
+const CONTROL_ALL = new RegExp(CONTROL.source, 'g');
+const LONE_SURROGATE_ALL = new RegExp(LONE_SURROGATE.source, 'g');
+
+/**
+ * A text someone else wrote, made storable rather than refused: for a customer's message arriving on a channel,
+ * where a refusal would lose the message (the channel drops what it is refused). Control characters are removed
+ * (tab, line feed and carriage return kept) and each unpaired surrogate becomes U+FFFD; `cleaned` counts them, or
+ * is undefined when the text was already clean (the same string is returned).
+ */
+export function cleanText(value: string): { text: string; cleaned?: TextCleaning } {
+  if (!CONTROL.test(value) && !LONE_SURROGATE.test(value)) return { text: value };
+  let controls = 0;
+  let surrogates = 0;
+  const text = value
+    .replace(CONTROL_ALL, () => (controls++, ''))
+    .replace(LONE_SURROGATE_ALL, () => (surrogates++, '\uFFFD'));
+  return { text, cleaned: { controls, surrogates } };
+}
+
+/** The first `max` UTF-16 units of a text, one fewer when the cut would split a surrogate pair. */
+export function cutText(value: string, max: number): string {
+  if (value.length <= max) return value;
+  const code = value.charCodeAt(max - 1);
+  return value.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
+}
+
 /** A key shown in an error: its control characters and surrogates as U+FFFD. */
 const printable = (key: string) => key.replace(new RegExp(`${CONTROL.source}|${LONE_SURROGATE.source}`, 'g'), '\uFFFD');
 

@@ -30,14 +30,20 @@ const BATCH = 20;
 
 export function createEffectWorker(deps: EffectWorkerDeps): EffectWorker {
   const worker = periodic(() => carryOutPending(deps), { ...deps, what: 'carrying out pending effects' });
+  // Every claim this runtime makes has a lease ending at or after this: an earlier one under its own instance id is
+  // of a process that had the same id before (a container's pid 1 after a restart), one after is its own.
+  const ownClaimsFrom = deps.claim().until;
   return {
     ...worker,
     async recover() {
       // The embedded database has one instance, this one: every claim left is of a process that is gone.
-      const gone = (await claimants(deps.db)).filter(
-        (id) => deps.db.kind === 'pglite' || id === deps.instanceId || deps.isGone(id),
-      );
-      const released = await releaseClaimsOf(deps.db, gone);
+      const others = (await claimants(deps.db)).filter((id) => id !== deps.instanceId);
+      const gone = others.filter((id) => deps.db.kind === 'pglite' || deps.isGone(id));
+      // Never the claims this runtime made itself (a message taken while it starts: the server listens first),
+      // which are being carried out: given back, they would be carried out twice (the AI asked again).
+      const released =
+        (await releaseClaimsOf(deps.db, gone)) +
+        (await releaseClaimsOf(deps.db, [deps.instanceId], { claimedUntilBefore: ownClaimsFrom }));
       if (released) deps.logger.info({ released, instances: gone }, 'effects of stopped instances taken over');
       return released;
     },

@@ -163,10 +163,19 @@ export async function claimants(db: Database): Promise<string[]> {
   return rows.flatMap((r) => (r.claimedBy ? [r.claimedBy] : []));
 }
 
-export async function releaseClaimsOf(db: Database, instances: string[]): Promise<number> {
+/** Gives back the claims of `instances`; with `claimedUntilBefore`, only the claims whose lease ends before it. */
+export async function releaseClaimsOf(
+  db: Database,
+  instances: string[],
+  opts: { claimedUntilBefore?: Date } = {},
+): Promise<number> {
   if (instances.length === 0) return 0;
   const released = await db.prisma.outboxEffect.updateMany({
-    where: { doneAt: null, claimedBy: { in: instances } },
+    where: {
+      doneAt: null,
+      claimedBy: { in: instances },
+      ...(opts.claimedUntilBefore ? { claimedUntil: { lt: opts.claimedUntilBefore } } : {}),
+    },
     data: { claimedBy: null, claimedUntil: null },
   });
   return released.count;

@@ -124,7 +124,14 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
   let running = false;
 
   return {
-    handleInbound: (msg) => later(() => intake(parseInbound(msg))),
+    handleInbound: (msg) =>
+      later(() => {
+        const { message, cleaned } = parseInbound(msg);
+        // what was taken out and where, never the customer's words
+        if (cleaned.length)
+          logger.warn({ channel: message.channel, cleaned }, 'inbound message cleaned of control characters');
+        return intake(message);
+      }),
     registerGateway: (channel, gateway) => gateways.register(channel, gateway),
     claim: (id, agentUserId) => later(() => agents.claim(id, agentUserId)),
     agentMessage: (id, agentUserId, text) => later(() => agents.agentMessage(id, agentUserId, text)),

@@ -1,32 +1,73 @@
 // The runtime's inputs, checked where they cross into workflows/: a bad one is a VALIDATION_FAILED naming the field.
+// A customer's words are the exception: control characters and unpaired surrogates in them are cleaned, not refused
+// (a channel drops a message it is refused, and the customer would never be answered).
 import { z } from 'zod';
-import { validationError } from '../../contacts/index.ts';
+import { cleanText, plainString, validationError, type TextCleaning } from '../../contacts/index.ts';
 import type { InboundMessage } from '../contracts.ts';
 
 /** Longest message text the runtime takes (channels cut longer ones; agents' messages are refused). */
 export const MAX_MESSAGE_TEXT = 10_000;
 
+/** An identifier a channel gave (ids, locale, phone): no control characters, refused when it has some. */
+const optionalId = (max: number) => plainString().max(max, `must be at most ${max} characters`).optional();
 const optionalText = (max: number) => z.string().max(max, `must be at most ${max} characters`).optional();
 
 export const inboundSchema = z.object({
   businessId: z.uuid({ error: 'must be a UUID' }),
-  channel: z.string().trim().min(1, 'is required').max(50, 'must be at most 50 characters'),
-  channelConversationId: z.string().min(1, 'is required').max(500, 'must be at most 500 characters'),
+  channel: plainString().trim().min(1, 'is required').max(50, 'must be at most 50 characters'),
+  channelConversationId: plainString().min(1, 'is required').max(500, 'must be at most 500 characters'),
   reference: z.record(z.string(), z.unknown(), { error: 'must be an object (a ConversationReference)' }),
   sender: z.object({
-    phone: optionalText(40),
+    phone: optionalId(40),
     profileName: optionalText(200),
-    channelUserId: optionalText(500),
+    channelUserId: optionalId(500),
   }),
   text: z.string({ error: 'must be text' }).max(MAX_MESSAGE_TEXT, `must be at most ${MAX_MESSAGE_TEXT} characters`),
-  locale: optionalText(35),
-  channelMessageId: optionalText(500),
+  locale: optionalId(35),
+  channelMessageId: optionalId(500),
 });
 
-export function parseInbound(msg: unknown): InboundMessage {
+/** A field of an inbound message that was cleaned, and what was taken out of it (counts, never the text). */
+export interface InboundCleaning extends TextCleaning {
+  field: string;
+}
+
+/**
+ * The runtime's inbound message, checked. The customer's text and profile name, and the strings of the channel's
+ * reference (stored as JSON, where PostgreSQL refuses NUL too), are cleaned of control characters (tab and line
+ * breaks kept) and unpaired surrogates (U+FFFD), and `cleaned` says where; anything else that is wrong is a
+ * VALIDATION_FAILED naming the field.
+ */
+export function parseInbound(msg: unknown): { message: InboundMessage; cleaned: InboundCleaning[] } {
   const parsed = inboundSchema.safeParse(msg);
   if (!parsed.success) throw validationError(parsed.error);
-  return parsed.data;
+  const cleaned: InboundCleaning[] = [];
+  const clean = (field: string, value: string): string => {
+    const result = cleanText(value);
+    if (result.cleaned) cleaned.push({ field, ...result.cleaned });
+    return result.text;
+  };
+  const { text, sender, reference } = parsed.data;
+  const message: InboundMessage = {
+    ...parsed.data,
+    text: clean('text', text),
+    sender: {
+      ...sender,
+      ...(sender.profileName === undefined ? {} : { profileName: clean('sender.profileName', sender.profileName) }),
+    },
+    reference: cleanJson(reference, 'reference', clean) as Record<string, unknown>,
+  };
+  return { message, cleaned };
+}
+
+/** A JSON value with each of its strings (keys included) passed through `clean`. */
+function cleanJson(value: unknown, path: string, clean: (field: string, s: string) => string): unknown {
+  if (typeof value === 'string') return clean(path, value);
+  if (Array.isArray(value)) return value.map((v, i) => cleanJson(v, `${path}.${i}`, clean));
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [clean(`${path} (a key)`, k), cleanJson(v, `${path}.${k}`, clean)]),
+  );
 }
 
 export const agentTextSchema = z

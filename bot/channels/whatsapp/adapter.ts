@@ -1,9 +1,11 @@
 // WhatsApp as a botbuilder channel adapter: whatsapp-web.js messages become message activities run through the
-// same middleware and bot as every other channel; the bot's replies go out through a paced send queue.
+// same middleware and bot as every other channel; the bot's replies go out through a paced send queue, and a reply
+// counts as delivered (its outbox effect done) only once whatsapp-web.js has sent it, not when it was queued.
 import { TurnContext, type Activity, type ResourceResponse } from 'botbuilder';
 import { BatonChannelAdapter } from '../baton-adapter.ts';
 import { agentNameOf, withAgentName } from '../agent-name.ts';
 import type { Logger } from 'pino';
+import type { BatonChannelData } from '../gateway.ts';
 import { BOT_ACCOUNT, LOCAL_SERVICE_URLS } from '../local-channels.ts';
 import { BUSINESS_ID, SENDER_PHONE } from '../turn-state.ts';
 import { messageText, senderE164, skipReason, type WhatsAppMessageLike } from './message.ts';
@@ -29,9 +31,16 @@ export interface WhatsAppAdapterOptions {
   logger: Logger;
 }
 
+/** How many keys of messages sent lately the adapter remembers, to drop a second send of the same one. */
+export const REMEMBERED_SENDS = 2_000;
+
 export class WhatsAppAdapter extends BatonChannelAdapter {
   private sender: WhatsAppSender | undefined;
   private sent = 0;
+  /** sends queued or under way, by the stored message's key: a second delivery of one waits for the first */
+  private readonly sending = new Map<string, Promise<void>>();
+  /** keys of the messages sent lately (oldest first): a delivery retried after it was sent is not sent again */
+  private readonly sentKeys = new Set<string>();
   /** chats shown as typing, each with the timer that clears it */
   private readonly typing = new Map<string, NodeJS.Timeout>();
 
@@ -119,17 +128,41 @@ export class WhatsAppAdapter extends BatonChannelAdapter {
       }
       this.stopTyping(chatId);
       const text = withAgentName(activity.text, agentNameOf(activity));
-      const id = `wa-out-${++this.sent}`;
-      // Queued, not awaited: the pace may hold it for a while. Failures are logged (the runtime stored the message).
-      this.options.queue
-        .enqueue(async () => {
-          if (!this.sender) throw new Error('WhatsApp is not connected');
-          await this.sender.sendMessage(chatId, text);
-        })
-        .catch((err: unknown) => this.options.logger.error({ err }, 'whatsapp send failed'));
-      responses.push({ id });
+      const key = (activity.channelData as BatonChannelData | undefined)?.batonMessageId;
+      // Awaited through the pace: the delivery is done once WhatsApp took the message, and fails (to be retried by
+      // the runtime's outbox) when it could not be sent.
+      await this.sendOnce(key, chatId, text);
+      responses.push({ id: `wa-out-${++this.sent}` });
     }
     return responses;
+  }
+
+  /**
+   * Sends one message through the paced queue, keyed by the stored message's id when it has one: a delivery of a
+   * message being sent waits for that send, and one of a message sent lately is not sent again. WhatsApp itself
+   * knows no such key, so after a crash between the send and the outbox recording it, the restart sends it again
+   * (at least once: a repeat is possible in that moment, a loss is not).
+   */
+  private async sendOnce(key: string | undefined, chatId: string, text: string): Promise<void> {
+    if (key && this.sentKeys.has(key)) {
+      this.options.logger.debug({ reason: 'already sent' }, 'whatsapp send skipped');
+      return;
+    }
+    const running = key ? this.sending.get(key) : undefined;
+    if (running) return running;
+    const send = this.options.queue.enqueue(async () => {
+      if (!this.sender) throw new Error('WhatsApp is not connected');
+      await this.sender.sendMessage(chatId, text);
+    });
+    if (!key) return send;
+    this.sending.set(key, send);
+    try {
+      await send;
+      this.sentKeys.add(key);
+      if (this.sentKeys.size > REMEMBERED_SENDS) this.sentKeys.delete(this.sentKeys.values().next().value as string);
+    } finally {
+      this.sending.delete(key);
+    }
   }
 
   /** Shows the chat as typing for WHATSAPP_TYPING_MS after the last call (only while someone types). */

@@ -45,6 +45,8 @@ export interface WhatsAppConnectionOptions {
   createClient: () => WhatsAppClientLike;
   /** called with each new client (to attach the message handler and the sender) */
   onClient: (client: WhatsAppClientLike) => void;
+  /** called when the client is destroyed (stopped, or lost): sends fail at once until the next one */
+  onClientGone?: () => void;
   /** prints the pairing QR code in the terminal */
   printQr?: (qr: string) => void;
   logger: Logger;
@@ -95,6 +97,7 @@ export class WhatsAppConnection {
     clearTimeout(this.timer);
     const client = this.client;
     this.client = undefined;
+    this.options.onClientGone?.();
     this.set('stopped', null);
     if (client)
       await client.destroy().catch((err: unknown) => this.options.logger.warn({ err }, 'whatsapp destroy failed'));
@@ -146,6 +149,7 @@ export class WhatsAppConnection {
     this.generation++;
     const client = this.client;
     this.client = undefined;
+    this.options.onClientGone?.();
     const closed = client ? client.destroy().catch(() => undefined) : Promise.resolve();
     this.closing =
       sessionLost && this.options.clearSession

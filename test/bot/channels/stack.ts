@@ -1,6 +1,7 @@
 // The whole Baton stack for the end-to-end channel stories, on the test database: the real conversation runtime
 // (offline AI agent), the real contacts domain and HTTP API, the channels — composed as bot/start-baton.ts does.
 import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import { createBusinessResolver, createChannels, type Channels } from '../../../bot/channels/index.ts';
 import type { WhatsAppClientLike } from '../../../bot/channels/whatsapp/index.ts';
 import { createHttpServer } from '../../../bot/http/server.ts';
@@ -36,9 +37,9 @@ export interface Stack {
 
 export async function startStack(
   db: Database,
-  options: { env?: Record<string, string>; createWhatsAppClient?: () => WhatsAppClientLike } = {},
+  options: { env?: Record<string, string>; createWhatsAppClient?: () => WhatsAppClientLike; logger?: Logger } = {},
 ): Promise<Stack> {
-  const logger = quietLogger();
+  const logger = options.logger ?? quietLogger();
   await ensureFirstBusiness(db, {
     name: 'Acme',
     country: 'GB',

@@ -14,6 +14,9 @@ export class FakeWhatsAppClient extends EventEmitter {
   readonly states: { chatId: string; state: 'typing' | 'cleared' }[] = [];
   initialized = 0;
   destroyed = 0;
+  /** sends under way but not finished (see hold) */
+  private readonly held: { chatId: string; content: string; release: () => void; fail: (e: Error) => void }[] = [];
+  private holding = false;
   constructor(
     private readonly onInitialize: (client: FakeWhatsAppClient) => void | Promise<void> = (c) => {
       c.emit('qr', '2@fake-qr-payload');
@@ -30,9 +33,29 @@ export class FakeWhatsAppClient extends EventEmitter {
   async destroy(): Promise<void> {
     this.destroyed++;
     this.removeAllListeners();
+    // as the library's calls into a closed browser do (puppeteer: "Target closed")
+    for (const h of this.held.splice(0)) h.fail(new Error('Protocol error (Runtime.callFunctionOn): Target closed'));
+  }
+
+  /** From now on a send does not finish (WhatsApp Web slow to take it) until `release()`, or fails on destroy(). */
+  hold(): void {
+    this.holding = true;
+  }
+
+  /** Lets the sends held so far finish (recorded in `sent`), and later ones go straight through. */
+  release(): void {
+    this.holding = false;
+    for (const h of this.held.splice(0)) h.release();
+  }
+
+  /** The sends under way, not yet finished. */
+  get sending(): { chatId: string; content: string }[] {
+    return this.held.map(({ chatId, content }) => ({ chatId, content }));
   }
 
   async sendMessage(chatId: string, content: string): Promise<unknown> {
+    if (this.destroyed) throw new Error('Protocol error (Runtime.callFunctionOn): Session closed');
+    if (this.holding) await new Promise<void>((release, fail) => this.held.push({ chatId, content, release, fail }));
     this.sent.push({ chatId, content, at: Date.now() });
     return { id: { _serialized: `true_${chatId}_out${this.sent.length}` } };
   }

@@ -140,6 +140,47 @@ describe('WhatsApp through the adapter (fake whatsapp-web.js client)', () => {
     expect(res.json<{ qrSvg: string }>().qrSvg).toMatch(/^<svg[^>]*>.*<\/svg>\s*$/s);
     await app.close();
   });
+
+  it('a delivery resolves once WhatsApp sent it, is sent once per key, and fails when it could not be sent', async () => {
+    const { runtime, fake, channels } = setup();
+    await expect.poll(() => fake.initialized).toBe(1);
+    const reference = {
+      serviceUrl: 'baton://whatsapp',
+      conversation: { id: '447911123456@c.us' },
+      channelId: 'whatsapp',
+    };
+    const gateway = () => runtime.gateways.get('*')!;
+    const send = (id: string | undefined, text: string) =>
+      gateway().send({ id, conversationId: 'conv-1', channel: 'whatsapp', reference, text, author: 'ai' });
+
+    fake.emit('ready');
+    await expect.poll(() => channels.whatsAppStatus().state).toBe('ready');
+
+    // Held by WhatsApp: the delivery has not resolved; a second delivery of the same message joins it.
+    fake.hold();
+    let done = false;
+    const first = send('m-1', 'Hello').then(() => (done = true));
+    const again = send('m-1', 'Hello');
+    await expect.poll(() => fake.sending.length).toBe(1);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(done).toBe(false);
+    fake.release();
+    await Promise.all([first, again]);
+    // Delivered again later (a retry after the send, before the outbox recorded it): not sent twice.
+    await send('m-1', 'Hello');
+    // Messages without a key (the opt-out confirmation) are simply sent.
+    await send(undefined, 'No key');
+    expect(fake.sent.map((s) => s.content)).toEqual(['Hello', 'No key']);
+
+    // WhatsApp closes with a send under way: the delivery fails (the runtime's outbox retries it), nothing is sent.
+    fake.hold();
+    const lost = send('m-2', 'Closing');
+    await expect.poll(() => fake.sending.length).toBe(1);
+    await channels.stop();
+    await expect(lost).rejects.toThrow(/Target closed/);
+    await expect(send('m-2', 'Closing')).rejects.toThrow(/not connected/);
+    expect(fake.sent.map((s) => s.content)).toEqual(['Hello', 'No key']);
+  });
 });
 
 describe('WhatsApp connection supervision', () => {

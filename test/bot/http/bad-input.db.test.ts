@@ -209,7 +209,13 @@ describe(`bad input on ${testDbKind()}`, () => {
     expectRefused(await post({ ...activity({}), type: 42 }), 400, 'VALIDATION_FAILED', 'type');
     expectRefused(await post(activity({ conversation: 'c-1' })), 400, 'VALIDATION_FAILED', 'conversation');
     expectRefused(await post(activity({ serviceUrl: 'javascript:alert(1)' })), 400, 'VALIDATION_FAILED', 'serviceUrl');
-    expectRefused(await post(activity({ text: 'a\u0000b' })), 400, 'VALIDATION_FAILED', 'text');
+    // (a NUL in an id is refused; in the customer's text it is cleaned out: control-characters.db.test.ts)
+    expectRefused(
+      await post(activity({ conversation: { id: 'c\u0000' } })),
+      400,
+      'VALIDATION_FAILED',
+      'conversation.id',
+    );
     expectRefused(await post(activity({ timestamp: 'yesterday' })), 400, 'VALIDATION_FAILED', 'timestamp');
     // Past the envelope, the runtime's own check (a profile name over 200 characters): refused, not dropped with a 200.
     const before = lines.length;

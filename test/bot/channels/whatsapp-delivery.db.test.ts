@@ -1,0 +1,75 @@
+// A WhatsApp reply is delivered when whatsapp-web.js has sent it, not when it entered the paced queue: until then
+// its outbox effect stays pending, so a process that stops (or dies) with the reply queued sends it after the restart.
+// Driven through a fake whatsapp-web.js client whose sends can be held (WhatsApp Web slow to take them).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../../prisma/index.ts';
+import { createTestDatabase, testDbKind } from '../../support/db.ts';
+import { conversationOf, startStack, type Stack } from './stack.ts';
+import { asClient, FakeWhatsAppClient } from './whatsapp-fake.ts';
+
+const ready = (c: FakeWhatsAppClient) => {
+  c.emit('authenticated');
+  c.emit('ready');
+};
+
+async function startWith(db: Database, fake: FakeWhatsAppClient): Promise<Stack> {
+  const stack = await startStack(db, {
+    env: { BATON_WHATSAPP: '1', BATON_WHATSAPP_SENDS_PER_MINUTE: '600' },
+    createWhatsAppClient: () => asClient(fake),
+  });
+  await expect.poll(() => stack.channels.whatsAppStatus().state).toBe('ready');
+  return stack;
+}
+
+describe(`WhatsApp deliveries on ${testDbKind()}`, () => {
+  let db: Database;
+  const stacks: Stack[] = [];
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    for (const s of stacks) await s.stop().catch(() => undefined);
+    await db?.close();
+  });
+
+  const deliveriesOf = async (conversationId: string) =>
+    (
+      await db.prisma.outboxEffect.findMany({ where: { conversationId, kind: 'deliver' }, orderBy: { seq: 'asc' } })
+    ).map((e) => ({ text: (e.payload as { text: string }).text, doneAt: e.doneAt, outcome: e.outcome }));
+
+  it('a reply queued but not yet sent stays pending in the outbox, and is sent once after a restart', async () => {
+    const first = new FakeWhatsAppClient(ready);
+    const before = await startWith(db, first);
+    stacks.push(before);
+    const number = '447700900123';
+    first.hold();
+    first.receive({ number, pushname: 'Ann', body: 'Hello!' });
+
+    // The AI's answer is stored and handed to whatsapp-web.js, which has not sent it yet.
+    await expect.poll(() => first.sending.length, { timeout: 10_000 }).toBe(1);
+    const conversation = await conversationOf(db, `${number}@c.us`);
+    const reply = first.sending[0]!.content;
+    const stored = await db.prisma.message.findMany({
+      where: { conversationId: conversation.id, direction: 'outbound' },
+    });
+    expect(stored.map((m) => m.text)).toEqual([reply]);
+    expect(await deliveriesOf(conversation.id)).toEqual([{ text: reply, doneAt: null, outcome: null }]);
+    expect(first.sent).toEqual([]);
+
+    // The process stops with the send under way (the browser closes, the send fails): still not delivered.
+    await before.stop();
+    stacks.pop();
+    expect(first.sent).toEqual([]);
+    expect((await deliveriesOf(conversation.id))[0]?.doneAt).toBeNull();
+
+    // The next start carries the delivery out: sent once, and only then marked done.
+    const second = new FakeWhatsAppClient(ready);
+    stacks.push(await startWith(db, second));
+    await expect
+      .poll(() => second.sent.map((s) => [s.chatId, s.content]), { timeout: 15_000 })
+      .toEqual([[`${number}@c.us`, reply]]);
+    await expect.poll(async () => (await deliveriesOf(conversation.id))[0]?.outcome, { timeout: 5_000 }).toBe('done');
+    expect(await deliveriesOf(conversation.id)).toHaveLength(1);
+    expect(first.sent).toEqual([]);
+  });
+});
