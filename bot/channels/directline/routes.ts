@@ -242,7 +242,7 @@ export async function registerDirectLine(app: FastifyInstance, options: DirectLi
       `${DIRECT_LINE_PREFIX}/conversations/:id/activities`,
       { onRequest: [perIp, messagesPerVisitor], bodyLimit: 65_536 },
       async (request, reply) => {
-        const auth = await authorize(request, reply, request.params.id, true);
+        const auth = await authorize(request, reply, request.params.id);
         if (!auth) return reply;
         const parsed = postedActivity.safeParse(request.body);
         if (!parsed.success) {
@@ -273,7 +273,12 @@ export async function registerDirectLine(app: FastifyInstance, options: DirectLi
           channelData: { clientActivityID: posted.channelData?.clientActivityID },
         };
         // The visitor's own activity goes into the feed: webchat marks a message as sent only when it comes back.
-        const id = await feed.append(conversation.id, activity);
+        // A forgotten feed (idle sweep, a restart of the embedded database's process) is recreated from the token.
+        let id = await feed.append(conversation.id, activity);
+        if (id === undefined) {
+          await feed.restore(conversation.id, conversation.businessId, conversation.userId);
+          id = await feed.append(conversation.id, activity);
+        }
         if (id === undefined) return fail(reply, 404, 'NOT_FOUND', 'the conversation is gone');
         runTurn(conversation, { ...activity, id, timestamp: new Date() });
         return reply.send({ id });
