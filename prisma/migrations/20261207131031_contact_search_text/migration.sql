@@ -27,13 +27,13 @@ CREATE FUNCTION contact_search_text(first text, middle text, last text, business
   LANGUAGE sql IMMUTABLE PARALLEL SAFE
   AS E' SELECT lower(concat_ws(\' \', first, middle, last, business, email)) ';
 
--- A contact's names changed (or it is new): its searchText again. A new contact has no identifiers yet (they refer to
--- it), so only an update looks its email up.
+-- A contact's names changed, or it is new: its searchText again, with its email. A new contact's identifiers usually
+-- come after it (they refer to it) and their trigger completes the text, writing the row a second time: the import
+-- writes a batch's identifiers first instead (contacts/import/batch-write.ts), so that its contacts are written once.
 CREATE FUNCTION contact_search_text_of_contact() RETURNS trigger LANGUAGE plpgsql AS E'
 BEGIN
   NEW."searchText" := contact_search_text(NEW."firstName", NEW."middleName", NEW."lastName", NEW."businessName",
-    CASE WHEN TG_OP = \'UPDATE\' THEN
-      (SELECT i.value FROM "Identifier" i WHERE i."contactId" = NEW.id AND i.kind = \'email\') END)\073
+    (SELECT i.value FROM "Identifier" i WHERE i."contactId" = NEW.id AND i.kind = \'email\'))\073
   RETURN NEW\073
 END ';
 

@@ -6,6 +6,7 @@ import { createBusiness, createContact, listContacts, updateContact } from '../.
 import { contactPageSql, containsPattern, phoneDigits } from '../../../contacts/contacts/queries.ts';
 import type { Database } from '../../../prisma/index.ts';
 import { createTestDatabase, testDbKind } from '../../support/db.ts';
+import { importCsv } from '../import/helpers.ts';
 
 const N = 3000;
 let db: Database;
@@ -234,6 +235,19 @@ describe(`contact search on ${testDbKind()}`, () => {
     expect(await find('otto@line')).toEqual([]);
     await updateContact(db, businessId, b.id, { email: null }, { type: 'system' });
     expect(await find('elsewhere')).toEqual([]);
+    expect(await staleSearchTexts()).toBe(0);
+  });
+
+  it('an import (COPY, foreign key triggers skipped) keeps searchText too: new contacts and updated ones', async () => {
+    const first = 'First Name,Last Name,E-mail Address\nImogen,Farthingale,imo@farthing.test\nUlric,Vantongeren,\n';
+    expect((await importCsv(db, businessId, first)).status.status).toBe('completed');
+    const find = async (search: string) => (await listContacts(db, businessId, { search })).items.length;
+    expect(await find('farthingale imo@farthing')).toBe(1);
+    const second =
+      'First Name,Last Name,E-mail Address\nImogen,Farthingale-Hall,imo@farthing.test\nUlric,Vantongeren,ulric@vt.test\n';
+    expect((await importCsv(db, businessId, second)).status.status).toBe('completed');
+    expect(await find('farthingale-hall')).toBe(1);
+    expect(await find('vantongeren ulric@vt')).toBe(1);
     expect(await staleSearchTexts()).toBe(0);
   });
 
