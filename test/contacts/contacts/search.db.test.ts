@@ -102,6 +102,12 @@ describe(`contact search on ${testDbKind()}`, () => {
       expect(found).toContain('Contact_searchText_trgm_idx');
       expect(found).not.toMatch(/Seq Scan/);
     }
+    // A tag, phone digits: tested contact by contact along the walk (no join that would read the whole window).
+    for (const sql of [page(undefined, await tagId('t1')).recent!, page('7911').recent!]) {
+      const walk = await planOf(sql.text, sql.params);
+      expect(walk).toMatch(/Index (Only )?Scan Backward using "Contact_businessId_status_createdAt_id_idx"/);
+      expect(walk).not.toMatch(/Sort|Hash|Seq Scan/);
+    }
     // Two words: one scan of the trigram index holding both.
     const { matches } = page('james smith');
     expect(await planOf(matches!.text, matches!.params)).toMatch(
