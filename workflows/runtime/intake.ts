@@ -18,7 +18,6 @@ import {
   lockChannelConversation,
   messageView,
   storeMessage,
-  updateReference,
   type LockedConversation,
 } from './store.ts';
 
@@ -60,6 +59,8 @@ export function createIntake(deps: IntakeDeps): Intake {
       // closed between finding it and locking it (an agent, or inactivity): open a new one, once
       const recording = recordInbound(msg, { reopen: attempt === 0 });
       const lang = customerLanguage(msg.text, msg.locale);
+      // where the conversation stands once the message and all that followed (the AI's reply) are done
+      let state: { contactId: string; status: ConversationStatus } | undefined;
       await deps.run(
         id,
         { type: 'customer.message', text: msg.text, lang },
@@ -70,15 +71,19 @@ export function createIntake(deps: IntakeDeps): Intake {
             const message = recording.stored();
             if (message) deps.live.emit({ type: 'message', businessId: msg.businessId, conversationId: id, message });
           },
+          settled: (last) => {
+            state = { contactId: last.conversation.contactId, status: last.status };
+          },
         },
       );
       if (recording.outcome() === 'closed') continue;
-      const row = await conversationState(deps.db, id);
-      if (!row) throw new Error(`conversation ${id} vanished`);
+      // a redelivery changed nothing: as the row lock found it
+      state ??= recording.found() ?? (await conversationState(deps.db, id)) ?? undefined;
+      if (!state) throw new Error(`conversation ${id} vanished`);
       return {
         conversationId: id,
-        contactId: row.contactId,
-        status: row.status,
+        contactId: state.contactId,
+        status: state.status,
         duplicate: recording.outcome() === 'duplicate',
       };
     }
@@ -127,7 +132,9 @@ async function openConversation(deps: IntakeDeps, msg: InboundMessage) {
 function recordInbound(msg: InboundMessage, opts: { reopen: boolean }) {
   let outcome: 'stored' | 'duplicate' | 'closed' | undefined;
   let stored: MessageView | undefined;
+  let found: { contactId: string; status: ConversationStatus } | undefined;
   const before = async (tx: Tx, conv: LockedConversation): Promise<void | 'skip'> => {
+    found = { contactId: conv.contactId, status: conv.status };
     if (conv.status === 'closed' && opts.reopen) {
       outcome = 'closed';
       return 'skip';
@@ -143,10 +150,10 @@ function recordInbound(msg: InboundMessage, opts: { reopen: boolean }) {
       text: msg.text,
       channelMessageId: msg.channelMessageId,
     });
-    await updateReference(tx, conv.id, msg.reference);
+    // saved with the step (dispatch's saveStep)
     conv.reference = msg.reference;
     stored = messageView(row);
     outcome = 'stored';
   };
-  return { before, stored: () => stored, outcome: () => outcome };
+  return { before, stored: () => stored, outcome: () => outcome, found: () => found };
 }

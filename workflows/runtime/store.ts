@@ -107,7 +107,8 @@ export async function createConversation(
 
 /**
  * Saves a step's snapshot, if the row is still at `version` (the row lock makes a change impossible; the version
- * check keeps it impossible if the lock is ever dropped). False: someone changed it meanwhile.
+ * check keeps it impossible if the lock is ever dropped). False: someone changed it meanwhile. One statement, in SQL:
+ * it runs for every event, and the reference a customer's message brings rides along (no second UPDATE).
  */
 export async function saveStep(
   tx: Tx,
@@ -117,31 +118,30 @@ export async function saveStep(
     persisted: PersistedConversation;
     status: ConversationStatus;
     assignedAgentId: string | null;
+    at: Date;
     lastActivityAt?: Date | undefined;
     /** a date: it closed now; null: it was reopened */
     closedAt?: Date | null | undefined;
     /** a date: it started waiting for a human now; null: it no longer waits */
     waitingSince?: Date | null | undefined;
+    /** the latest reference the channel gave, when it changed */
+    reference?: Record<string, unknown> | undefined;
   },
 ): Promise<boolean> {
-  const updated = await tx.conversation.updateMany({
-    where: { id: s.id, version: s.version },
-    data: {
-      snapshot: s.persisted as unknown as Json,
-      status: s.status,
-      version: { increment: 1 },
-      assignedAgentId: s.assignedAgentId,
-      ...(s.lastActivityAt ? { lastActivityAt: s.lastActivityAt } : {}),
-      ...(s.closedAt !== undefined ? { closedAt: s.closedAt } : {}),
-      ...(s.waitingSince !== undefined ? { waitingSince: s.waitingSince } : {}),
-    },
-  });
-  return updated.count === 1;
-}
-
-/** The reference to reply on: the latest one the channel gave. */
-export async function updateReference(tx: Tx, id: string, reference: Record<string, unknown>): Promise<void> {
-  await tx.conversation.update({ where: { id }, data: { reference: reference as Json } });
+  const updated = await tx.$executeRaw`
+    UPDATE "Conversation" SET
+      snapshot = ${JSON.stringify(s.persisted)}::jsonb,
+      status = ${s.status}::text::"ConversationStatus",
+      version = version + 1,
+      "assignedAgentId" = ${s.assignedAgentId}::uuid,
+      "updatedAt" = ${s.at}::timestamptz,
+      "lastActivityAt" = COALESCE(${s.lastActivityAt ?? null}::timestamptz, "lastActivityAt"),
+      "closedAt" = CASE WHEN ${s.closedAt !== undefined} THEN ${s.closedAt ?? null}::timestamptz ELSE "closedAt" END,
+      "waitingSince" = CASE WHEN ${s.waitingSince !== undefined} THEN ${s.waitingSince ?? null}::timestamptz
+        ELSE "waitingSince" END,
+      reference = COALESCE(${s.reference === undefined ? null : JSON.stringify(s.reference)}::jsonb, reference)
+    WHERE id = ${s.id}::uuid AND version = ${s.version}`;
+  return updated === 1;
 }
 
 /** The channel already handed over this message (a redelivery). */
