@@ -1,6 +1,6 @@
 // A customer's message comes in: find the channel conversation's open conversation or open one (the sender
 // resolved to a contact), store the message with the step it causes, skip a channel's redelivery.
-import { resolveInboundSender } from '../../contacts/index.ts';
+import { isDomainError, resolveInboundSender } from '../../contacts/index.ts';
 import type { Database, Prisma } from '../../prisma/index.ts';
 import { startConversation, type ConversationStatus } from '../conversation/index.ts';
 import type { InboundMessage } from '../contracts.ts';
@@ -41,10 +41,26 @@ export interface IntakeDeps {
 
 export type Intake = (msg: InboundMessage) => Promise<InboundResult>;
 
+/** Channel conversations remembered with their open conversation (the oldest forgotten beyond). */
+const REMEMBERED = 10_000;
+
 export function createIntake(deps: IntakeDeps): Intake {
+  // The open conversation of each channel conversation seen lately, so that a customer's next message needs no
+  // query to find it. Only a hint: the step's row lock reads the conversation as it is, and one found closed
+  // (an agent, inactivity, another instance) or gone is forgotten and looked up again.
+  const open = new Map<string, string>();
+  const remember = (key: string, id: string) => {
+    open.delete(key);
+    open.set(key, id);
+    if (open.size > REMEMBERED) open.delete(open.keys().next().value!);
+  };
   return async (msg) => {
+    const key = `${msg.businessId}|${msg.channel}|${msg.channelConversationId}`;
     for (let attempt = 0; ; attempt++) {
-      const { id, opened, assignedAgentId } = await openConversation(deps, msg);
+      const hint = open.get(key);
+      const { id, opened, assignedAgentId } = hint
+        ? { id: hint, opened: false, assignedAgentId: null }
+        : await openConversation(deps, msg);
       if (opened) {
         const { businessId } = msg;
         deps.live.emit({
@@ -56,12 +72,13 @@ export function createIntake(deps: IntakeDeps): Intake {
           reason: 'opened',
         });
       }
-      // closed between finding it and locking it (an agent, or inactivity): open a new one, once
-      const recording = recordInbound(msg, { reopen: attempt === 0 });
+      // closed between finding it and locking it (an agent, or inactivity): open a new one, once (a remembered
+      // conversation found closed does not count)
+      const recording = recordInbound(msg, { reopen: attempt === 0 || hint !== undefined });
       const lang = customerLanguage(msg.text, msg.locale);
       // where the conversation stands once the message and all that followed (the AI's reply) are done
       let state: { contactId: string; status: ConversationStatus } | undefined;
-      await deps.run(
+      const run = deps.run(
         id,
         { type: 'customer.message', text: msg.text, lang },
         {
@@ -76,10 +93,25 @@ export function createIntake(deps: IntakeDeps): Intake {
           },
         },
       );
-      if (recording.outcome() === 'closed') continue;
+      try {
+        await run;
+      } catch (e) {
+        // the remembered conversation is gone (deleted with its contact): look it up again
+        if (!hint || !(isDomainError(e) && e.code === 'NOT_FOUND')) throw e;
+        open.delete(key);
+        attempt--;
+        continue;
+      }
+      if (recording.outcome() === 'closed') {
+        open.delete(key);
+        if (hint) attempt--;
+        continue;
+      }
       // a redelivery changed nothing: as the row lock found it
       state ??= recording.found() ?? (await conversationState(deps.db, id)) ?? undefined;
       if (!state) throw new Error(`conversation ${id} vanished`);
+      if (state.status === 'closed') open.delete(key);
+      else remember(key, id);
       return {
         conversationId: id,
         contactId: state.contactId,
