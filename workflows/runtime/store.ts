@@ -1,4 +1,5 @@
-// Every query the runtime makes on conversations and messages (timers have theirs in timers.ts).
+// Every query the runtime makes on conversations and messages (timers have theirs in timers.ts). Those that run for
+// every message are SQL (Prisma's raw queries): a model query cost ~2× the CPU of the same raw one here.
 // Functions taking `Tx` run inside a conversation's transaction; those taking `Database` run on their own.
 import type { Database, Prisma } from '../../prisma/index.ts';
 import type { Author } from '../agent/types.ts';
@@ -52,11 +53,12 @@ export async function lockConversation(tx: Tx, id: string): Promise<LockedConver
 }
 
 export async function findOpenConversation(db: Database | Tx, key: ChannelKey) {
-  return clientOf(db).conversation.findFirst({
-    where: { ...key, status: { not: 'closed' } },
-    orderBy: { createdAt: 'desc' },
-    select: { id: true, contactId: true },
-  });
+  const rows = await clientOf(db).$queryRaw<{ id: string; contactId: string }[]>`
+    SELECT id::text AS id, "contactId"::text AS "contactId" FROM "Conversation"
+    WHERE "businessId" = ${key.businessId}::uuid AND channel = ${key.channel}
+      AND "channelConversationId" = ${key.channelConversationId} AND status <> 'closed'
+    ORDER BY "createdAt" DESC LIMIT 1`;
+  return rows[0] ?? null;
 }
 
 /**
@@ -146,11 +148,12 @@ export async function saveStep(
 
 /** The channel already handed over this message (a redelivery). */
 export async function isRedelivery(tx: Tx, conversationId: string, channelMessageId: string): Promise<boolean> {
-  const seen = await tx.message.findFirst({
-    where: { conversationId, channelMessageId, direction: 'inbound' },
-    select: { id: true },
-  });
-  return seen !== null;
+  const seen = await tx.$queryRaw<unknown[]>`
+    SELECT 1 AS seen FROM "Message"
+    WHERE "conversationId" = ${conversationId}::uuid AND "channelMessageId" = ${channelMessageId}
+      AND direction = 'inbound'
+    LIMIT 1`;
+  return seen.length > 0;
 }
 
 export async function storeMessage(
@@ -180,12 +183,9 @@ export async function storeMessage(
 
 /** The `limit` messages before the newest one (the message being answered), oldest first. */
 export async function historyBeforeLast(db: Database, conversationId: string, limit: number) {
-  const rows = await db.prisma.message.findMany({
-    where: { conversationId },
-    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-    take: limit + 1,
-    select: { author: true, text: true },
-  });
+  const rows = await db.prisma.$queryRaw<{ author: Author; text: string }[]>`
+    SELECT author::text AS author, text FROM "Message" WHERE "conversationId" = ${conversationId}::uuid
+    ORDER BY "createdAt" DESC, id DESC LIMIT ${limit + 1}`;
   return rows.slice(1).reverse();
 }
 
