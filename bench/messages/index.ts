@@ -340,7 +340,7 @@ for (const r of rows) {
     target = `${x.toFixed(2)}× one instance (≥ 1.6×): ${x >= 1.6 ? 'met' : 'MISSED'}`;
   }
   console.log(
-    `| ${r.run} | ${f(rate(r))} | ${f(percentile(r.load.latencies, 50))} ms | ${f(p99)} ms | ${f(ratio)} | ` +
+    `| ${r.run} | ${f(rate(r))} | ${f(percentile(r.load.latencies, 50))} ms | ${f(p99)} ms | ${Number.isFinite(ratio) ? ratio.toFixed(3) : '–'} | ` +
       `${f(r.cpuMsPerMessage)} | ${r.load.failed} | ${target} |`,
   );
 }
