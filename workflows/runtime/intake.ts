@@ -13,7 +13,7 @@ import {
   conversationState,
   createConversation,
   findOpenConversation,
-  findPreviousContact,
+  findOpenOrPrevious,
   isRedelivery,
   lockChannelConversation,
   messageView,
@@ -125,8 +125,8 @@ export function createIntake(deps: IntakeDeps): Intake {
 /** The open conversation of the message's channel conversation, or a new one. */
 async function openConversation(deps: IntakeDeps, msg: InboundMessage) {
   const key = { businessId: msg.businessId, channel: msg.channel, channelConversationId: msg.channelConversationId };
-  const existing = await findOpenConversation(deps.db, key);
-  if (existing) return { ...existing, opened: false, assignedAgentId: null };
+  const found = await findOpenOrPrevious(deps.db, key);
+  if (found.open) return { ...found.open, opened: false, assignedAgentId: null };
   const b = await deps.business(msg.businessId);
   const sender = await resolveInboundSender(deps.db, {
     businessId: msg.businessId,
@@ -134,7 +134,7 @@ async function openConversation(deps: IntakeDeps, msg: InboundMessage) {
     phone: msg.sender.phone,
     profileName: msg.sender.profileName,
     // the same visitor writing again after a close continues the same contact, never a new guest
-    previousContactId: msg.sender.phone ? undefined : await findPreviousContact(deps.db, key),
+    previousContactId: msg.sender.phone ? undefined : found.previousContactId,
   });
   return deps.db.prisma.$transaction(async (tx) => {
     await lockChannelConversation(tx, key);

@@ -62,16 +62,23 @@ export async function findOpenConversation(db: Database | Tx, key: ChannelKey) {
 }
 
 /**
- * The contact of the latest earlier conversation of this channel conversation (the same webchat visitor, the same
- * chat): a customer writing again after a close continues as the same contact (guest or not), never a new guest.
+ * The channel conversation's open conversation, or else the contact of its latest one (the same webchat visitor, the
+ * same chat): a customer writing again after a close continues as the same contact (guest or not), never a new guest.
+ * One statement: open ones first, then the newest.
  */
-export async function findPreviousContact(db: Database, key: ChannelKey): Promise<string | undefined> {
-  const last = await db.prisma.conversation.findFirst({
-    where: key,
-    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-    select: { contactId: true },
-  });
-  return last?.contactId;
+export async function findOpenOrPrevious(
+  db: Database,
+  key: ChannelKey,
+): Promise<{ open: { id: string; contactId: string } | null; previousContactId: string | undefined }> {
+  const rows = await db.prisma.$queryRaw<{ id: string; contactId: string; closed: boolean }[]>`
+    SELECT id::text AS id, "contactId"::text AS "contactId", status = 'closed' AS closed FROM "Conversation"
+    WHERE "businessId" = ${key.businessId}::uuid AND channel = ${key.channel}
+      AND "channelConversationId" = ${key.channelConversationId}
+    ORDER BY status = 'closed', "createdAt" DESC, id DESC LIMIT 1`;
+  const row = rows[0];
+  if (!row) return { open: null, previousContactId: undefined };
+  if (row.closed) return { open: null, previousContactId: row.contactId };
+  return { open: { id: row.id, contactId: row.contactId }, previousContactId: row.contactId };
 }
 
 /** Serializes the opening of a conversation for one channel conversation (a transaction-scoped advisory lock). */
