@@ -26,10 +26,13 @@ const persistedSchema = z.object({
 });
 export type PersistedConversation = z.infer<typeof persistedSchema> & Record<string, unknown>;
 
+// built once: a zod schema costs far more to build than to use, and this runs on every event
+const statusSchema = z.enum(['ai', 'waiting', 'capture', 'followup', 'human', 'closed']);
+
 export function statusOf(snapshot: ConversationSnapshot): ConversationStatus {
   const value = snapshot.value;
   const top = typeof value === 'string' ? value : Object.keys(value)[0];
-  return z.enum(['ai', 'waiting', 'capture', 'followup', 'human', 'closed']).parse(top);
+  return statusSchema.parse(top);
 }
 
 function toStep(snapshot: ConversationSnapshot, actions: { type: string; params: unknown }[], changed: boolean) {

@@ -35,6 +35,8 @@ export interface DispatchOptions {
   committed?: (() => void) | undefined;
   /** the outbox effect this event is the outcome of: marked done in the same transaction, or the event is dropped */
   effect?: { id: string; outcome: EffectOutcome } | undefined;
+  /** the effect loop: told the last step committed once everything that followed from the event is done */
+  settled?: ((last: Committed) => void) | undefined;
 }
 
 export interface SentMessage {
@@ -80,6 +82,7 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
         if (!conversation) throw new DomainError('NOT_FOUND', 'no such conversation');
         if (opts.timerId && !(await takeTimer(tx, { id: opts.timerId, now: now(), instanceId }))) return null;
         if (opts.effect && !(await completeEffect(tx, opts.effect.id, opts.effect.outcome, now()))) return null;
+        const reference = conversation.reference;
         if (opts.before && (await opts.before(tx, conversation)) === 'skip') return null;
         const step = stepConversation(conversation.snapshot, event);
         const at = now();
@@ -93,9 +96,13 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
           persisted: step.persisted,
           status: step.status,
           assignedAgentId,
+          at,
           lastActivityAt: event.type === 'customer.message' || sent.length > 0 ? at : undefined,
           closedAt: closedAtChange(conversation.status, step.status, at),
           waitingSince: waitingSinceChange(conversation.status, step.status, at),
+          // a customer's message brings the latest reference to reply on (set by `before`)
+          reference:
+            conversation.reference !== reference ? (conversation.reference as Record<string, unknown>) : undefined,
         });
         if (!saved) throw new DomainError('CONFLICT', 'the conversation changed meanwhile; try again');
         return {

@@ -86,14 +86,18 @@ export function createEffectLoop(deps: EffectLoopDeps): EffectLoop {
 
   async function drain(conversationId: string, queue: Next[]): Promise<Committed | null> {
     let first: Committed | null | undefined;
+    let last: Committed | null = null;
+    const settled = queue[0]?.opts.settled;
     for (let item = queue.shift(); item; item = queue.shift()) {
       const committed = await deps.dispatch(conversationId, item.event, item.opts);
       first ??= committed;
       if (!committed) continue;
+      last = committed;
       item.opts.committed?.();
       deps.effects.announce(committed);
       queue.push(...(await work(committed.conversation, committed.outbox)));
     }
+    if (last) settled?.(last);
     return first ?? null;
   }
 

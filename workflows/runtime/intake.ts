@@ -1,6 +1,6 @@
 // A customer's message comes in: find the channel conversation's open conversation or open one (the sender
 // resolved to a contact), store the message with the step it causes, skip a channel's redelivery.
-import { resolveInboundSender } from '../../contacts/index.ts';
+import { isDomainError, resolveInboundSender } from '../../contacts/index.ts';
 import type { Database, Prisma } from '../../prisma/index.ts';
 import { startConversation, type ConversationStatus } from '../conversation/index.ts';
 import type { InboundMessage } from '../contracts.ts';
@@ -13,12 +13,11 @@ import {
   conversationState,
   createConversation,
   findOpenConversation,
-  findPreviousContact,
+  findOpenOrPrevious,
   isRedelivery,
   lockChannelConversation,
   messageView,
   storeMessage,
-  updateReference,
   type LockedConversation,
 } from './store.ts';
 
@@ -42,10 +41,26 @@ export interface IntakeDeps {
 
 export type Intake = (msg: InboundMessage) => Promise<InboundResult>;
 
+/** Channel conversations remembered with their open conversation (the oldest forgotten beyond). */
+const REMEMBERED = 10_000;
+
 export function createIntake(deps: IntakeDeps): Intake {
+  // The open conversation of each channel conversation seen lately, so that a customer's next message needs no
+  // query to find it. Only a hint: the step's row lock reads the conversation as it is, and one found closed
+  // (an agent, inactivity, another instance) or gone is forgotten and looked up again.
+  const open = new Map<string, string>();
+  const remember = (key: string, id: string) => {
+    open.delete(key);
+    open.set(key, id);
+    if (open.size > REMEMBERED) open.delete(open.keys().next().value!);
+  };
   return async (msg) => {
+    const key = `${msg.businessId}|${msg.channel}|${msg.channelConversationId}`;
     for (let attempt = 0; ; attempt++) {
-      const { id, opened, assignedAgentId } = await openConversation(deps, msg);
+      const hint = open.get(key);
+      const { id, opened, assignedAgentId } = hint
+        ? { id: hint, opened: false, assignedAgentId: null }
+        : await openConversation(deps, msg);
       if (opened) {
         const { businessId } = msg;
         deps.live.emit({
@@ -57,10 +72,13 @@ export function createIntake(deps: IntakeDeps): Intake {
           reason: 'opened',
         });
       }
-      // closed between finding it and locking it (an agent, or inactivity): open a new one, once
-      const recording = recordInbound(msg, { reopen: attempt === 0 });
+      // closed between finding it and locking it (an agent, or inactivity): open a new one, once (a remembered
+      // conversation found closed does not count)
+      const recording = recordInbound(msg, { reopen: attempt === 0 || hint !== undefined });
       const lang = customerLanguage(msg.text, msg.locale);
-      await deps.run(
+      // where the conversation stands once the message and all that followed (the AI's reply) are done
+      let state: { contactId: string; status: ConversationStatus } | undefined;
+      const run = deps.run(
         id,
         { type: 'customer.message', text: msg.text, lang },
         {
@@ -70,15 +88,34 @@ export function createIntake(deps: IntakeDeps): Intake {
             const message = recording.stored();
             if (message) deps.live.emit({ type: 'message', businessId: msg.businessId, conversationId: id, message });
           },
+          settled: (last) => {
+            state = { contactId: last.conversation.contactId, status: last.status };
+          },
         },
       );
-      if (recording.outcome() === 'closed') continue;
-      const row = await conversationState(deps.db, id);
-      if (!row) throw new Error(`conversation ${id} vanished`);
+      try {
+        await run;
+      } catch (e) {
+        // the remembered conversation is gone (deleted with its contact): look it up again
+        if (!hint || !(isDomainError(e) && e.code === 'NOT_FOUND')) throw e;
+        open.delete(key);
+        attempt--;
+        continue;
+      }
+      if (recording.outcome() === 'closed') {
+        open.delete(key);
+        if (hint) attempt--;
+        continue;
+      }
+      // a redelivery changed nothing: as the row lock found it
+      state ??= recording.found() ?? (await conversationState(deps.db, id)) ?? undefined;
+      if (!state) throw new Error(`conversation ${id} vanished`);
+      if (state.status === 'closed') open.delete(key);
+      else remember(key, id);
       return {
         conversationId: id,
-        contactId: row.contactId,
-        status: row.status,
+        contactId: state.contactId,
+        status: state.status,
         duplicate: recording.outcome() === 'duplicate',
       };
     }
@@ -88,8 +125,8 @@ export function createIntake(deps: IntakeDeps): Intake {
 /** The open conversation of the message's channel conversation, or a new one. */
 async function openConversation(deps: IntakeDeps, msg: InboundMessage) {
   const key = { businessId: msg.businessId, channel: msg.channel, channelConversationId: msg.channelConversationId };
-  const existing = await findOpenConversation(deps.db, key);
-  if (existing) return { ...existing, opened: false, assignedAgentId: null };
+  const found = await findOpenOrPrevious(deps.db, key);
+  if (found.open) return { ...found.open, opened: false, assignedAgentId: null };
   const b = await deps.business(msg.businessId);
   const sender = await resolveInboundSender(deps.db, {
     businessId: msg.businessId,
@@ -97,7 +134,7 @@ async function openConversation(deps: IntakeDeps, msg: InboundMessage) {
     phone: msg.sender.phone,
     profileName: msg.sender.profileName,
     // the same visitor writing again after a close continues the same contact, never a new guest
-    previousContactId: msg.sender.phone ? undefined : await findPreviousContact(deps.db, key),
+    previousContactId: msg.sender.phone ? undefined : found.previousContactId,
   });
   return deps.db.prisma.$transaction(async (tx) => {
     await lockChannelConversation(tx, key);
@@ -127,7 +164,9 @@ async function openConversation(deps: IntakeDeps, msg: InboundMessage) {
 function recordInbound(msg: InboundMessage, opts: { reopen: boolean }) {
   let outcome: 'stored' | 'duplicate' | 'closed' | undefined;
   let stored: MessageView | undefined;
+  let found: { contactId: string; status: ConversationStatus } | undefined;
   const before = async (tx: Tx, conv: LockedConversation): Promise<void | 'skip'> => {
+    found = { contactId: conv.contactId, status: conv.status };
     if (conv.status === 'closed' && opts.reopen) {
       outcome = 'closed';
       return 'skip';
@@ -143,10 +182,10 @@ function recordInbound(msg: InboundMessage, opts: { reopen: boolean }) {
       text: msg.text,
       channelMessageId: msg.channelMessageId,
     });
-    await updateReference(tx, conv.id, msg.reference);
+    // saved with the step (dispatch's saveStep)
     conv.reference = msg.reference;
     stored = messageView(row);
     outcome = 'stored';
   };
-  return { before, stored: () => stored, outcome: () => outcome };
+  return { before, stored: () => stored, outcome: () => outcome, found: () => found };
 }

@@ -3,7 +3,7 @@
 // marked done once — in the same transaction as the event they produce, when they produce one.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { Database, Prisma } from '../../prisma/index.ts';
+import { Prisma, type Database } from '../../prisma/index.ts';
 
 type Tx = Prisma.TransactionClient;
 
@@ -73,18 +73,16 @@ export async function enqueueEffects(
 ): Promise<ClaimedEffect[]> {
   if (jobs.length === 0) return [];
   const effects = jobs.map((job) => ({ id: randomUUID(), conversationId, attempts: 1, job }));
-  await tx.outboxEffect.createMany({
-    data: effects.map((e) => ({
-      id: e.id,
-      conversationId,
-      kind: e.job.kind,
-      payload: e.job as Prisma.InputJsonValue,
-      attempts: 1,
-      availableAt: claim.at,
-      claimedBy: claim.by,
-      claimedUntil: claim.until,
-    })),
-  });
+  // SQL rather than createMany: this runs for every message (about half the CPU of the model query here); rows
+  // take their seq in this order
+  const rows = effects.map(
+    (e) => Prisma.sql`(${e.id}::uuid, ${conversationId}::uuid, ${e.job.kind}, ${JSON.stringify(e.job)}::jsonb, 1,
+      ${claim.at}::timestamptz, ${claim.by}, ${claim.until}::timestamptz, ${claim.at}::timestamptz)`,
+  );
+  await tx.$executeRaw`
+    INSERT INTO "OutboxEffect"
+      (id, "conversationId", kind, payload, attempts, "availableAt", "claimedBy", "claimedUntil", "createdAt")
+    VALUES ${Prisma.join(rows)}`;
   return effects;
 }
 
@@ -96,11 +94,10 @@ export async function completeEffect(
   now: Date,
 ): Promise<boolean> {
   const client = 'prisma' in db ? db.prisma : db;
-  const done = await client.outboxEffect.updateMany({
-    where: { id, doneAt: null },
-    data: { doneAt: now, outcome, claimedUntil: null },
-  });
-  return done.count === 1;
+  const done = await client.$executeRaw`
+    UPDATE "OutboxEffect" SET "doneAt" = ${now}::timestamptz, outcome = ${outcome}, "claimedUntil" = NULL
+    WHERE id = ${id}::uuid AND "doneAt" IS NULL`;
+  return done === 1;
 }
 
 /** Gives effects back, to be carried out again from `availableAt` (a retry's backoff). */

@@ -55,10 +55,14 @@ export function createEffectHandlers(deps: EffectDeps): EffectHandlers {
         case 'deliver':
           return { outcome: await deliver(deps, conversation, job) };
         case 'ai.reply': {
-          // the AI is composing: the customer sees it typing (only now, never while waiting for a human)
+          // the AI is composing: the customer sees it typing (only now, never while waiting for a human). The
+          // indicator goes out while the AI answers, not before it; the reply waits for it, so it comes first.
           const reference = (conversation.reference ?? {}) as Record<string, unknown>;
-          await showTyping(deps, { conversationId, channel, reference });
-          return { outcome: 'done', event: await answer(deps, { ...job, conversationId, businessId, channel }) };
+          const typing = showTyping(deps, { conversationId, channel, reference });
+          const event = answer(deps, { ...job, conversationId, businessId, channel });
+          event.catch(() => {}); // its failure is thrown below, once the indicator is out
+          await typing;
+          return { outcome: 'done', event: await event };
         }
         case 'ai.extract':
           return { outcome: 'done', event: await readDetails(deps, { ...job, businessId }) };
