@@ -113,7 +113,7 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
   const loop = createEffectLoop({ db, now, logger, dispatch, effects, maxAttempts, retryIn });
   const isGone = options.isGone ?? (() => false);
   const worker = createEffectWorker({ db, logger, instanceId, loop, claim, track, isGone });
-  const timers = createTimerPoller({ db, now, logger, loop, track });
+  const timers = createTimerPoller({ db, now, logger, loop, track, instanceId, isGone });
   const intake = createIntake({ db, now, business, live, run: loop.run });
   const agents = createAgentActions({
     db,
