@@ -190,10 +190,15 @@ try {
   );
   const full = await windowPhase(`${waiting} waiting`, base.startupMs);
 
-  // 3. Restart: killed a third into the window, up again `--down` s later.
-  const [from, to] = await withDb((db) => armWindow(db, due, new Date(Date.now() + full.startupMs + 3000), windowMs));
+  // 3. Restart: timers at the same rate, over a quarter window before the kill, the time Baton is down and starting,
+  // and a whole window after it started; killed (SIGKILL), up again `--down` s later.
+  const beforeKillMs = windowMs / 4;
+  const restartMs = beforeKillMs + downMs + full.startupMs + windowMs;
+  const [from, to] = await withDb((db) =>
+    armWindow(db, Math.round((due * restartMs) / windowMs), new Date(Date.now() + full.startupMs + 3000), restartMs),
+  );
   baton = await startBaton(env, 'before the restart');
-  await sleep(from.getTime() + windowMs / 3 - Date.now());
+  await sleep(from.getTime() + beforeKillMs - Date.now());
   const killedAt = Date.now();
   await baton.stop('SIGKILL');
   await sleep(downMs);
@@ -207,7 +212,10 @@ try {
     rows.filter((r) => r.dueAt.getTime() >= again.spawnedAt && r.dueAt.getTime() < again.readyAt),
   );
   const after = lateness(rows.filter((r) => r.dueAt.getTime() >= again.readyAt));
-  log(`restart: Baton killed, ${downMs / 1000} s down, started again in ${again.readyAt - again.spawnedAt} ms`);
+  log(
+    `restart: Baton killed ${Math.round(killedAt - from.getTime())} ms into the window, ${downMs / 1000} s down, ` +
+      `started again in ${again.readyAt - again.spawnedAt} ms (spawn to its runtime started, overdue timers fired)`,
+  );
 
   const load = os.loadavg().map((x) => x.toFixed(1));
   const table = [
