@@ -17,7 +17,7 @@ export interface Memory {
 export interface BatonProcess {
   pid: number;
   url: string;
-  /** when the process was spawned, and when its runtime said it had started (due timers fired, polling) */
+  /** when the process was spawned, and when it said it was listening (its runtime starting) */
   spawnedAt: number;
   readyAt: number;
   /** the highest VmRSS sampled, and the samples' count */
@@ -47,13 +47,21 @@ function readMemory(pid: number): Memory | undefined {
   }
 }
 
-/** Starts Baton on `env` (the database's variables); resolves once its conversation runtime has started. */
+/** Starts Baton on `env` (the database's variables); resolves once it listens (its conversation runtime starting). */
 export async function startBaton(env: Record<string, string>, label: string): Promise<BatonProcess> {
   const port = await freePort();
   const spawnedAt = Date.now();
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--max-semi-space-size=8', path.join(root, 'bin', 'run.mjs'), path.join(root, 'bot', 'main.ts')],
+    [
+      '--max-semi-space-size=8',
+      // --profile DIR: a CPU profile of each Baton process (written when it stops cleanly)
+      ...(process.env.BATON_BENCH_PROFILE_DIR
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BATON_BENCH_PROFILE_DIR}`]
+        : []),
+      path.join(root, 'bin', 'run.mjs'),
+      path.join(root, 'bot', 'main.ts'),
+    ],
     {
       cwd: root,
       env: {
@@ -86,7 +94,8 @@ export async function startBaton(env: Record<string, string>, label: string): Pr
       const warning = line.includes('"level":50') || line.includes('"level":40');
       // the Emulator-only mode's warning is expected: the customers here are local
       if (warning && !line.includes('no MicrosoftAppId is set')) errors.push(line.slice(0, 400));
-      if (line.includes('conversation runtime started')) {
+      // listening: the runtime starts right after (its start fires the overdue timers, which the phases measure)
+      if (line.includes('Baton is listening')) {
         clearTimeout(timeout);
         resolve(Date.now());
       }

@@ -29,18 +29,22 @@ const usage = `npm run bench -- waiting [options]
   --db postgres|pglite   the database (default postgres)
   --waiting N            conversations waiting for a person at once (default 100000)
   --sample N             of which handed over for real through Baton's HTTP endpoint (default 1000); the rest are copies
-  --due N                timers that fall due in each measured window (default 1000)
-  --window S             the window's length in seconds (default 20)
+  --due N                timers that fall due in each measured window (default 400)
+  --window S             the window's length in seconds (default 20: 20 timers a second)
+  --burst N              then N timers due at one instant, at N waiting: how fast Baton fires (default 1000)
   --down S               how long Baton stays down in the restart phase (default 5)
+  --profile DIR          write a CPU profile of each Baton process there (node --cpu-prof)
   --help                 this text`;
 const { values } = parseArgs({
   options: {
     db: { type: 'string', default: 'postgres' },
     waiting: { type: 'string', default: '100000' },
     sample: { type: 'string', default: '1000' },
-    due: { type: 'string', default: '1000' },
+    due: { type: 'string', default: '400' },
     window: { type: 'string', default: '20' },
+    burst: { type: 'string', default: '1000' },
     down: { type: 'string', default: '5' },
+    profile: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -48,6 +52,7 @@ if (values.help) {
   console.log(usage);
   process.exit(0);
 }
+if (values.profile) process.env.BATON_BENCH_PROFILE_DIR = path.resolve(values.profile);
 const kind = values.db;
 if (kind !== 'pglite' && kind !== 'postgres') throw new Error('--db must be pglite or postgres');
 const whole = (name: string, v: string | undefined, min: number) => {
@@ -60,6 +65,7 @@ const sample = whole('sample', values.sample, 10);
 const due = whole('due', values.due, 10);
 const windowMs = whole('window', values.window, 1) * 1000;
 const downMs = whole('down', values.down, 0) * 1000;
+const burst = whole('burst', values.burst, 0);
 if (total % sample !== 0) throw new Error('--waiting must be a multiple of --sample');
 if (due > sample) throw new Error('--due must be at most --sample (the baseline fires the sample’s timers)');
 
@@ -190,6 +196,30 @@ try {
   );
   const full = await windowPhase(`${waiting} waiting`, base.startupMs);
 
+  // 2b. Capacity: `--burst` timers due at one instant; how long Baton takes to fire them all.
+  let burstLine = '';
+  if (burst > 0) {
+    const [at] = await withDb((db) => armWindow(db, burst, new Date(Date.now() + full.startupMs + 3000), 0));
+    const b = await startBaton(env, 'burst');
+    let rows: Fired[] = [];
+    for (let i = 0; i < 600; i++) {
+      await sleep(Math.max(1000, at.getTime() - Date.now() + 1000));
+      // PGlite: only Baton may open the database meanwhile, so the count waits until the end (Baton stops at 60 s)
+      if (kind === 'pglite' && Date.now() < at.getTime() + 60_000) continue;
+      if (kind === 'postgres') {
+        rows = await withDb((db) => timersDue(db, at, at));
+        if (rows.every((r) => r.lateMs !== null)) break;
+      } else break;
+    }
+    await b.stop('SIGTERM');
+    rows = await withDb((db) => timersDue(db, at, at));
+    const l = lateness(rows);
+    burstLine =
+      `burst: ${l.fired}/${l.count} timers due at one instant at ${waiting} waiting, the last fired after ` +
+      `${ms(l.max)}: ${Math.round((l.fired * 1000) / l.max)} timers/s`;
+    log(burstLine);
+  }
+
   // 3. Restart: timers at the same rate, over a quarter window before the kill, the time Baton is down and starting,
   // and a whole window after it started; killed (SIGKILL), up again `--down` s later.
   const beforeKillMs = windowMs / 4;
@@ -214,7 +244,7 @@ try {
   const after = lateness(rows.filter((r) => r.dueAt.getTime() >= again.readyAt));
   log(
     `restart: Baton killed ${Math.round(killedAt - from.getTime())} ms into the window, ${downMs / 1000} s down, ` +
-      `started again in ${again.readyAt - again.spawnedAt} ms (spawn to its runtime started, overdue timers fired)`,
+      `listening again ${again.readyAt - again.spawnedAt} ms after it was started`,
   );
 
   const load = os.loadavg().map((x) => x.toFixed(1));
@@ -293,6 +323,7 @@ try {
     `every overdue timer fired: ${down.fired === down.count ? 'yes' : 'NO'}`,
   ];
   console.log(`targets: ${targets.join('; ')}`);
+  if (burstLine) console.log(burstLine);
 } finally {
   await channel.close();
   await cleanup();

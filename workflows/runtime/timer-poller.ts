@@ -28,7 +28,7 @@ export interface PollerDeps {
   isGone: (instanceId: string) => boolean;
   /** timers fired at once, each of another conversation (default 8) */
   concurrency?: number;
-  /** timers claimed a batch (default 200) */
+  /** timers claimed a batch (default 2 × concurrency: a timer falling due waits for one batch at most) */
   batchSize?: number;
   /** how long a claim keeps other instances off a timer (default 60 s); a claim is only a way to share the work */
   claimLeaseMs?: number;
@@ -58,7 +58,7 @@ export function createTimerPoller(deps: PollerDeps): Periodic {
 /** Fires every timer due now, once each; returns how many this instance fired. */
 async function fireDueTimers(deps: PollerDeps, leaseMs: number): Promise<number> {
   const concurrency = deps.concurrency ?? 8;
-  const limit = deps.batchSize ?? 200;
+  const limit = deps.batchSize ?? 2 * concurrency;
   const gone = (await claimHolders(deps.db, deps.now(), deps.instanceId)).filter(deps.isGone);
   if (gone.length) {
     await releaseClaims(deps.db, gone);

@@ -45,25 +45,40 @@ export interface DueTimer {
 }
 
 /**
- * Claims up to `limit` timers due by `now`, oldest first (however late: fired late rather than never), that nobody
- * claimed or whose claim is older than `leaseMs`: marked claimed by `instanceId`, so that instances polling at once
- * share the due timers instead of queueing on the same conversations. A claim only divides the work: a timer is
- * fired once because `takeTimer` marks it fired in the transaction that delivers its event.
+ * Claims up to `limit` timers due by `now` that nobody claimed or whose claim is older than `leaseMs`: marked claimed
+ * by `instanceId`, so that instances polling at once share the due timers instead of queueing on the same
+ * conversations. Those that fell due in the last `freshMs` come first, then the oldest (however late: fired late
+ * rather than never): a backlog (after a restart, say) drains with what is left, and timers falling due meanwhile
+ * stay on time. A claim only divides the work: a timer is fired once because `takeTimer` marks it fired in the
+ * transaction that delivers its event.
  */
 export async function claimDueTimers(
   db: Database,
-  c: { now: Date; instanceId: string; limit: number; leaseMs: number },
+  c: { now: Date; instanceId: string; limit: number; leaseMs: number; freshMs?: number },
+): Promise<DueTimer[]> {
+  const fresh = new Date(c.now.getTime() - (c.freshMs ?? 2000));
+  const claimed = await claimBetween(db, c, fresh, c.limit);
+  if (claimed.length >= c.limit) return claimed;
+  return [...claimed, ...(await claimBetween(db, c, null, c.limit - claimed.length))];
+}
+
+async function claimBetween(
+  db: Database,
+  c: { now: Date; instanceId: string; leaseMs: number },
+  after: Date | null,
+  limit: number,
 ): Promise<DueTimer[]> {
   const expired = new Date(c.now.getTime() - c.leaseMs);
   const rows = await db.query<{ id: string; conversationId: string; event: string; key: string; dueAt: Date | string }>(
     `UPDATE "DurableTimer" t SET "claimedAt" = $1, "claimedBy" = $2
      FROM (SELECT id FROM "DurableTimer"
            WHERE "firedAt" IS NULL AND "cancelledAt" IS NULL AND "dueAt" <= $1
+             AND ($5::timestamptz IS NULL OR "dueAt" >= $5)
              AND ("claimedAt" IS NULL OR "claimedAt" < $3)
            ORDER BY "dueAt" LIMIT $4 FOR UPDATE SKIP LOCKED) due
      WHERE t.id = due.id
      RETURNING t.id::text AS id, t."conversationId"::text AS "conversationId", t.event, t.key, t."dueAt" AS "dueAt"`,
-    [c.now.toISOString(), c.instanceId, expired.toISOString(), c.limit],
+    [c.now.toISOString(), c.instanceId, expired.toISOString(), limit, after?.toISOString() ?? null],
   );
   return rows.map((r) => ({ ...r, dueAt: new Date(r.dueAt) })).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
 }
@@ -107,20 +122,17 @@ export async function nextDueAt(db: Database, now: Date, leaseMs: number): Promi
 
 /**
  * Inside the conversation's transaction (its row already locked): takes the timer if it is still pending and
- * not locked by another instance (FOR UPDATE SKIP LOCKED), and marks it fired. False: someone else fired or
- * cancelled it, and the event must not be delivered.
+ * not locked by another instance (FOR UPDATE SKIP LOCKED), and marks it fired, in one statement. False: someone
+ * else fired or cancelled it, and the event must not be delivered.
  */
 export async function takeTimer(tx: Tx, t: { id: string; now: Date; instanceId: string }): Promise<boolean> {
   const rows = await tx.$queryRaw<{ id: string }[]>`
-    SELECT id FROM "DurableTimer"
-    WHERE id = ${t.id}::uuid AND "firedAt" IS NULL AND "cancelledAt" IS NULL
-    FOR UPDATE SKIP LOCKED`;
-  if (rows.length === 0) return false;
-  await tx.durableTimer.update({
-    where: { id: t.id },
-    data: { claimedAt: t.now, claimedBy: t.instanceId, firedAt: t.now },
-  });
-  return true;
+    UPDATE "DurableTimer" SET "claimedAt" = ${t.now}, "claimedBy" = ${t.instanceId}, "firedAt" = ${t.now}
+    WHERE id = (SELECT id FROM "DurableTimer"
+                WHERE id = ${t.id}::uuid AND "firedAt" IS NULL AND "cancelledAt" IS NULL
+                FOR UPDATE SKIP LOCKED)
+    RETURNING id::text AS id`;
+  return rows.length === 1;
 }
 
 /** A timer whose event Baton does not know: never fired. */

@@ -221,4 +221,35 @@ describe(`waiting conversations on ${testDbKind()}`, () => {
     await rt.stop();
     await writer.stop();
   });
+
+  it('a backlog of overdue timers (after a restart) does not hold back a timer falling due now', async () => {
+    const { business } = await makeBusiness(db);
+    const clock = new Clock(Date.parse('2030-03-01T10:00:00Z'));
+    const writer = createConversationRuntime({
+      db,
+      agent: testAgent,
+      logger: silentLogger,
+      instanceId: 'w',
+      now: clock.now,
+    });
+    writer.registerGateway('*', new RecordingGateway());
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++)
+      ids.push((await writer.handleInbound(inbound(business.id, `backlog-${i}`, 'human please'))).conversationId);
+    // five fell due ten minutes ago while nothing ran; the last one falls due now
+    await db.prisma.durableTimer.updateMany({
+      where: { conversationId: { in: ids.slice(0, 5) }, key: 'handover:1' },
+      data: { dueAt: new Date(clock.t - 600_000) },
+    });
+    await db.prisma.durableTimer.updateMany({
+      where: { conversationId: ids[5]!, key: 'handover:1' },
+      data: { dueAt: new Date(clock.t - 100) },
+    });
+    const first = await claimDueTimers(db, { now: clock.now(), instanceId: 'me', limit: 2, leaseMs: 60_000 });
+    expect(first.map((t) => t.conversationId)).toEqual([ids[5], expect.any(String)]);
+    expect(ids.slice(0, 5)).toContain(first[1]!.conversationId);
+    const rest = await claimDueTimers(db, { now: clock.now(), instanceId: 'me', limit: 10, leaseMs: 60_000 });
+    expect(rest.filter((t) => t.key === 'handover:1')).toHaveLength(4);
+    await writer.stop();
+  });
 });

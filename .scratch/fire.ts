@@ -1,0 +1,32 @@
+import pg from 'pg';
+import { pino } from 'pino';
+import { openDatabase } from '../prisma/index.ts';
+import { createBusiness } from '../contacts/index.ts';
+import { createConversationRuntime } from '../workflows/runtime/index.ts';
+import { createAgent } from '../workflows/index.ts';
+const admin = 'postgres://postgres@127.0.0.1:5432/postgres';
+const name = `hwait_fire_${process.pid}`;
+const c = new pg.Client({ connectionString: admin }); await c.connect(); await c.query(`CREATE DATABASE "${name}"`);
+const db = await openDatabase({ databaseUrl: `postgres://postgres@127.0.0.1:5432/${name}`, dataDir: '' });
+try {
+  await db.migrate();
+  const { business } = await createBusiness(db, { name: 'F', slug: 'f', country: 'GB', admin: { email: 'a@f.test', password: 'correct horse battery' } });
+  let t = Date.now();
+  const now = () => new Date(t);
+  const logger = pino({ level: 'silent' });
+  const agent = createAgent({ logger } as never);
+  const sent: string[] = [];
+  const rt = createConversationRuntime({ db, agent, logger, instanceId: 'x', now });
+  rt.registerGateway('*', { send: async (m: { text: string }) => { sent.push(m.text); return {}; } } as never);
+  const N = Number(process.argv[2] ?? 300);
+  let t0 = performance.now();
+  for (let i = 0; i < N; i++) await rt.handleInbound({ businessId: business.id, channel: 'webchat', channelConversationId: `c${i}`, reference: { conversation: { id: `c${i}` } }, sender: {}, text: 'can I talk to a person please' });
+  console.log(`handover ${N}: ${((performance.now() - t0) / N).toFixed(1)} ms each`);
+  t += 200_000;
+  const cpu0 = process.cpuUsage();
+  t0 = performance.now();
+  const fired = await rt.fireDueTimers();
+  const el = performance.now() - t0; const cpu = process.cpuUsage(cpu0);
+  console.log(`fired ${fired} in ${el.toFixed(0)} ms = ${(fired / el * 1000).toFixed(0)}/s; CPU ${( (cpu.user + cpu.system) / 1000 / fired).toFixed(1)} ms each (this process)`);
+  await rt.stop();
+} finally { await db.close(); await c.query(`DROP DATABASE "${name}" WITH (FORCE)`); await c.end(); }
