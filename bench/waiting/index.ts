@@ -29,8 +29,8 @@ const usage = `npm run bench -- waiting [options]
   --db postgres|pglite   the database (default postgres)
   --waiting N            conversations waiting for a person at once (default 100000)
   --sample N             of which handed over for real through Baton's HTTP endpoint (default 1000); the rest are copies
-  --due N                timers that fall due in each measured window (default 400)
-  --window S             the window's length in seconds (default 20: 20 timers a second)
+  --due N                timers that fall due in each measured window (default 200)
+  --window S             the window's length in seconds (default 20: 10 timers a second)
   --burst N              then N timers due at one instant, at N waiting: how fast Baton fires (default 1000)
   --down S               how long Baton stays down in the restart phase (default 5)
   --profile DIR          write a CPU profile of each Baton process there (node --cpu-prof)
@@ -40,7 +40,7 @@ const { values } = parseArgs({
     db: { type: 'string', default: 'postgres' },
     waiting: { type: 'string', default: '100000' },
     sample: { type: 'string', default: '1000' },
-    due: { type: 'string', default: '400' },
+    due: { type: 'string', default: '200' },
     window: { type: 'string', default: '20' },
     burst: { type: 'string', default: '1000' },
     down: { type: 'string', default: '5' },

@@ -47,9 +47,9 @@ export interface DueTimer {
 /**
  * Claims up to `limit` timers due by `now` that nobody claimed or whose claim is older than `leaseMs`: marked claimed
  * by `instanceId`, so that instances polling at once share the due timers instead of queueing on the same
- * conversations. Those that fell due in the last `freshMs` come first, then the oldest (however late: fired late
- * rather than never): a backlog (after a restart, say) drains with what is left, and timers falling due meanwhile
- * stay on time. A claim only divides the work: a timer is fired once because `takeTimer` marks it fired in the
+ * conversations. Those that fell due in the last `freshMs` take up to half the batch, the oldest the rest (however
+ * late: fired late rather than never): a backlog (after a restart, say) drains with half of the capacity at least,
+ * and timers falling due meanwhile stay on time while they need no more than the other half. A claim only divides the work: a timer is fired once because `takeTimer` marks it fired in the
  * transaction that delivers its event.
  */
 export async function claimDueTimers(
@@ -57,7 +57,8 @@ export async function claimDueTimers(
   c: { now: Date; instanceId: string; limit: number; leaseMs: number; freshMs?: number },
 ): Promise<DueTimer[]> {
   const fresh = new Date(c.now.getTime() - (c.freshMs ?? 2000));
-  const claimed = await claimBetween(db, c, fresh, c.limit);
+  // at most half the batch: when Baton runs behind, the backlog keeps the other half and is never starved
+  const claimed = await claimBetween(db, c, fresh, Math.ceil(c.limit / 2));
   if (claimed.length >= c.limit) return claimed;
   return [...claimed, ...(await claimBetween(db, c, null, c.limit - claimed.length))];
 }

@@ -236,6 +236,11 @@ describe(`waiting conversations on ${testDbKind()}`, () => {
     const ids: string[] = [];
     for (let i = 0; i < 6; i++)
       ids.push((await writer.handleInbound(inbound(business.id, `backlog-${i}`, 'human please'))).conversationId);
+    // only this test's timers are pending (the other tests' would be overdue by 2030)
+    await db.prisma.durableTimer.updateMany({
+      where: { conversationId: { notIn: ids }, firedAt: null, cancelledAt: null },
+      data: { cancelledAt: clock.now() },
+    });
     // five fell due ten minutes ago while nothing ran; the last one falls due now
     await db.prisma.durableTimer.updateMany({
       where: { conversationId: { in: ids.slice(0, 5) }, key: 'handover:1' },
