@@ -24,7 +24,7 @@ const usage = `npm run bench:import -- [options]   (or: npm run bench -- import 
   --db pglite|postgres   the database (default pglite)
   --batch N         rows a batch (default: the import's own)
   --skip-ceiling    skip the two parse + normalise ceilings
-  --instances N     (postgres) N instances (processes) importing at once, each its own file into its own business,
+  --instances N     (postgres) N instances (processes) importing the file at once, each into its own business,
                     against one instance alone, in the same run (an import is carried by one instance)
   --help            this text`;
 const { values } = parseArgs({

@@ -1,4 +1,4 @@
-// `--instances N` (PostgreSQL): N Baton instances importing at once into one database, each its own file into its
+// `--instances N` (PostgreSQL): N Baton instances importing at once into one database, each the same file into its
 // own business, against one instance importing one file, in the same run. An import job is carried by the instance
 // that runs it (runImport: one reader, batches committed in order; docs/import.md), so instances add capacity by
 // carrying different imports at once, not by sharing one; two imports into one business would take turns batch by
