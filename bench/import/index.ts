@@ -17,12 +17,15 @@ import { workerBundle } from '../../contacts/import/read-batches-in-worker.ts';
 import { openDatabase, type Database } from '../../prisma/index.ts';
 import type { Ceiling } from './ceiling.ts';
 import { generateOutlookCsv } from './generate.ts';
+import { runInstances } from './instances.ts';
 
 const usage = `npm run bench:import -- [options]   (or: npm run bench -- import [options])
   --rows N          rows of the generated CSV (default 100000)
   --db pglite|postgres   the database (default pglite)
   --batch N         rows a batch (default: the import's own)
   --skip-ceiling    skip the two parse + normalise ceilings
+  --instances N     (postgres) N instances (processes) importing the file at once, each into its own business,
+                    against one instance alone, in the same run (an import is carried by one instance)
   --help            this text`;
 const { values } = parseArgs({
   options: {
@@ -30,6 +33,7 @@ const { values } = parseArgs({
     db: { type: 'string', default: 'pglite' },
     batch: { type: 'string' },
     'skip-ceiling': { type: 'boolean', default: false },
+    instances: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -41,6 +45,9 @@ const rows = Number(values.rows);
 const kind = values.db;
 if (!Number.isInteger(rows) || rows < 1) throw new Error('--rows must be a positive whole number');
 if (kind !== 'pglite' && kind !== 'postgres') throw new Error('--db must be pglite or postgres');
+const instances = values.instances === undefined ? undefined : Number(values.instances);
+if (instances !== undefined && (!Number.isInteger(instances) || instances < 2 || kind !== 'postgres'))
+  throw new Error('--instances must be a whole number ≥ 2, with --db postgres');
 
 // Peak RSS: the kernel's high-water mark of this process (VmHWM), reset at the start of each phase through
 // /proc/self/clear_refs (Linux). A sampler alone misses peaks: it runs on the main thread, which PGlite's statements
@@ -166,6 +173,7 @@ async function ceilingInWorker(csv: string, published: boolean): Promise<Ceiling
 resetPeak();
 let db: Database;
 let cleanup: () => Promise<void>;
+let databaseUrl = '';
 if (kind === 'pglite') {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'baton-bench-pglite-'));
   // As the server opens it (bot/start-baton.ts).
@@ -179,7 +187,8 @@ if (kind === 'pglite') {
   await client.query(`CREATE DATABASE "${name}"`);
   const url = new URL(admin);
   url.pathname = `/${name}`;
-  db = await openDatabase({ databaseUrl: url.toString(), dataDir: '' });
+  databaseUrl = url.toString();
+  db = await openDatabase({ databaseUrl, dataDir: '' });
   cleanup = async () => {
     await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await client.end();
@@ -187,6 +196,16 @@ if (kind === 'pglite') {
 }
 try {
   await db.migrate();
+  if (instances !== undefined) {
+    await runInstances(db, databaseUrl, file, instances);
+  } else await importOnce();
+} finally {
+  clearInterval(sampler);
+  await db.close();
+  await cleanup();
+}
+
+async function importOnce(): Promise<void> {
   console.log(`fresh database opened and migrated: peak RSS ${mb(peakRss())}`);
   resetPeak();
   const { business } = await createBusiness(db, {
@@ -274,8 +293,4 @@ try {
   console.log(`CPU time per row, µs (${os.cpus().length} cores): ${cpu.join(', ')}`);
   const perRow = [...timings].sort((a, b) => b[1] - a[1]).map(([k, ms]) => `${k} ${((ms * 1000) / rows).toFixed(1)}`);
   console.log(`database time per row, µs (wall clock, by statement): ${perRow.join(', ')}`);
-} finally {
-  clearInterval(sampler);
-  await db.close();
-  await cleanup();
 }

@@ -37,7 +37,9 @@ const NEEDS_HUMAN: ConversationStatus[] = ['waiting', 'capture', 'followup'];
 function whereFor(queue: ConversationQueue, businessId: string, userId: string): Prisma.ConversationWhereInput {
   switch (queue) {
     case 'waiting':
-      return { businessId, status: { in: NEEDS_HUMAN } };
+      // waitingSince is set exactly while a human is owed (dispatch.ts); the condition lets the planner use the
+      // waiting-queue index, which holds only those conversations (an enum cast of a parameter cannot prove it)
+      return { businessId, status: { in: NEEDS_HUMAN }, waitingSince: { not: null } };
     case 'mine':
       return { businessId, assignedAgentId: userId, status: { not: 'closed' } };
     case 'open':
@@ -83,7 +85,7 @@ export async function listConversations(
   const limit = Math.min(Math.max(q.limit ?? 50, 1), 200);
   const orderBy: Prisma.ConversationOrderByWithRelationInput[] =
     q.queue === 'waiting'
-      ? [{ waitingSince: { sort: 'asc', nulls: 'last' } }, { createdAt: 'asc' }]
+      ? [{ waitingSince: 'asc' }, { createdAt: 'asc' }]
       : q.queue === 'closed'
         ? [{ closedAt: 'desc' }]
         : [{ lastActivityAt: 'desc' }];

@@ -114,7 +114,7 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
   const isGone = options.isGone ?? (() => false);
   const notServedHere = () => gateways.notServedHere();
   const worker = createEffectWorker({ db, logger, instanceId, loop, claim, track, isGone, notServedHere });
-  const timers = createTimerPoller({ db, now, logger, loop, track });
+  const timers = createTimerPoller({ db, now, logger, loop, track, instanceId, isGone });
   const intake = createIntake({ db, now, business, live, run: loop.run });
   const agents = createAgentActions({
     db,

@@ -44,20 +44,77 @@ export interface DueTimer {
   dueAt: Date;
 }
 
-/** Timers due by `now` and neither fired nor cancelled, oldest first (however late: fired late rather than never). */
-export async function dueTimers(db: Database, now: Date, limit = 50): Promise<DueTimer[]> {
-  return db.prisma.durableTimer.findMany({
-    where: { firedAt: null, cancelledAt: null, dueAt: { lte: now } },
-    orderBy: { dueAt: 'asc' },
-    take: limit,
-    select: { id: true, conversationId: true, event: true, key: true, dueAt: true },
-  });
+/**
+ * Claims up to `limit` timers due by `now` that nobody claimed or whose claim is older than `leaseMs`: marked claimed
+ * by `instanceId`, so that instances polling at once share the due timers instead of queueing on the same
+ * conversations. Those that fell due in the last `freshMs` take up to half the batch, the oldest the rest (however
+ * late: fired late rather than never): a backlog (after a restart, say) drains with half of the capacity at least,
+ * and timers falling due meanwhile stay on time while they need no more than the other half. A claim only divides the work: a timer is fired once because `takeTimer` marks it fired in the
+ * transaction that delivers its event.
+ */
+export async function claimDueTimers(
+  db: Database,
+  c: { now: Date; instanceId: string; limit: number; leaseMs: number; freshMs?: number },
+): Promise<DueTimer[]> {
+  const fresh = new Date(c.now.getTime() - (c.freshMs ?? 2000));
+  // at most half the batch: when Baton runs behind, the backlog keeps the other half and is never starved
+  const claimed = await claimBetween(db, c, fresh, Math.ceil(c.limit / 2));
+  if (claimed.length >= c.limit) return claimed;
+  return [...claimed, ...(await claimBetween(db, c, null, c.limit - claimed.length))];
 }
 
-/** The next due time of a pending timer, to arm a local wake-up. */
-export async function nextDueAt(db: Database): Promise<Date | null> {
+async function claimBetween(
+  db: Database,
+  c: { now: Date; instanceId: string; leaseMs: number },
+  after: Date | null,
+  limit: number,
+): Promise<DueTimer[]> {
+  const expired = new Date(c.now.getTime() - c.leaseMs);
+  const rows = await db.query<{ id: string; conversationId: string; event: string; key: string; dueAt: Date | string }>(
+    `UPDATE "DurableTimer" t SET "claimedAt" = $1, "claimedBy" = $2
+     FROM (SELECT id FROM "DurableTimer"
+           WHERE "firedAt" IS NULL AND "cancelledAt" IS NULL AND "dueAt" <= $1
+             AND ($5::timestamptz IS NULL OR "dueAt" >= $5)
+             AND ("claimedAt" IS NULL OR "claimedAt" < $3)
+           ORDER BY "dueAt" LIMIT $4 FOR UPDATE SKIP LOCKED) due
+     WHERE t.id = due.id
+     RETURNING t.id::text AS id, t."conversationId"::text AS "conversationId", t.event, t.key, t."dueAt" AS "dueAt"`,
+    [c.now.toISOString(), c.instanceId, expired.toISOString(), limit, after?.toISOString() ?? null],
+  );
+  return rows.map((r) => ({ ...r, dueAt: new Date(r.dueAt) })).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
+}
+
+/** The instances holding claims on timers due by `now` (other than `instanceId`): to release those known gone. */
+export async function claimHolders(db: Database, now: Date, instanceId: string): Promise<string[]> {
+  const rows = await db.query<{ claimedBy: string }>(
+    `SELECT DISTINCT "claimedBy" FROM "DurableTimer"
+     WHERE "firedAt" IS NULL AND "cancelledAt" IS NULL AND "dueAt" <= $1 AND "claimedBy" IS NOT NULL AND "claimedBy" <> $2`,
+    [now.toISOString(), instanceId],
+  );
+  return rows.map((r) => r.claimedBy);
+}
+
+/** Releases the claims of instances known to be gone (their process ended): their timers need not wait for the lease. */
+export async function releaseClaims(db: Database, instanceIds: string[]): Promise<void> {
+  if (instanceIds.length === 0) return;
+  await db.query(
+    `UPDATE "DurableTimer" SET "claimedAt" = NULL, "claimedBy" = NULL
+     WHERE "firedAt" IS NULL AND "cancelledAt" IS NULL AND "claimedBy" = ANY($1::text[])`,
+    [instanceIds],
+  );
+}
+
+/**
+ * The due time of the next timer a claim could take (pending, and unclaimed or its claim older than `leaseMs`), to
+ * arm a local wake-up; at or before `now`: there is one to fire already.
+ */
+export async function nextDueAt(db: Database, now: Date, leaseMs: number): Promise<Date | null> {
   const t = await db.prisma.durableTimer.findFirst({
-    where: { firedAt: null, cancelledAt: null },
+    where: {
+      firedAt: null,
+      cancelledAt: null,
+      OR: [{ claimedAt: null }, { claimedAt: { lt: new Date(now.getTime() - leaseMs) } }],
+    },
     orderBy: { dueAt: 'asc' },
     select: { dueAt: true },
   });
@@ -66,20 +123,17 @@ export async function nextDueAt(db: Database): Promise<Date | null> {
 
 /**
  * Inside the conversation's transaction (its row already locked): takes the timer if it is still pending and
- * not locked by another instance (FOR UPDATE SKIP LOCKED), and marks it fired. False: someone else fired or
- * cancelled it, and the event must not be delivered.
+ * not locked by another instance (FOR UPDATE SKIP LOCKED), and marks it fired, in one statement. False: someone
+ * else fired or cancelled it, and the event must not be delivered.
  */
 export async function takeTimer(tx: Tx, t: { id: string; now: Date; instanceId: string }): Promise<boolean> {
   const rows = await tx.$queryRaw<{ id: string }[]>`
-    SELECT id FROM "DurableTimer"
-    WHERE id = ${t.id}::uuid AND "firedAt" IS NULL AND "cancelledAt" IS NULL
-    FOR UPDATE SKIP LOCKED`;
-  if (rows.length === 0) return false;
-  await tx.durableTimer.update({
-    where: { id: t.id },
-    data: { claimedAt: t.now, claimedBy: t.instanceId, firedAt: t.now },
-  });
-  return true;
+    UPDATE "DurableTimer" SET "claimedAt" = ${t.now}, "claimedBy" = ${t.instanceId}, "firedAt" = ${t.now}
+    WHERE id = (SELECT id FROM "DurableTimer"
+                WHERE id = ${t.id}::uuid AND "firedAt" IS NULL AND "cancelledAt" IS NULL
+                FOR UPDATE SKIP LOCKED)
+    RETURNING id::text AS id`;
+  return rows.length === 1;
 }
 
 /** A timer whose event Baton does not know: never fired. */
