@@ -123,5 +123,6 @@ describe('property: random rows', () => {
       ),
       { numRuns: 25 },
     );
-  });
+    // 50 imports: ~15 s on a quiet machine, over the default 30 s when the suite runs two files at once under load
+  }, 120_000);
 });
