@@ -5,6 +5,7 @@ import { CopyBuffer, copyField, copyText } from './copy-text.ts';
 import { CONTACT_COLUMNS } from './fields.ts';
 import { newId } from './ids.ts';
 import type { RowError } from './row.ts';
+import { searchTextOf } from './search-text.ts';
 import { runSteps, runStepsYielding, type Steps } from './steps.ts';
 
 const NO_ROWS = new Uint8Array(0);
@@ -40,8 +41,11 @@ export interface BatchPlan {
   dryRun: boolean;
   from: number;
   progress: BatchWrite['progress'];
+  /** New contacts as COPY text: CONTACT_COLUMNS_COPIED (their searchText last, '' for those in `searchTextLater`). */
   contacts: Uint8Array<ArrayBuffer>;
-  /** Updated contacts as one JSON array for json_to_recordset, or null. */
+  /** New contacts whose searchText the database computes once their identifiers are in (text beyond ASCII). */
+  searchTextLater: string[];
+  /** Updated contacts as one JSON array for json_to_recordset (with their email, for searchText), or null. */
   updates: string | null;
   /** Identifiers replaced (contact id, kind): deleted before the new ones go in. */
   drop: { ids: string[]; kinds: string[] };
@@ -75,7 +79,7 @@ function* planSteps(w: BatchWrite): Steps<BatchPlan> {
   for (const e of [...created, ...updated]) {
     yield;
     if (e.assignedAgentId) agents.add(e.assignedAgentId);
-    encodeContact(out, e);
+    encodeContact(out, plan, e);
     encodeIdentifiers(out, plan, e);
     linkTags(plan, e);
     encodeAudit(out, e);
@@ -83,7 +87,7 @@ function* planSteps(w: BatchWrite): Steps<BatchPlan> {
   plan.contacts = out.contacts.done();
   if (updated.length > 0) {
     plan.updates = JSON.stringify(
-      updated.map((e) => ({ id: e.id, status: e.status, agent: e.assignedAgentId, ...e.fields })),
+      updated.map((e) => ({ id: e.id, status: e.status, agent: e.assignedAgentId, email: e.email, ...e.fields })),
     );
   }
   plan.identifiers = out.identifiers.done();
@@ -101,6 +105,7 @@ function emptyPlan(w: BatchWrite): BatchPlan {
     from: w.from,
     progress: w.progress,
     contacts: NO_ROWS,
+    searchTextLater: [],
     updates: null,
     drop: { ids: [], kinds: [] },
     identifiers: NO_ROWS,
@@ -131,7 +136,8 @@ function encoders(w: BatchWrite, created: readonly Entity[], updated: number): E
   let auditBytes = 0;
   for (const e of created) {
     const pre = e.source?.prepared;
-    contactBytes += pre ? pre.created - pre.fields + 112 : 2048;
+    // Plus its searchText: its names (part of its fields) and its email.
+    contactBytes += pre ? 2 * (pre.created - pre.fields) + 112 + 64 : 2048;
     auditBytes += pre ? pre.cells - pre.created + 224 : 2048;
   }
   auditBytes += updated * 2048;
@@ -145,25 +151,49 @@ function encoders(w: BatchWrite, created: readonly Entity[], updated: number): E
   };
 }
 
+/** The columns of the batch's COPY of new contacts. */
+export const CONTACT_COLUMNS_COPIED = [
+  'id',
+  'businessId',
+  'status',
+  'channel',
+  'assignedAgentId',
+  ...CONTACT_COLUMNS,
+  'searchText',
+] as const;
+
 /**
  * New rows go in by COPY; ids are time-ordered (UUIDv7), so each index grows at its right edge. Times are left to the
  * columns' defaults (now(): the transaction's start, one for the whole batch), parsed by nobody. A contact made from
- * one row alone: its line is the row's prepared text after the id.
+ * one row alone: its line is the row's prepared text after the id. Its searchText is written here (search-text.ts),
+ * or left to the database (`searchTextLater`) when it holds more than ASCII.
  */
-function encodeContact(out: Encoders, e: Entity): void {
+function encodeContact(out: Encoders, plan: BatchPlan, e: Entity): void {
   if (!e.isNew) return;
   const pre = e.source?.prepared;
   const { contacts } = out;
+  const searchText = searchTextOf(e.fields, e.email);
+  if (searchText === null) plan.searchTextLater.push(e.id);
   if (pre) {
     contacts.text(e.id);
     contacts.text(out.business);
     contacts.text(e.status);
     contacts.text('\timport\t\\N\t');
     contacts.bytes(pre.bytes, pre.fields, pre.created);
+    contacts.text('\t');
+    contacts.text(copyField(searchText ?? ''));
     contacts.text('\n');
   } else {
     const { businessId } = out.w;
-    contacts.row([e.id, businessId, e.status, 'import', e.assignedAgentId, ...CONTACT_COLUMNS.map((c) => e.fields[c])]);
+    contacts.row([
+      e.id,
+      businessId,
+      e.status,
+      'import',
+      e.assignedAgentId,
+      ...CONTACT_COLUMNS.map((c) => e.fields[c]),
+      searchText ?? '',
+    ]);
   }
 }
 

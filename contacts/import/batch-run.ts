@@ -22,7 +22,7 @@ import { readBatchesInline, type ReadBatch, type ReadOptions } from './read-batc
 import { readBatchesInWorker } from './read-batches-in-worker.ts';
 import { planRows, type RowDraft, type RowPlan } from './row.ts';
 import { planBatch, planBatchYielding, type BatchPlan, type BatchWrite } from './batch-plan.ts';
-import { canSkipKeyChecks, executePlan } from './batch-write.ts';
+import { canSkipKeyChecks, executePlan, lowersAsciiPlainly } from './batch-write.ts';
 import { loadAgents, loadHolders, loadKeyFilter, sameAsLoaded } from './lookups.ts';
 import { addTiming, inTransaction, type Query, type StatementTimings } from './transaction.ts';
 
@@ -116,6 +116,8 @@ class BatchRun {
     /** Keys nobody held at the start; off (undefined) once an identifier was refused (see `rolledBack`). */
     private filter: KeyFilter | undefined,
     private readonly skipKeyChecks: boolean,
+    /** The import writes Contact.searchText itself (batch-write.ts). */
+    private readonly searchTextByWriter: boolean,
   ) {
     const columnOf = (field: Field) => plan.columns.find((c) => c.field === field)?.header;
     this.columns = { phone: columnOf('phone'), email: columnOf('email'), agent: columnOf('assignedAgent') };
@@ -132,7 +134,8 @@ class BatchRun {
     // and its batch is matched again with every key looked up.
     const left = job.totalRows - job.processedRows;
     const filter = await loadKeyFilter(db.query, job.businessId, 2 * left, FILTER_READ_PER_ROW * left);
-    return new BatchRun(db, job, deps, plan, state, filter, await canSkipKeyChecks(db));
+    const skipKeyChecks = await canSkipKeyChecks(db);
+    return new BatchRun(db, job, deps, plan, state, filter, skipKeyChecks, await lowersAsciiPlainly(db));
   }
 
   /**
@@ -313,7 +316,7 @@ class BatchRun {
       async (tx) => {
         await this.lock(tx.query);
         if (!(await sameAsLoaded(tx.query, ahead.relied))) throw new StaleBatchError();
-        await executePlan(tx, ahead.plan, this.tagIds, this.skipKeyChecks);
+        await executePlan(tx, ahead.plan, this.tagIds, this.skipKeyChecks, this.searchTextByWriter);
       },
       this.deps.timings,
     );
@@ -329,7 +332,7 @@ class BatchRun {
         const { phones, emails } = this.keysOf(batch);
         await loadHolders(tx.query, this.job.businessId, phones, emails, this.state);
         const { plan } = await this.decide(batch, this.state.holders, false);
-        await executePlan(tx, plan, this.tagIds, this.skipKeyChecks);
+        await executePlan(tx, plan, this.tagIds, this.skipKeyChecks, this.searchTextByWriter);
       },
       this.deps.timings,
     );
