@@ -5,7 +5,7 @@ import { CopyBuffer, copyField, copyText } from './copy-text.ts';
 import { CONTACT_COLUMNS } from './fields.ts';
 import { newId } from './ids.ts';
 import type { RowError } from './row.ts';
-import { searchTextOf } from './search-text.ts';
+import { searchTextOf, type Lowering } from './search-text.ts';
 import { runSteps, runStepsYielding, type Steps } from './steps.ts';
 
 const NO_ROWS = new Uint8Array(0);
@@ -29,6 +29,8 @@ export interface BatchWrite {
     failed: number;
   };
   dryRun: boolean;
+  /** The characters the import lowers itself to write searchText (search-text.ts); null or absent: the triggers do. */
+  lowering?: Lowering | null | undefined;
 }
 
 /**
@@ -41,6 +43,8 @@ export interface BatchPlan {
   dryRun: boolean;
   from: number;
   progress: BatchWrite['progress'];
+  /** The batch writes searchText itself, with the search-text triggers off (batch-write.ts). */
+  searchTextByWriter: boolean;
   /** New contacts as COPY text: CONTACT_COLUMNS_COPIED (their searchText last, '' for those in `searchTextLater`). */
   contacts: Uint8Array<ArrayBuffer>;
   /** New contacts whose searchText the database computes once their identifiers are in (text beyond ASCII). */
@@ -104,6 +108,7 @@ function emptyPlan(w: BatchWrite): BatchPlan {
     dryRun: w.dryRun,
     from: w.from,
     progress: w.progress,
+    searchTextByWriter: !!w.lowering,
     contacts: NO_ROWS,
     searchTextLater: [],
     updates: null,
@@ -166,13 +171,15 @@ export const CONTACT_COLUMNS_COPIED = [
  * New rows go in by COPY; ids are time-ordered (UUIDv7), so each index grows at its right edge. Times are left to the
  * columns' defaults (now(): the transaction's start, one for the whole batch), parsed by nobody. A contact made from
  * one row alone: its line is the row's prepared text after the id. Its searchText is written here (search-text.ts),
- * or left to the database (`searchTextLater`) when it holds more than ASCII.
+ * or left to the database (`searchTextLater`) when it holds a character not known to lower alike ('' when the
+ * triggers keep it: they overwrite it).
  */
 function encodeContact(out: Encoders, plan: BatchPlan, e: Entity): void {
   if (!e.isNew) return;
   const pre = e.source?.prepared;
   const { contacts } = out;
-  const searchText = searchTextOf(e.fields, e.email);
+  const { lowering } = out.w;
+  const searchText = lowering ? searchTextOf(e.fields, e.email, lowering) : '';
   if (searchText === null) plan.searchTextLater.push(e.id);
   if (pre) {
     contacts.text(e.id);

@@ -18,11 +18,12 @@ import type { KeyFilter } from './key-filter.ts';
 import { validateMapping } from './mapping.ts';
 import type { Delimiter } from './parse.ts';
 import { preparedCells } from './prepared.ts';
+import type { Lowering } from './search-text.ts';
 import { readBatchesInline, type ReadBatch, type ReadOptions } from './read-batches.ts';
 import { readBatchesInWorker } from './read-batches-in-worker.ts';
 import { planRows, type RowDraft, type RowPlan } from './row.ts';
 import { planBatch, planBatchYielding, type BatchPlan, type BatchWrite } from './batch-plan.ts';
-import { canSkipKeyChecks, executePlan, lowersAsciiPlainly } from './batch-write.ts';
+import { canSkipKeyChecks, databaseLowering, executePlan } from './batch-write.ts';
 import { loadAgents, loadHolders, loadKeyFilter, sameAsLoaded } from './lookups.ts';
 import { addTiming, inTransaction, type Query, type StatementTimings } from './transaction.ts';
 
@@ -116,8 +117,8 @@ class BatchRun {
     /** Keys nobody held at the start; off (undefined) once an identifier was refused (see `rolledBack`). */
     private filter: KeyFilter | undefined,
     private readonly skipKeyChecks: boolean,
-    /** The import writes Contact.searchText itself (batch-write.ts). */
-    private readonly searchTextByWriter: boolean,
+    /** Null, or the characters the import lowers itself to write Contact.searchText (batch-write.ts). */
+    private readonly lowering: Lowering | null,
   ) {
     const columnOf = (field: Field) => plan.columns.find((c) => c.field === field)?.header;
     this.columns = { phone: columnOf('phone'), email: columnOf('email'), agent: columnOf('assignedAgent') };
@@ -135,7 +136,7 @@ class BatchRun {
     const left = job.totalRows - job.processedRows;
     const filter = await loadKeyFilter(db.query, job.businessId, 2 * left, FILTER_READ_PER_ROW * left);
     const skipKeyChecks = await canSkipKeyChecks(db);
-    return new BatchRun(db, job, deps, plan, state, filter, skipKeyChecks, await lowersAsciiPlainly(db));
+    return new BatchRun(db, job, deps, plan, state, filter, skipKeyChecks, await databaseLowering(db));
   }
 
   /**
@@ -255,6 +256,7 @@ class BatchRun {
         failed: failedRows.size,
       },
       dryRun: this.job.dryRun,
+      lowering: this.lowering,
     };
     const plan = yielding ? await planBatchYielding(write, YIELD_EVERY) : planBatch(write);
     this.waited('js: match and encode', tm);
@@ -316,7 +318,7 @@ class BatchRun {
       async (tx) => {
         await this.lock(tx.query);
         if (!(await sameAsLoaded(tx.query, ahead.relied))) throw new StaleBatchError();
-        await executePlan(tx, ahead.plan, this.tagIds, this.skipKeyChecks, this.searchTextByWriter);
+        await executePlan(tx, ahead.plan, this.tagIds, this.skipKeyChecks);
       },
       this.deps.timings,
     );
@@ -332,7 +334,7 @@ class BatchRun {
         const { phones, emails } = this.keysOf(batch);
         await loadHolders(tx.query, this.job.businessId, phones, emails, this.state);
         const { plan } = await this.decide(batch, this.state.holders, false);
-        await executePlan(tx, plan, this.tagIds, this.skipKeyChecks, this.searchTextByWriter);
+        await executePlan(tx, plan, this.tagIds, this.skipKeyChecks);
       },
       this.deps.timings,
     );

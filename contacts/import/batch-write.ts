@@ -4,7 +4,7 @@ import type { Database } from '../../prisma/index.ts';
 import { CONTACT_COLUMNS_COPIED, type BatchPlan } from './batch-plan.ts';
 import { copyText } from './copy-text.ts';
 import { CONTACT_COLUMNS } from './fields.ts';
-import { ALL_ASCII } from './search-text.ts';
+import { loweringFrom, PROBED, type Lowering } from './search-text.ts';
 import { quoted as q, type Query, type Tx } from './transaction.ts';
 
 /**
@@ -19,14 +19,16 @@ export async function canSkipKeyChecks(db: Database): Promise<boolean> {
 }
 
 /**
- * Whether the import may write Contact.searchText itself (search-text.ts) with the search-text triggers off for its
- * statements: when the database's lower() turns A–Z into a–z and leaves every other ASCII character as it is (a
- * Turkish locale, say, does not), as JavaScript's toLowerCase does on ASCII. Otherwise the triggers keep it as for
- * every other writer.
+ * How far the import may write Contact.searchText itself (search-text.ts), with the search-text triggers off for its
+ * statements: the characters the database's lower() lowers as JavaScript does. Null (the triggers keep it, as for
+ * every other writer) when they differ on some ASCII character.
  */
-export async function lowersAsciiPlainly(db: Database): Promise<boolean> {
-  const [r] = await db.query<{ lowered: string }>(`SELECT lower($1) AS lowered`, [ALL_ASCII]);
-  return r?.lowered === ALL_ASCII.toLowerCase();
+export async function databaseLowering(db: Database): Promise<Lowering | null> {
+  const rows = await db.query<{ lowered: string }>(
+    `SELECT lower(c) AS lowered FROM unnest($1::text[]) WITH ORDINALITY AS u(c, n) ORDER BY n`,
+    [PROBED],
+  );
+  return loweringFrom(rows.map((r) => r.lowered));
 }
 
 /** A key the batch refers to is gone (deleted meanwhile): PostgreSQL's foreign key code, so the batch is retried. */
@@ -36,16 +38,15 @@ class MissingKeyError extends Error {
 
 /**
  * Runs a batch's plan in the caller's transaction. `tagIds` (tag key → id) is filled as tags are created.
- * `skipKeyChecks` (canSkipKeyChecks), `searchTextByWriter` (lowersAsciiPlainly): see writeContacts.
+ * `skipKeyChecks` (canSkipKeyChecks): see writeContacts.
  */
 export async function executePlan(
   tx: Tx,
   plan: BatchPlan,
   tagIds: Map<string, string>,
   skipKeyChecks: boolean,
-  searchTextByWriter = false,
 ): Promise<void> {
-  if (!plan.dryRun) await writeContacts(tx, plan, tagIds, skipKeyChecks, searchTextByWriter);
+  if (!plan.dryRun) await writeContacts(tx, plan, tagIds, skipKeyChecks);
   await tx.copy('ImportRowError', ['id', 'jobId', 'row', 'column', 'code', 'message', 'cells'], plan.errors);
   const p = plan.progress;
   const moved = await tx.query(
@@ -79,10 +80,10 @@ export class SupersededError extends Error {
  * once per inserted row. The contacts its identifiers and tag links refer to are created in this transaction or locked
  * FOR UPDATE by it already. Measured: ~4 µs less per key per row; the import is ~30 % faster on PGlite.
  *
- * With `searchTextByWriter`, the search-text triggers are off for this transaction's statements
+ * With `plan.searchTextByWriter` (the run's databaseLowering), the search-text triggers are off for this transaction's statements
  * (baton.search_text_by_writer, migration *_contact_search_text_by_writer) and the batch writes Contact.searchText
- * itself, as contact_search_text() makes it: in the COPY of new contacts (computed by search-text.ts; beyond ASCII
- * by the database, in one UPDATE once their identifiers are in), and in the UPDATE of changed contacts, from their
+ * itself, as contact_search_text() makes it: in the COPY of new contacts (computed by search-text.ts; those with a
+ * character the database may lower otherwise, by the database in one UPDATE once their identifiers are in), and in the UPDATE of changed contacts, from their
  * names and email. The import changes an email only on a contact it creates or updates, so no other contact's text
  * moves. Without it, the triggers overwrite what the batch brings.
  */
@@ -91,11 +92,10 @@ async function writeContacts(
   plan: BatchPlan,
   tagIds: Map<string, string>,
   skipKeyChecks: boolean,
-  searchTextByWriter: boolean,
 ): Promise<void> {
   const { query } = tx;
   const cols = CONTACT_COLUMNS;
-  if (searchTextByWriter) await query(`SET LOCAL baton.search_text_by_writer = on`);
+  if (plan.searchTextByWriter) await query(`SET LOCAL baton.search_text_by_writer = on`);
   if (skipKeyChecks) {
     await query(`SET LOCAL session_replication_role = replica`);
     await lockKeys(query, 'Business', [plan.businessId]);
@@ -130,8 +130,8 @@ async function writeContacts(
     );
   }
   if (!skipKeyChecks) await writeIdentifiers();
-  if (searchTextByWriter && plan.searchTextLater.length > 0) {
-    // New contacts whose text holds more than ASCII: the database's lower(), with the email just written.
+  if (plan.searchTextByWriter && plan.searchTextLater.length > 0) {
+    // New contacts whose text holds a character not known to lower alike: the database's lower(), with their email.
     await query(
       `UPDATE "Contact" c SET "searchText" = contact_search_text(c."firstName", c."middleName", c."lastName",
          c."businessName", (SELECT i.value FROM "Identifier" i WHERE i."contactId" = c.id AND i.kind = 'email'))
