@@ -5,6 +5,7 @@ import { CopyBuffer, copyField, copyText } from './copy-text.ts';
 import { CONTACT_COLUMNS } from './fields.ts';
 import { newId } from './ids.ts';
 import type { RowError } from './row.ts';
+import { searchTextOf, type Lowering } from './search-text.ts';
 import { runSteps, runStepsYielding, type Steps } from './steps.ts';
 
 const NO_ROWS = new Uint8Array(0);
@@ -28,6 +29,8 @@ export interface BatchWrite {
     failed: number;
   };
   dryRun: boolean;
+  /** The characters the import lowers itself to write searchText (search-text.ts); null or absent: the triggers do. */
+  lowering?: Lowering | null | undefined;
 }
 
 /**
@@ -40,8 +43,13 @@ export interface BatchPlan {
   dryRun: boolean;
   from: number;
   progress: BatchWrite['progress'];
+  /** The batch writes searchText itself, with the search-text triggers off (batch-write.ts). */
+  searchTextByWriter: boolean;
+  /** New contacts as COPY text: CONTACT_COLUMNS_COPIED (their searchText last, '' for those in `searchTextLater`). */
   contacts: Uint8Array<ArrayBuffer>;
-  /** Updated contacts as one JSON array for json_to_recordset, or null. */
+  /** New contacts whose searchText the database computes once their identifiers are in (text beyond ASCII). */
+  searchTextLater: string[];
+  /** Updated contacts as one JSON array for json_to_recordset (with their email, for searchText), or null. */
   updates: string | null;
   /** Identifiers replaced (contact id, kind): deleted before the new ones go in. */
   drop: { ids: string[]; kinds: string[] };
@@ -75,7 +83,7 @@ function* planSteps(w: BatchWrite): Steps<BatchPlan> {
   for (const e of [...created, ...updated]) {
     yield;
     if (e.assignedAgentId) agents.add(e.assignedAgentId);
-    encodeContact(out, e);
+    encodeContact(out, plan, e);
     encodeIdentifiers(out, plan, e);
     linkTags(plan, e);
     encodeAudit(out, e);
@@ -83,7 +91,7 @@ function* planSteps(w: BatchWrite): Steps<BatchPlan> {
   plan.contacts = out.contacts.done();
   if (updated.length > 0) {
     plan.updates = JSON.stringify(
-      updated.map((e) => ({ id: e.id, status: e.status, agent: e.assignedAgentId, ...e.fields })),
+      updated.map((e) => ({ id: e.id, status: e.status, agent: e.assignedAgentId, email: e.email, ...e.fields })),
     );
   }
   plan.identifiers = out.identifiers.done();
@@ -100,7 +108,9 @@ function emptyPlan(w: BatchWrite): BatchPlan {
     dryRun: w.dryRun,
     from: w.from,
     progress: w.progress,
+    searchTextByWriter: !!w.lowering,
     contacts: NO_ROWS,
+    searchTextLater: [],
     updates: null,
     drop: { ids: [], kinds: [] },
     identifiers: NO_ROWS,
@@ -131,7 +141,8 @@ function encoders(w: BatchWrite, created: readonly Entity[], updated: number): E
   let auditBytes = 0;
   for (const e of created) {
     const pre = e.source?.prepared;
-    contactBytes += pre ? pre.created - pre.fields + 112 : 2048;
+    // Plus its searchText: its names (part of its fields) and its email.
+    contactBytes += pre ? 2 * (pre.created - pre.fields) + 112 + 64 : 2048;
     auditBytes += pre ? pre.cells - pre.created + 224 : 2048;
   }
   auditBytes += updated * 2048;
@@ -145,25 +156,51 @@ function encoders(w: BatchWrite, created: readonly Entity[], updated: number): E
   };
 }
 
+/** The columns of the batch's COPY of new contacts. */
+export const CONTACT_COLUMNS_COPIED = [
+  'id',
+  'businessId',
+  'status',
+  'channel',
+  'assignedAgentId',
+  ...CONTACT_COLUMNS,
+  'searchText',
+] as const;
+
 /**
  * New rows go in by COPY; ids are time-ordered (UUIDv7), so each index grows at its right edge. Times are left to the
  * columns' defaults (now(): the transaction's start, one for the whole batch), parsed by nobody. A contact made from
- * one row alone: its line is the row's prepared text after the id.
+ * one row alone: its line is the row's prepared text after the id. Its searchText is written here (search-text.ts),
+ * or left to the database (`searchTextLater`) when it holds a character not known to lower alike ('' when the
+ * triggers keep it: they overwrite it).
  */
-function encodeContact(out: Encoders, e: Entity): void {
+function encodeContact(out: Encoders, plan: BatchPlan, e: Entity): void {
   if (!e.isNew) return;
   const pre = e.source?.prepared;
   const { contacts } = out;
+  const { lowering } = out.w;
+  const searchText = lowering ? searchTextOf(e.fields, e.email, lowering) : '';
+  if (searchText === null) plan.searchTextLater.push(e.id);
   if (pre) {
     contacts.text(e.id);
     contacts.text(out.business);
     contacts.text(e.status);
     contacts.text('\timport\t\\N\t');
     contacts.bytes(pre.bytes, pre.fields, pre.created);
+    contacts.text('\t');
+    contacts.text(copyField(searchText ?? ''));
     contacts.text('\n');
   } else {
     const { businessId } = out.w;
-    contacts.row([e.id, businessId, e.status, 'import', e.assignedAgentId, ...CONTACT_COLUMNS.map((c) => e.fields[c])]);
+    contacts.row([
+      e.id,
+      businessId,
+      e.status,
+      'import',
+      e.assignedAgentId,
+      ...CONTACT_COLUMNS.map((c) => e.fields[c]),
+      searchText ?? '',
+    ]);
   }
 }
 

@@ -18,11 +18,12 @@ import type { KeyFilter } from './key-filter.ts';
 import { validateMapping } from './mapping.ts';
 import type { Delimiter } from './parse.ts';
 import { preparedCells } from './prepared.ts';
+import type { Lowering } from './search-text.ts';
 import { readBatchesInline, type ReadBatch, type ReadOptions } from './read-batches.ts';
 import { readBatchesInWorker } from './read-batches-in-worker.ts';
 import { planRows, type RowDraft, type RowPlan } from './row.ts';
 import { planBatch, planBatchYielding, type BatchPlan, type BatchWrite } from './batch-plan.ts';
-import { canSkipKeyChecks, executePlan } from './batch-write.ts';
+import { canSkipKeyChecks, databaseLowering, executePlan } from './batch-write.ts';
 import { loadAgents, loadHolders, loadKeyFilter, sameAsLoaded } from './lookups.ts';
 import { addTiming, inTransaction, type Query, type StatementTimings } from './transaction.ts';
 
@@ -116,6 +117,8 @@ class BatchRun {
     /** Keys nobody held at the start; off (undefined) once an identifier was refused (see `rolledBack`). */
     private filter: KeyFilter | undefined,
     private readonly skipKeyChecks: boolean,
+    /** Null, or the characters the import lowers itself to write Contact.searchText (batch-write.ts). */
+    private readonly lowering: Lowering | null,
   ) {
     const columnOf = (field: Field) => plan.columns.find((c) => c.field === field)?.header;
     this.columns = { phone: columnOf('phone'), email: columnOf('email'), agent: columnOf('assignedAgent') };
@@ -132,7 +135,8 @@ class BatchRun {
     // and its batch is matched again with every key looked up.
     const left = job.totalRows - job.processedRows;
     const filter = await loadKeyFilter(db.query, job.businessId, 2 * left, FILTER_READ_PER_ROW * left);
-    return new BatchRun(db, job, deps, plan, state, filter, await canSkipKeyChecks(db));
+    const skipKeyChecks = await canSkipKeyChecks(db);
+    return new BatchRun(db, job, deps, plan, state, filter, skipKeyChecks, await databaseLowering(db));
   }
 
   /**
@@ -252,6 +256,7 @@ class BatchRun {
         failed: failedRows.size,
       },
       dryRun: this.job.dryRun,
+      lowering: this.lowering,
     };
     const plan = yielding ? await planBatchYielding(write, YIELD_EVERY) : planBatch(write);
     this.waited('js: match and encode', tm);

@@ -1,9 +1,10 @@
 // Writing a batch's plan in the caller's transaction: COPY for new rows, one statement per table for the rest, the
 // job's progress last (its batch is rolled back when another runner moved the job on).
 import type { Database } from '../../prisma/index.ts';
-import type { BatchPlan } from './batch-plan.ts';
+import { CONTACT_COLUMNS_COPIED, type BatchPlan } from './batch-plan.ts';
 import { copyText } from './copy-text.ts';
 import { CONTACT_COLUMNS } from './fields.ts';
+import { loweringFrom, PROBED, type Lowering } from './search-text.ts';
 import { quoted as q, type Query, type Tx } from './transaction.ts';
 
 /**
@@ -15,6 +16,19 @@ export async function canSkipKeyChecks(db: Database): Promise<boolean> {
   if (db.driver.kind === 'pglite') return true;
   const [r] = await db.query<{ on: boolean }>(`SELECT current_setting('is_superuser') = 'on' AS on`);
   return r?.on === true;
+}
+
+/**
+ * How far the import may write Contact.searchText itself (search-text.ts), with the search-text triggers off for its
+ * statements: the characters the database's lower() lowers as JavaScript does. Null (the triggers keep it, as for
+ * every other writer) when they differ on some ASCII character.
+ */
+export async function databaseLowering(db: Database): Promise<Lowering | null> {
+  const rows = await db.query<{ lowered: string }>(
+    `SELECT lower(c) AS lowered FROM unnest($1::text[]) WITH ORDINALITY AS u(c, n) ORDER BY n`,
+    [PROBED],
+  );
+  return loweringFrom(rows.map((r) => r.lowered));
 }
 
 /** A key the batch refers to is gone (deleted meanwhile): PostgreSQL's foreign key code, so the batch is retried. */
@@ -65,6 +79,13 @@ export class SupersededError extends Error {
  * check takes) and checks once each row its new rows refer to — the business, the assigned users, the tags — instead of
  * once per inserted row. The contacts its identifiers and tag links refer to are created in this transaction or locked
  * FOR UPDATE by it already. Measured: ~4 µs less per key per row; the import is ~30 % faster on PGlite.
+ *
+ * With `plan.searchTextByWriter` (the run's databaseLowering), the search-text triggers are off for this transaction's statements
+ * (baton.search_text_by_writer, migration *_contact_search_text_by_writer) and the batch writes Contact.searchText
+ * itself, as contact_search_text() makes it: in the COPY of new contacts (computed by search-text.ts; those with a
+ * character the database may lower otherwise, by the database in one UPDATE once their identifiers are in), and in the UPDATE of changed contacts, from their
+ * names and email. The import changes an email only on a contact it creates or updates, so no other contact's text
+ * moves. Without it, the triggers overwrite what the batch brings.
  */
 async function writeContacts(
   tx: Tx,
@@ -74,6 +95,7 @@ async function writeContacts(
 ): Promise<void> {
   const { query } = tx;
   const cols = CONTACT_COLUMNS;
+  if (plan.searchTextByWriter) await query(`SET LOCAL baton.search_text_by_writer = on`);
   if (skipKeyChecks) {
     await query(`SET LOCAL session_replication_role = replica`);
     await lockKeys(query, 'Business', [plan.businessId]);
@@ -89,23 +111,34 @@ async function writeContacts(
     }
     await tx.copy('Identifier', ['businessId', 'kind', 'value', 'contactId'], plan.identifiers);
   };
-  // Without key checks, the identifiers go first: a new contact's search text (Contact.searchText, kept by triggers)
-  // then takes its email as the contact is written, instead of the identifiers' trigger writing every new contact a
-  // second time (~100 µs a contact: its trigram index entries again). With key checks they must follow their contacts.
+  // Without key checks, the identifiers go first: when the triggers keep a new contact's search text
+  // (Contact.searchText), it then takes its email as the contact is written, instead of the identifiers' trigger
+  // writing every new contact a second time (~100 µs a contact: its trigram index entries again). With key checks
+  // they must follow their contacts.
   if (skipKeyChecks) await writeIdentifiers();
-  await tx.copy('Contact', ['id', 'businessId', 'status', 'channel', 'assignedAgentId', ...cols], plan.contacts);
+  await tx.copy('Contact', CONTACT_COLUMNS_COPIED, plan.contacts);
   if (plan.updates !== null) {
     // One JSON document per statement (json_to_recordset) for the few updated rows.
-    const recordType = `id uuid, status text, agent uuid, ${cols.map((c) => `${q(c)} text`).join(', ')}`;
+    const recordType = `id uuid, status text, agent uuid, email text, ${cols.map((c) => `${q(c)} text`).join(', ')}`;
     await query(
       `UPDATE "Contact" AS c SET status = u.status::"ContactStatus", "assignedAgentId" = u.agent,
-         ${cols.map((col) => `${q(col)} = u.${q(col)}`).join(', ')}, "updatedAt" = now()
+         ${cols.map((col) => `${q(col)} = u.${q(col)}`).join(', ')}, "updatedAt" = now(),
+         "searchText" = contact_search_text(u."firstName", u."middleName", u."lastName", u."businessName", u.email)
        FROM json_to_recordset($2::json) AS u(${recordType})
        WHERE c.id = u.id AND c."businessId" = $1`,
       [plan.businessId, plan.updates],
     );
   }
   if (!skipKeyChecks) await writeIdentifiers();
+  if (plan.searchTextByWriter && plan.searchTextLater.length > 0) {
+    // New contacts whose text holds a character not known to lower alike: the database's lower(), with their email.
+    await query(
+      `UPDATE "Contact" c SET "searchText" = contact_search_text(c."firstName", c."middleName", c."lastName",
+         c."businessName", (SELECT i.value FROM "Identifier" i WHERE i."contactId" = c.id AND i.kind = 'email'))
+       WHERE c.id = ANY($1::uuid[])`,
+      [plan.searchTextLater],
+    );
+  }
 
   // Tags: create the missing ones, then link.
   const keys = [...plan.tagNames.keys()].filter((k) => !tagIds.has(k));

@@ -6,6 +6,7 @@ import { createBusiness, createContact, listContacts, updateContact } from '../.
 import { contactPageSql, containsPattern, phoneDigits } from '../../../contacts/contacts/queries.ts';
 import type { Database } from '../../../prisma/index.ts';
 import { createTestDatabase, testDbKind } from '../../support/db.ts';
+import { databaseLowering } from '../../../contacts/import/batch-write.ts';
 import { importCsv } from '../import/helpers.ts';
 
 const N = 3000;
@@ -254,6 +255,64 @@ describe(`contact search on ${testDbKind()}`, () => {
     expect((await importCsv(db, businessId, second)).status.status).toBe('completed');
     expect(await find('farthingale-hall')).toBe(1);
     expect(await find('vantongeren ulric@vt')).toBe(1);
+    expect(await staleSearchTexts()).toBe(0);
+  });
+
+  it('an import writes searchText itself exactly as the trigger would: new, renamed, re-emailed, beyond ASCII', async () => {
+    // The import writes the text with the triggers off (baton.search_text_by_writer): only if the database lowers
+    // ASCII as JavaScript does, which both databases here do; the rest of the rows below is lowered by the database.
+    const lowering = await databaseLowering(db);
+    expect(lowering).not.toBeNull();
+    expect(lowering![0x41]).toBe(1);
+    const mapping = {
+      First: 'firstName',
+      Middle: 'middleName',
+      Last: 'lastName',
+      Company: 'businessName',
+      Email: 'email',
+      Phone: 'phone',
+    } as const;
+    const csv = (rows: string[]) => `First,Middle,Last,Company,Email,Phone\n${rows.join('\n')}\n`;
+    const first = csv([
+      'Wilhelmina,Q,Trelawney,Trelawney & Sons,Wil.T@Trel.test,07911 000401',
+      'Éloïse,,Ångström,,eloise@angst.test,07911 000402',
+      'İpek,,STRAẞE,ΣΟΦΊΑ Ltd,,07911 000403',
+      ',,Nameless,,,07911 000404',
+      'Barnaby,,Quill,,,07911 000405',
+      'Cordelia,,Vex,,cordelia@vex.test,07911 000406',
+    ]);
+    const r1 = await importCsv(db, businessId, first, { mapping });
+    expect(r1.status.status).toBe('completed');
+    expect(r1.report, JSON.stringify(r1.report)).toMatchObject({ failed: 0 });
+    expect(r1.status.created).toBe(6);
+    expect(await staleSearchTexts()).toBe(0);
+    // Matched by phone: names changed, an email added, an email changed, an email moved to a contact the file
+    // creates (freed by Cordelia in the same file), a name beyond ASCII.
+    const second = csv([
+      'Wilhelmina,,Trelawney-Smythe,,wil.t@trel.test,07911 000401',
+      'Éloïse,,Ångström,,eloise@new.test,07911 000402',
+      'Ipek,,Straße,,ipek@strasse.test,07911 000403',
+      'Barnaby,,Quill,,barnaby@quill.test,07911 000405',
+      'Cordelia,,Vex,,cv@vex.test,07911 000406',
+      'Dorian,,Vex,,cordelia@vex.test,07911 000407',
+    ]);
+    const r2 = await importCsv(db, businessId, second, { mapping, batchSize: 2 });
+    expect(r2.status.status).toBe('completed');
+    expect([r2.status.created, r2.status.updated]).toEqual([1, 5]);
+    expect(await staleSearchTexts()).toBe(0);
+    const find = async (search: string) => (await listContacts(db, businessId, { search })).items.length;
+    expect(await find('trelawney-smythe wil.t@trel')).toBe(1);
+    expect(await find('barnaby@quill')).toBe(1);
+    expect(await find('dorian cordelia@vex')).toBe(1);
+    // The setting lasted only the import's transactions: a write after it is kept by the triggers again.
+    const [setting] = await db.query<{ v: string | null }>(
+      `SELECT current_setting('baton.search_text_by_writer', true) AS v`,
+    );
+    expect(setting?.v ?? '').not.toBe('on');
+    await db.query(`UPDATE "Contact" SET "lastName" = 'Quillon' WHERE "businessId" = $1 AND "lastName" = 'Quill'`, [
+      businessId,
+    ]);
+    expect(await find('quillon barnaby@quill')).toBe(1);
     expect(await staleSearchTexts()).toBe(0);
   });
 
