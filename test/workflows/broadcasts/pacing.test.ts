@@ -33,7 +33,8 @@ describe('WhatsApp pacing shared by broadcasts and replies', () => {
       type: 'message',
       conversation: { id: '447911000009@c.us' },
     } as Partial<Activity>);
-    await adapter.sendActivities(reply, [{ type: 'message', text: 'a reply' }]);
+    // A reply's delivery resolves once WhatsApp sent it (its turn in the queue), not when it was queued.
+    const replied = adapter.sendActivities(reply, [{ type: 'message', text: 'a reply' }]);
     const b2 = adapter.sendToNumber('+447911000002', 'sale 2').then(() => results.push('b2'));
     const b3 = adapter.sendToNumber('+447900000000', 'sale 3').catch((e: Error) => results.push(`b3: ${e.message}`));
     const b4 = adapter.sendToNumber('+447911000004', 'sale 4').then(() => results.push('b4'));
@@ -45,7 +46,7 @@ describe('WhatsApp pacing shared by broadcasts and replies', () => {
     await vi.advanceTimersByTimeAsync(1_000);
     expect(sent.map((s) => s.text)).toEqual(['sale 1', 'a reply']);
     await vi.advanceTimersByTimeAsync(60_000);
-    await Promise.all([b1, b2, b3, b4]);
+    await Promise.all([b1, replied, b2, b3, b4]);
     expect(sent.map((s) => s.text)).toEqual(['sale 1', 'a reply', 'sale 2', 'sale 4']);
     expect(results).toEqual(['b1', 'b2', 'b3: this number is not on WhatsApp', 'b4']);
     const gaps = sent.slice(1).map((s, i) => s.at - sent[i]!.at);
