@@ -199,7 +199,8 @@ describe(`the console on ${testDbKind()}`, { timeout: 90_000 }, () => {
     const sent = await channel.waitForText('Hello, Alan here. How can I help?');
     expect(sent.activity.conversation?.id).toBe('console-3');
     await page.getByRole('list', { name: 'Messages' }).getByText('Hello, Alan here. How can I help?').waitFor();
-    expect(await page.getByLabel('Reply').inputValue()).toBe('');
+    // the live stream may show the message before the send's answer arrives; the box empties with that answer
+    await expect.poll(() => page.getByLabel('Reply').inputValue(), { timeout: 10_000 }).toBe('');
     const stored = await db.prisma.message.findFirstOrThrow({
       where: { conversationId: conversation.id, author: 'agent' },
     });
