@@ -7,6 +7,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Two files at a time (vitest's default is one fewer than the cores: one on a 2-core machine). Most of the
+    // suite's time is waiting on processes it starts (Baton servers, CLI commands, Chromium, PostgreSQL), so a
+    // second file overlaps that waiting.
+    maxWorkers: 2,
     projects: [
       {
         extends: true,
