@@ -10,11 +10,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { freePort } from '../support/free-port.ts';
 import { agentStream, channelServer, percentile, postJson, runLoad, type Channel, type LoadResult } from './load.ts';
 
 const usage = `npm run bench -- messages [options]
@@ -56,15 +56,6 @@ if (profileDir) mkdirSync(profileDir, { recursive: true });
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const adminUrl = process.env.BATON_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const ADMIN = { email: 'admin@bench.test', password: 'correct horse battery staple' };
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  srv.listen(0, '127.0.0.1');
-  await once(srv, 'listening');
-  const { port } = srv.address() as { port: number };
-  srv.close();
-  return port;
-}
 
 interface Server {
   name: string;

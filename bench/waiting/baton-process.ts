@@ -2,10 +2,10 @@
 // that its memory is its own: the benchmark reads its resident set (VmRSS) and peak (VmHWM) from /proc while it runs.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../support/free-port.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -24,17 +24,6 @@ export interface BatonProcess {
   memory(): Memory;
   /** SIGTERM (a clean stop) or SIGKILL (a crash); resolves when the process is gone */
   stop(signal: 'SIGTERM' | 'SIGKILL'): Promise<Memory>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 function readMemory(pid: number): Memory | undefined {
