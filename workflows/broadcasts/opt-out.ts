@@ -25,9 +25,12 @@ const STOP_WORDS = {
 };
 
 /** The language of a STOP reply ("STOP", "Stop.", "  baja!", "Darme de baja": the whole message, accents and case
- * ignored), or null when the message is no stop word. */
+ * ignored; invisible characters a phone keyboard or a copy-paste slips in — zero-width spaces, joiners, a byte-order
+ * mark, control characters — ignored too), or null when the message is no stop word. */
 function stopLanguage(text: string): 'en' | 'es' | null {
   const t = text
+    .replace(/[\t\n\r]/g, ' ')
+    .replace(/[\p{Cc}\p{Cf}]/gu, '')
     .normalize('NFD')
     .replace(/\p{M}/gu, '')
     .toLowerCase()

@@ -27,12 +27,31 @@ describe('broadcast placeholders', () => {
 });
 
 describe('STOP replies', () => {
-  it.each(['STOP', 'stop', ' Stop. ', 'Unsubscribe', 'BAJA', 'baja!', 'Darme de baja', 'no más mensajes', 'PARAR'])(
-    '"%s" opts out',
-    (text) => expect(isStopReply(text)).toBe(true),
-  );
-  it.each(['stop sending me the wrong size', 'Can you stop by tomorrow?', 'hola', 'bajar precio', ''])(
-    '"%s" is an ordinary message',
-    (text) => expect(isStopReply(text)).toBe(false),
-  );
+  it.each([
+    'STOP',
+    'stop',
+    ' Stop. ',
+    'Unsubscribe',
+    'BAJA',
+    'baja!',
+    'Darme de baja',
+    'no más mensajes',
+    'PARAR',
+    // invisible characters a keyboard or a copy-paste slips in
+    '\u200bSTOP',
+    'ST\u200dOP',
+    '\ufeffstop',
+    'S\u0000TOP\u007f',
+    'stop\nall',
+    'darme\tde baja',
+  ])('%j opts out', (text) => expect(isStopReply(text)).toBe(true));
+  it.each([
+    'stop sending me the wrong size',
+    'Can you stop by tomorrow?',
+    'hola',
+    'bajar precio',
+    '',
+    '\u200b',
+    'sto\np',
+  ])('%j is an ordinary message', (text) => expect(isStopReply(text)).toBe(false));
 });
