@@ -83,24 +83,34 @@ export async function listConversations(
   q: { businessId: string; userId: string; queue: ConversationQueue; limit?: number },
 ): Promise<ConversationSummary[]> {
   const limit = Math.min(Math.max(q.limit ?? 50, 1), 200);
-  const orderBy: Prisma.ConversationOrderByWithRelationInput[] =
-    q.queue === 'waiting'
-      ? [{ waitingSince: 'asc' }, { createdAt: 'asc' }]
-      : q.queue === 'closed'
-        ? [{ closedAt: 'desc' }]
-        : [{ lastActivityAt: 'desc' }];
-  const rows = await db.prisma.conversation.findMany({
-    where: whereFor(q.queue, q.businessId, q.userId),
-    include: summaryInclude,
-    orderBy: [...orderBy, { id: 'asc' }],
-    take: limit,
-  });
-  const items = rows.map(toSummary);
+  const where = whereFor(q.queue, q.businessId, q.userId);
+  const find = (
+    extra: Prisma.ConversationWhereInput,
+    take: number,
+    orderBy: Prisma.ConversationOrderByWithRelationInput[],
+  ) =>
+    take > 0
+      ? db.prisma.conversation.findMany({
+          where: { AND: [where, extra] },
+          include: summaryInclude,
+          orderBy: [...orderBy, { id: 'asc' }],
+          take,
+        })
+      : Promise.resolve([]);
   if (q.queue === 'waiting') {
-    // a contact's assigned agent sees its conversations first
-    items.sort((a, b) => Number(b.assignedAgentId === q.userId) - Number(a.assignedAgentId === q.userId));
+    // a contact's assigned agent sees its conversations first — all of them, not only those on the page the oldest
+    // waiting would fill; then the others, the oldest waiting first
+    const byWait: Prisma.ConversationOrderByWithRelationInput[] = [{ waitingSince: 'asc' }, { createdAt: 'asc' }];
+    const theirs = await find({ assignedAgentId: q.userId }, limit, byWait);
+    const others = await find(
+      { OR: [{ assignedAgentId: null }, { assignedAgentId: { not: q.userId } }] },
+      limit - theirs.length,
+      byWait,
+    );
+    return [...theirs, ...others].map(toSummary);
   }
-  return items;
+  const rows = await find({}, limit, q.queue === 'closed' ? [{ closedAt: 'desc' }] : [{ lastActivityAt: 'desc' }]);
+  return rows.map(toSummary);
 }
 
 /** One conversation of the business (NOT_FOUND otherwise), its last `messageLimit` messages and the contact card. */

@@ -108,17 +108,51 @@ describe(`waiting conversations on ${testDbKind()}`, () => {
     expect(page).toHaveLength(50);
     const since = page.map((c) => Date.parse(c.waitingSince!));
     expect(since).toEqual([...since].sort((a, b) => a - b));
-    const queue = sent.find((s) => /FROM "public"\."Conversation"/.test(s.text) && /"waitingSince"/.test(s.text));
-    expect(queue, sent.map((s) => s.text).join('\n')).toBeDefined();
-    const plan = await planOf(queue!.text, queue!.values);
+    // two statements: the ones assigned to this agent, then the others (the queue itself)
+    const queues = sent.filter((s) => /FROM "public"\."Conversation"/.test(s.text) && /"waitingSince"/.test(s.text));
+    expect(queues, sent.map((s) => s.text).join('\n')).toHaveLength(2);
+    const plan = await planOf(queues[1]!.text, queues[1]!.values);
     expect(plan).toContain('Conversation_waiting_queue_idx');
     expect(plan).not.toMatch(/Sort/);
+    // the agent's own: by an index too, never the whole table
+    expect(await planOf(queues[0]!.text, queues[0]!.values)).not.toMatch(/Seq Scan/);
 
     const counted = await statementsOf(() => countConversations(db, { businessId: business.id, userId: admin.id }));
     const count = counted.find((s) => /count/i.test(s.text) && /'?waiting'?|\$\d/.test(s.text) && /IN \(/.test(s.text));
     expect(count, counted.map((s) => s.text).join('\n')).toBeDefined();
     // counting reads every waiting conversation: through an index (the status one serves it as well)
     expect(await planOf(count!.text, count!.values)).not.toMatch(/Seq Scan/);
+  });
+
+  it('the waiting queue puts the conversations assigned to the agent first, also those waiting less long than a page', async () => {
+    const { business, admin } = await makeBusiness(db);
+    await fillConversations(business.id, 300); // 100 waiting, handed over 3 … 300 minutes ago
+    // the two that waited least long are the admin's contacts' conversations
+    const newest = await db.query<{ id: string }>(
+      `UPDATE "Conversation" SET "assignedAgentId" = $2::uuid WHERE id IN (
+         SELECT id FROM "Conversation" WHERE "businessId" = $1::uuid AND "waitingSince" IS NOT NULL
+         ORDER BY "waitingSince" DESC LIMIT 2) RETURNING id::text`,
+      [business.id, admin.id],
+    );
+    const page = await listConversations(db, {
+      businessId: business.id,
+      userId: admin.id,
+      queue: 'waiting',
+      limit: 10,
+    });
+    expect(page).toHaveLength(10);
+    expect(new Set(page.slice(0, 2).map((c) => c.id))).toEqual(new Set(newest.map((r) => r.id)));
+    expect(page.slice(2).every((c) => c.assignedAgentId === null)).toBe(true);
+    const rest = page.slice(2).map((c) => Date.parse(c.waitingSince!));
+    expect(rest).toEqual([...rest].sort((a, b) => a - b));
+    // another agent sees the plain order: the oldest waiting first, the admin's two beyond the first page
+    const other = await listConversations(db, {
+      businessId: business.id,
+      userId: crypto.randomUUID(),
+      queue: 'waiting',
+      limit: 10,
+    });
+    expect(other.map((c) => c.id)).not.toContain(newest[0]!.id);
   });
 
   it("the poller's claim uses the pending timers' index", async () => {
