@@ -67,3 +67,19 @@ export class ChannelElsewhereError extends Error {
     this.name = 'ChannelElsewhereError';
   }
 }
+
+/**
+ * A gateway whose channel is down for now (WhatsApp reconnecting, or still starting after a restart): the runtime
+ * keeps the delivery and tries again shortly, without counting an attempt, for as long as the channel could still
+ * carry the reply (CHANNEL_WAIT_MS), rather than giving it up after a few seconds' outage.
+ */
+export class ChannelUnavailableError extends Error {
+  readonly code = 'CHANNEL_UNAVAILABLE';
+  constructor(
+    readonly channel: string,
+    reason: string,
+  ) {
+    super(`${channel}: ${reason}`);
+    this.name = 'ChannelUnavailableError';
+  }
+}

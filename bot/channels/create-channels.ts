@@ -117,7 +117,9 @@ export function createChannels(options: ChannelsOptions): Channels {
         options.createWhatsAppClient ??
         (() => createWebJsClient({ dataDir: config.BATON_DATA_DIR, chromiumPath: config.BATON_CHROMIUM_PATH })),
       onClient: (client) => {
-        adapter.useSender(client);
+        // sends go through a client once it is ready: before that whatsapp-web.js has no page to send from, and a
+        // delivery finds the channel down (kept and tried again, not given up)
+        client.on('ready', () => adapter.useSender(client));
         client.on('message', (message) => void adapter.receive(message, (context) => bot.run(context)));
       },
       onClientGone: () => adapter.useSender(undefined),

@@ -5,7 +5,7 @@
 import type { Logger } from 'pino';
 import type { Database } from '../../prisma/index.ts';
 import type { ConversationEvent } from '../conversation/index.ts';
-import { ChannelElsewhereError } from '../contracts.ts';
+import { ChannelElsewhereError, ChannelUnavailableError } from '../contracts.ts';
 import type { Committed, Dispatch, DispatchOptions } from './dispatch.ts';
 import type { EffectHandlers, Outcome } from './effects/index.ts';
 import { completeEffect, releaseEffects, type ClaimedEffect } from './outbox.ts';
@@ -37,6 +37,12 @@ type Next = { event: ConversationEvent; opts: DispatchOptions };
 /** 1 s, 4 s, 16 s, … */
 const backoffMs = (attempts: number) => 1000 * 4 ** Math.max(0, attempts - 1);
 
+/** A channel that is down (ChannelUnavailableError) is tried again this often, the attempt not counted… */
+export const CHANNEL_RETRY_MS = 5_000;
+/** …for at most this long after the step that wrote the delivery: WhatsApp takes free replies within 24 hours of
+ * the customer's last message, and a reply a day late answers nothing. */
+export const CHANNEL_WAIT_MS = 24 * 60 * 60 * 1000;
+
 export function createEffectLoop(deps: EffectLoopDeps): EffectLoop {
   const { db, now, logger } = deps;
 
@@ -48,6 +54,22 @@ export function createEffectLoop(deps: EffectLoopDeps): EffectLoop {
       if (e instanceof ChannelElsewhereError) {
         // another instance runs the channel (WhatsApp's lease): given back now, this claim not counted
         await releaseEffects(db, [effect.id], { availableAt: now(), uncount: true });
+        return null;
+      }
+      if (e instanceof ChannelUnavailableError) {
+        const log = { conversationId: conversation.id, channel: e.channel };
+        if (now().getTime() - effect.createdAt.getTime() >= CHANNEL_WAIT_MS) {
+          logger.error(log, 'channel down for too long: the delivery is given up (the message stays stored)');
+          return deps.effects.giveUp(effect);
+        }
+        // down for now (reconnecting, starting): kept, not counted, tried again shortly
+        logger.warn(log, 'channel down: the delivery waits for it');
+        await releaseEffects(db, [effect.id], {
+          availableAt: new Date(now().getTime() + CHANNEL_RETRY_MS),
+          uncount: true,
+          error: String(e),
+        });
+        deps.retryIn(CHANNEL_RETRY_MS);
         return null;
       }
       const log = { err: e, conversationId: conversation.id, effect: effect.job.kind, attempts: effect.attempts };

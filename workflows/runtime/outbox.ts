@@ -51,6 +51,8 @@ export interface ClaimedEffect {
   conversationId: string;
   /** claims so far, this one included */
   attempts: number;
+  /** when the step that wrote it committed */
+  createdAt: Date;
   job: OutboxJob;
 }
 
@@ -72,7 +74,7 @@ export async function enqueueEffects(
   claim: Claim,
 ): Promise<ClaimedEffect[]> {
   if (jobs.length === 0) return [];
-  const effects = jobs.map((job) => ({ id: randomUUID(), conversationId, attempts: 1, job }));
+  const effects = jobs.map((job) => ({ id: randomUUID(), conversationId, attempts: 1, createdAt: claim.at, job }));
   // SQL rather than createMany: this runs for every message (about half the CPU of the model query here); rows
   // take their seq in this order
   const rows = effects.map(
@@ -133,7 +135,9 @@ export async function claimDueEffects(
   c: Claim & { limit: number; notServedHere?: string[] },
 ): Promise<ClaimedEffect[]> {
   const elsewhere = c.notServedHere ?? [];
-  const rows = await db.prisma.$queryRaw<{ id: string; conversationId: string; attempts: number; payload: unknown }[]>`
+  const rows = await db.prisma.$queryRaw<
+    { id: string; conversationId: string; attempts: number; createdAt: Date; payload: unknown }[]
+  >`
     UPDATE "OutboxEffect" SET "claimedBy" = ${c.by}, "claimedUntil" = ${c.until}, attempts = attempts + 1
     WHERE id IN (
       SELECT e.id FROM "OutboxEffect" e
@@ -146,8 +150,8 @@ export async function claimDueEffects(
           SELECT 1 FROM "Conversation" c WHERE c.id = e."conversationId" AND c.channel = ANY(${elsewhere}::text[])))
       ORDER BY e.seq LIMIT ${c.limit}
       FOR UPDATE SKIP LOCKED)
-    RETURNING id::text AS id, "conversationId"::text AS "conversationId", attempts, payload`;
-  return rows.map((r) => ({ ...r, job: jobSchema.parse(r.payload) }));
+    RETURNING id::text AS id, "conversationId"::text AS "conversationId", attempts, "createdAt", payload`;
+  return rows.map(({ payload, ...r }) => ({ ...r, job: jobSchema.parse(payload) }));
 }
 
 /** Instances holding claims on pending effects (to find those of an instance that is gone). */

@@ -2,6 +2,7 @@
 // same middleware and bot as every other channel; the bot's replies go out through a paced send queue, and a reply
 // counts as delivered (its outbox effect done) only once whatsapp-web.js has sent it, not when it was queued.
 import { TurnContext, type Activity, type ResourceResponse } from 'botbuilder';
+import { ChannelUnavailableError } from '../../../workflows/index.ts';
 import { BatonChannelAdapter } from '../baton-adapter.ts';
 import { agentNameOf, withAgentName } from '../agent-name.ts';
 import type { Logger } from 'pino';
@@ -151,7 +152,8 @@ export class WhatsAppAdapter extends BatonChannelAdapter {
     const running = key ? this.sending.get(key) : undefined;
     if (running) return running;
     const send = this.options.queue.enqueue(async () => {
-      if (!this.sender) throw new Error('WhatsApp is not connected');
+      // not connected (reconnecting, or starting): the runtime keeps the reply and sends it once WhatsApp is back
+      if (!this.sender) throw new ChannelUnavailableError('whatsapp', 'WhatsApp is not connected');
       await this.sender.sendMessage(chatId, text);
     });
     if (!key) return send;

@@ -1,7 +1,7 @@
 // A WhatsApp reply is delivered when whatsapp-web.js has sent it, not when it entered the paced queue: until then
 // its outbox effect stays pending, so a process that stops (or dies) with the reply queued sends it after the restart.
 // Driven through a fake whatsapp-web.js client whose sends can be held (WhatsApp Web slow to take them).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../../prisma/index.ts';
 import { createTestDatabase, testDbKind } from '../../support/db.ts';
 import { conversationOf, startStack, type Stack } from './stack.ts';
@@ -27,8 +27,11 @@ describe(`WhatsApp deliveries on ${testDbKind()}`, () => {
   beforeAll(async () => {
     db = await createTestDatabase();
   });
+  // one test's Baton is stopped before the next starts: two on one database would share its deliveries
+  afterEach(async () => {
+    for (const s of stacks.splice(0)) await s.stop().catch(() => undefined);
+  });
   afterAll(async () => {
-    for (const s of stacks) await s.stop().catch(() => undefined);
     await db?.close();
   });
 
@@ -72,4 +75,49 @@ describe(`WhatsApp deliveries on ${testDbKind()}`, () => {
     expect(await deliveriesOf(conversation.id)).toHaveLength(1);
     expect(first.sent).toEqual([]);
   });
+
+  it('a reply due while WhatsApp reconnects waits for it, past the few seconds its retries used to last, and is sent once', async () => {
+    const clients: FakeWhatsAppClient[] = [];
+    // the first client is ready at once; the next one (after the disconnect) takes 7 s to be ready
+    const stack = await startStack(db, {
+      env: { BATON_WHATSAPP: '1', BATON_WHATSAPP_SENDS_PER_MINUTE: '600' },
+      createWhatsAppClient: () => {
+        const slow = async (client: FakeWhatsAppClient) => {
+          await new Promise((r) => setTimeout(r, 7_000));
+          ready(client);
+        };
+        const c = new FakeWhatsAppClient(clients.length === 0 ? ready : slow);
+        clients.push(c);
+        return asClient(c);
+      },
+    });
+    stacks.push(stack);
+    await expect.poll(() => stack.channels.whatsAppStatus().state).toBe('ready');
+    const first = clients[0]!;
+    const number = '447700900456';
+    first.hold();
+    first.receive({ number, pushname: 'Bea', body: 'Hello!' });
+    await expect.poll(() => first.sending.length, { timeout: 10_000 }).toBe(1);
+    const reply = first.sending[0]!.content;
+    const conversation = await conversationOf(db, `${number}@c.us`);
+
+    // WhatsApp Web drops (the send under way fails with the browser), and is back about 9 s later
+    const lostAt = Date.now();
+    first.emit('disconnected', 'NAVIGATION');
+    await expect.poll(() => clients.length, { timeout: 10_000 }).toBe(2);
+    await expect.poll(() => stack.channels.whatsAppStatus().state, { timeout: 15_000 }).toBe('ready');
+    expect(Date.now() - lostAt).toBeGreaterThan(8_000);
+    const second = clients[1]!;
+    await expect
+      .poll(() => second.sent.map((s) => [s.chatId, s.content]), { timeout: 15_000 })
+      .toEqual([[`${number}@c.us`, reply]]);
+    await expect.poll(async () => (await deliveriesOf(conversation.id))[0]?.outcome, { timeout: 5_000 }).toBe('done');
+    expect(first.sent).toEqual([]);
+    // the tries while WhatsApp was down were not counted: only the send that failed with the browser was
+    const [effect] = await db.prisma.outboxEffect.findMany({
+      where: { conversationId: conversation.id, kind: 'deliver' },
+    });
+    expect(effect?.attempts).toBe(2);
+    expect(effect?.lastError).toMatch(/not connected/);
+  }, 60_000);
 });

@@ -3,6 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../../prisma/index.ts';
 import type { AiAgent } from '../../../workflows/agent/types.ts';
+import { ChannelUnavailableError } from '../../../workflows/index.ts';
+import { CHANNEL_RETRY_MS, CHANNEL_WAIT_MS } from '../../../workflows/runtime/effect-loop.ts';
 import { createConversationRuntime } from '../../../workflows/runtime/index.ts';
 import { createTestDatabase } from '../../support/db.ts';
 import { Clock, inbound, makeBusiness, RecordingGateway, silentLogger, testAgent } from '../support/fixtures.ts';
@@ -34,6 +36,45 @@ const pending = (conversationId: string) =>
   db.prisma.outboxEffect.findMany({ where: { conversationId, doneAt: null }, orderBy: { seq: 'asc' } });
 
 describe('durable effects', () => {
+  it('a delivery to a channel that is down waits for it, its tries not counted, for up to a day', async () => {
+    const { business } = await makeBusiness(db);
+    const clock = new Clock();
+    const { rt, gateway } = runtime(testAgent, clock, 'down-1');
+    let down = true;
+    const send = gateway.send.bind(gateway);
+    gateway.send = async (m) => {
+      if (down) throw new ChannelUnavailableError('whatsapp', 'WhatsApp is not connected');
+      return send(m);
+    };
+    const { conversationId: back } = await rt.handleInbound(inbound(business.id, 'down-a', 'when do you open?'));
+    const { conversationId: gone } = await rt.handleInbound(inbound(business.id, 'down-b', 'when do you open?'));
+    // a minute of outage, tried every 5 s: never given up (maxEffectAttempts is 2 here), never counted
+    for (let i = 0; i < 12; i++) {
+      clock.advance(CHANNEL_RETRY_MS / 1000);
+      await rt.carryOutPendingEffects();
+    }
+    for (const id of [back, gone]) {
+      const [left] = await pending(id);
+      expect(left).toMatchObject({ kind: 'deliver', attempts: 0, lastError: expect.stringMatching(/not connected/) });
+    }
+    // the channel is back: the first is sent
+    down = false;
+    clock.advance(CHANNEL_RETRY_MS / 1000);
+    await rt.carryOutPendingEffects();
+    expect(gateway.texts(back)).toHaveLength(1);
+    expect(gateway.texts(gone)).toHaveLength(1);
+    expect(await pending(back)).toEqual([]);
+    // a channel down for more than a day: the delivery is given up (the message stays stored)
+    down = true;
+    await rt.handleInbound(inbound(business.id, 'down-b', 'and on Sundays?'));
+    clock.advance(CHANNEL_WAIT_MS / 1000 + 1);
+    await rt.carryOutPendingEffects();
+    expect(await pending(gone)).toEqual([]);
+    const last = await db.prisma.outboxEffect.findFirst({ where: { conversationId: gone }, orderBy: { seq: 'desc' } });
+    expect(last).toMatchObject({ kind: 'deliver', outcome: 'gave_up' });
+    await rt.stop();
+  });
+
   it('an AI that fails is tried again after the backoff, then the conversation is handed over', async () => {
     const { business } = await makeBusiness(db);
     const clock = new Clock();
