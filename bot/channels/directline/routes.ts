@@ -14,7 +14,7 @@ import { enableRateLimits, limiter, type LimitOptions } from '../rate-limits.ts'
 import { BOT_ACCOUNT } from '../local-channels.ts';
 import { DIRECT_LINE_SERVICE_URL, type DirectLineAdapter } from './adapter.ts';
 import type { FeedConversationInfo, FeedStore } from './feed-store.ts';
-import { bearer, TOKEN_TTL_SECONDS, type TokenClaims, type TokenSigner } from './tokens.ts';
+import { bearer, RESUME_WITHIN_SECONDS, TOKEN_TTL_SECONDS, type TokenClaims, type TokenSigner } from './tokens.ts';
 
 export const DIRECT_LINE_PREFIX = '/v3/directline';
 
@@ -226,6 +226,22 @@ export async function registerDirectLine(app: FastifyInstance, options: DirectLi
       if (!auth) return reply;
       const token = signer.sign({ c: auth.claims.c, u: auth.claims.u, b: auth.claims.b });
       return reply.send({ conversationId: auth.claims.c, token, expires_in: TOKEN_TTL_SECONDS });
+    });
+
+    // Baton's own: a returning visitor whose token expired (away longer than an hour) resumes the same conversation
+    // — the same contact, the chat going on — with the token it kept, if it expired within RESUME_WITHIN_SECONDS.
+    scope.post(`${DIRECT_LINE_PREFIX}/tokens/resume`, { onRequest: [perIp] }, async (request, reply) => {
+      const claims = signer.verify(bearer(request.headers.authorization), undefined, RESUME_WITHIN_SECONDS);
+      if (!claims) return fail(reply, 403, 'UNAUTHENTICATED', 'the Direct Line token is missing, invalid or too old');
+      const conversation = await feed.restore(claims.c, claims.b, claims.u);
+      const token = signer.sign({ c: conversation.id, u: conversation.userId, b: conversation.businessId });
+      logger.info({ conversation: conversation.id }, 'webchat conversation resumed');
+      return reply.send({
+        conversationId: conversation.id,
+        token,
+        expires_in: TOKEN_TTL_SECONDS,
+        userId: conversation.userId,
+      });
     });
 
     scope.get<{ Params: { id: string }; Querystring: { watermark?: string } }>(

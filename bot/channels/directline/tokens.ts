@@ -14,6 +14,13 @@ export interface TokenClaims {
 
 export const TOKEN_TTL_SECONDS = 3600;
 
+/**
+ * How long after its expiry a visitor's token still resumes its conversation (POST /tokens/resume): a visitor who
+ * comes back to the site within this time continues as the same conversation, and so as the same contact, instead
+ * of starting over as a new guest.
+ */
+export const RESUME_WITHIN_SECONDS = 30 * 24 * 3600;
+
 export class TokenSigner {
   private readonly key: Buffer;
   /**
@@ -31,8 +38,15 @@ export class TokenSigner {
     return `${payload}.${this.mac(payload)}`;
   }
 
-  /** The claims of a valid, unexpired token, else null. */
-  verify(token: string | undefined, nowSeconds = Math.floor(Date.now() / 1000)): TokenClaims | null {
+  /**
+   * The claims of a valid, unexpired token, else null. `expiredWithinSeconds`: also a token that expired no longer
+   * ago than that (to resume its conversation; the signature is checked all the same).
+   */
+  verify(
+    token: string | undefined,
+    nowSeconds = Math.floor(Date.now() / 1000),
+    expiredWithinSeconds = 0,
+  ): TokenClaims | null {
     if (!token) return null;
     const [payload, mac, extra] = token.split('.');
     if (!payload || !mac || extra !== undefined) return null;
@@ -42,7 +56,7 @@ export class TokenSigner {
     try {
       const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Partial<TokenClaims>;
       if (typeof claims.c !== 'string' || typeof claims.u !== 'string' || typeof claims.b !== 'string') return null;
-      if (typeof claims.exp !== 'number' || claims.exp <= nowSeconds) return null;
+      if (typeof claims.exp !== 'number' || claims.exp <= nowSeconds - expiredWithinSeconds) return null;
       return claims as TokenClaims;
     } catch {
       return null;

@@ -2,7 +2,7 @@
    Renders Microsoft's web chat (served by Baton, no CDN) against Baton's own Direct Line API. The visitor keeps the
    conversation across reloads (localStorage). Options (data-*): business (slug), container (element id to render
    into instead of the floating button), title. */
-/* global window, document, localStorage, navigator */
+/* global window, document, localStorage, navigator, atob */
 (function () {
   'use strict';
   var script = document.currentScript;
@@ -45,13 +45,32 @@
     });
   }
 
-  /* Resume the saved conversation if its token still works, else start a new one. */
+  /* Whether a token's expiry (its signed payload's `exp`, unix seconds) has passed, or is a few seconds off. */
+  function expired(token) {
+    try {
+      var payload = String(token).split('.')[0].replace(/-/g, '+').replace(/_/g, '/');
+      return JSON.parse(atob(payload)).exp * 1000 <= Date.now() + 5000;
+    } catch {
+      return false;
+    }
+  }
+
+  /* Resume the saved conversation if its token still works; if it expired (the visitor was away), resume it with
+     that token (within 30 days: the same conversation, the same contact); else start a new one. */
   function session() {
     var saved = load();
+    var resumeWithToken = function () {
+      return fetch(domain + '/tokens/resume', { method: 'POST', headers: { Authorization: 'Bearer ' + saved.token } });
+    };
     var resume = saved
-      ? fetch(domain + '/conversations/' + encodeURIComponent(saved.conversationId), {
-          headers: { Authorization: 'Bearer ' + saved.token },
-        }).then(function (r) {
+      ? (expired(saved.token)
+          ? resumeWithToken()
+          : fetch(domain + '/conversations/' + encodeURIComponent(saved.conversationId), {
+              headers: { Authorization: 'Bearer ' + saved.token },
+            }).then(function (r) {
+              return r.ok ? r : resumeWithToken();
+            })
+        ).then(function (r) {
           if (!r.ok) return null;
           return r.json().then(function (j) {
             saved.token = j.token;

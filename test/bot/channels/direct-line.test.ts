@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createChannels } from '../../../bot/channels/index.ts';
+import { TOKEN_TTL_SECONDS, TokenSigner } from '../../../bot/channels/directline/tokens.ts';
 import { channelsConfig, quietLogger, recordingRuntime } from './support.ts';
 
 const acme = { id: '00000000-0000-4000-8000-000000000001', slug: 'acme', name: 'Acme' };
@@ -245,5 +246,62 @@ describe('Direct Line tokens across a restart', () => {
       .poll(() => after.runtime.inbound.map((m) => [m.channelConversationId, m.businessId]))
       .toEqual([[session.conversationId, acme.id]]);
     await after.app.close();
+  });
+});
+
+describe('a returning visitor', () => {
+  it('whose token expired (away for hours or days) resumes the same conversation with it, within 30 days', async () => {
+    const secret = 'a-long-enough-secret-for-the-api-tokens-0123456789';
+    const runtime = recordingRuntime();
+    const channels = createChannels({
+      config: channelsConfig({ BATON_TOKEN_SECRET: secret }),
+      logger: quietLogger(),
+      conversations: runtime,
+      resolveBusiness: async () => acme,
+    });
+    const app = Fastify();
+    await channels.register(app, { authorizeAdmin: async () => {} });
+    await app.ready();
+    try {
+      const signer = new TokenSigner(secret);
+      const now = Math.floor(Date.now() / 1000);
+      const claims = { c: 'dl-conv-returning', u: 'dl_visitor-1', b: acme.id };
+      const yesterday = signer.sign(claims, now - 24 * 3600);
+      const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+      // the expired token no longer opens the conversation …
+      const reconnect = await app.inject({ url: `/v3/directline/conversations/${claims.c}`, headers: auth(yesterday) });
+      expect(reconnect.statusCode).toBe(403);
+      // … but resumes it: a fresh token for the same conversation and visitor
+      const resumed = await app.inject({
+        method: 'POST',
+        url: '/v3/directline/tokens/resume',
+        headers: auth(yesterday),
+      });
+      expect(resumed.statusCode).toBe(200);
+      const body = resumed.json<{ conversationId: string; token: string; userId: string; expires_in: number }>();
+      expect(body).toMatchObject({ conversationId: claims.c, userId: claims.u, expires_in: 3600 });
+      const post = await app.inject({
+        method: 'POST',
+        url: `/v3/directline/conversations/${claims.c}/activities`,
+        headers: auth(body.token),
+        payload: { type: 'message', text: 'back again' },
+      });
+      expect(post.statusCode).toBe(200);
+      // the runtime sees the same channel conversation: the same contact, not a new guest
+      await expect
+        .poll(() => runtime.inbound.map((m) => [m.channelConversationId, m.sender.channelUserId]))
+        .toEqual([[claims.c, claims.u]]);
+
+      // too old, forged, or none: refused, naming no conversation
+      const lastYear = signer.sign(claims, now - 31 * 24 * 3600 - TOKEN_TTL_SECONDS);
+      const forged = new TokenSigner('another-secret-another-secret-another-secret').sign(claims, now - 3600);
+      for (const headers of [auth(lastYear), auth(forged), {}]) {
+        const refused = await app.inject({ method: 'POST', url: '/v3/directline/tokens/resume', headers });
+        expect(refused.statusCode).toBe(403);
+        expect(refused.json()).toMatchObject({ error: { code: 'UNAUTHENTICATED' } });
+      }
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -1,10 +1,12 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TokenSigner } from '../../../bot/channels/directline/tokens.ts';
 import { createChannels } from '../../../bot/channels/index.ts';
 import { launchChromium, SEND_BOX } from './browser.ts';
 import { channelsConfig, quietLogger, recordingRuntime } from './support.ts';
 
+const SECRET = 'a-long-enough-secret-for-the-api-tokens-0123456789';
 const acme = { id: '00000000-0000-4000-8000-000000000001', slug: 'acme', name: 'Acme & Sons' };
 
 // The page a visitor opens, in a real browser: Microsoft's web chat bundle served by Baton, talking to Baton's
@@ -18,7 +20,7 @@ describe('the webchat page in headless Chromium', () => {
 
   beforeAll(async () => {
     const channels = createChannels({
-      config: channelsConfig(),
+      config: channelsConfig({ BATON_TOKEN_SECRET: SECRET }),
       logger: quietLogger(),
       conversations: runtime,
       resolveBusiness: async (slug) => {
@@ -62,6 +64,23 @@ describe('the webchat page in headless Chromium', () => {
     await page.locator(SEND_BOX).fill('still me');
     await page.locator(SEND_BOX).press('Enter');
     await page.locator('p', { hasText: 'echo: still me' }).first().waitFor({ timeout: 10_000 });
+    expect(runtime.inbound.at(-1)?.channelConversationId).toBe(conversationId);
+
+    // Back the next day: the token the widget kept has expired; the widget resumes the same conversation with it.
+    const key = await page.evaluate(() => Object.keys(localStorage).find((k) => k.startsWith('baton-webchat:')));
+    expect(key).toBeDefined();
+    const saved = JSON.parse((await page.evaluate((k) => localStorage.getItem(k), key!)) ?? 'null') as {
+      token: string;
+    };
+    const signer = new TokenSigner(SECRET);
+    const claims = signer.verify(saved.token)!;
+    expect(claims.c).toBe(conversationId);
+    saved.token = signer.sign({ c: claims.c, u: claims.u, b: claims.b }, Math.floor(Date.now() / 1000) - 24 * 3600);
+    await page.evaluate(([k, v]) => localStorage.setItem(k, v), [key!, JSON.stringify(saved)] as const);
+    await page.reload();
+    await page.locator(SEND_BOX).fill('back the next day');
+    await page.locator(SEND_BOX).press('Enter');
+    await page.locator('p', { hasText: 'echo: back the next day' }).first().waitFor({ timeout: 15_000 });
     expect(runtime.inbound.at(-1)?.channelConversationId).toBe(conversationId);
 
     expect(external).toEqual([]);
