@@ -38,7 +38,7 @@ export const configSchema = z.object({
   ),
   BATON_ADMIN_EMAIL: z.preprocess(emptyToUndefined, z.email('must be an email address').default('admin@example.com')),
   BATON_ADMIN_PASSWORD: z.preprocess(emptyToUndefined, z.string().min(10, 'must be at least 10 characters').optional()),
-  // HTTP API (bot/http/auth.ts): the HMAC key of bearer tokens. Unset = a random key per process (tokens end at restart).
+  // HTTP API and webchat: the HMAC key of tokens. Unset = a random key made once and kept in the database (ServerSecret).
   BATON_TOKEN_SECRET: z.preprocess(
     emptyToUndefined,
     z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 32`)').optional(),

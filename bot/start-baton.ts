@@ -1,7 +1,7 @@
 // Composition root: config → database (migrated) → first business → HTTP server.
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { ensureFirstBusiness, resumeImports } from '../contacts/index.ts';
+import { ensureFirstBusiness, resumeImports, storedTokenSecret } from '../contacts/index.ts';
 import { openDatabase, type Database } from '../prisma/index.ts';
 import {
   createAgent,
@@ -100,8 +100,10 @@ export async function startBaton(config: Config, options: StartOptions = {}): Pr
     const resolveBusiness = createBusinessResolver(db);
     // A STOP answered to a broadcast opts the contact out; every other message goes to the runtime.
     const inbound = withBroadcastOptOut(conversations, { db, logger });
+    // tokens are signed with BATON_TOKEN_SECRET, or else with a key kept in the database (made on the first start)
+    const tokenSecret = config.BATON_TOKEN_SECRET ?? (await storedTokenSecret(db));
     channels = createChannels({
-      config,
+      config: { ...config, BATON_TOKEN_SECRET: tokenSecret },
       logger,
       conversations: inbound,
       resolveBusiness,
@@ -118,7 +120,7 @@ export async function startBaton(config: Config, options: StartOptions = {}): Pr
       logger,
       conversations,
       channels: { channels, resolveBusiness },
-      tokenSecret: config.BATON_TOKEN_SECRET,
+      tokenSecret,
       importDir,
       importMaxBytes: config.BATON_IMPORT_MAX_MB * 1024 * 1024,
     });

@@ -34,6 +34,18 @@ describe(`the Baton server on ${testDbKind()}`, { timeout: 120_000 }, () => {
     }, 60_000);
     expect(health).toEqual({ status: 'ok', database: testDbKind() });
     expect(server.output()).toMatch(/password: \S{10,}/); // generated once, printed once
+    // the admin logs in (no BATON_TOKEN_SECRET is set: tokens are signed with the key kept in the database)
+    const password = /password: (\S+)/.exec(server.output())![1]!;
+    const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@example.com', password }),
+    });
+    expect(login.status).toBe(200);
+    const { token } = (await login.json()) as { token: string };
+    const business = () =>
+      fetch(`http://127.0.0.1:${port}/api/v1/business`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await business()).status).toBe(200);
 
     server.child.kill('SIGTERM');
     expect(await server.exit).toBe(0);
@@ -63,9 +75,12 @@ describe(`the Baton server on ${testDbKind()}`, { timeout: 120_000 }, () => {
       PORT: String(port),
     });
     await waitFor(async () => ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok ? true : undefined), 60_000);
+    // the admin's token from before the restart still works: no one is logged out by a restart
+    expect((await business()).status).toBe(200);
     again.child.kill('SIGINT');
     expect(await again.exit).toBe(0);
     expect(again.output()).not.toMatch(/password:/);
+    expect(again.output()).not.toMatch(/BATON_TOKEN_SECRET is unset/);
   });
 
   it('stops cleanly on a signal that arrives while it is still starting (after it listens)', async () => {

@@ -34,6 +34,7 @@ const TABLES = [
   'ImportRowError',
   'Message',
   'OutboxEffect',
+  'ServerSecret',
   'Tag',
   'User',
   '_prisma_migrations',
