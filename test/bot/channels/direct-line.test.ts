@@ -207,22 +207,25 @@ describe("Baton's Direct Line 3.0 server (what botframework-directlinejs calls)"
   });
 });
 
+const SECRET = 'a-long-enough-secret-for-the-api-tokens-0123456789';
+
+/** The channels of one Baton process whose tokens are signed with SECRET (a restart: call it again). */
+async function start() {
+  const runtime = recordingRuntime();
+  const channels = createChannels({
+    config: channelsConfig({ BATON_TOKEN_SECRET: SECRET }),
+    logger: quietLogger(),
+    conversations: runtime,
+    resolveBusiness: async () => acme,
+  });
+  const app = Fastify();
+  await channels.register(app, { authorizeAdmin: async () => {} });
+  await app.ready();
+  return { app, runtime };
+}
+
 describe('Direct Line tokens across a restart', () => {
   it('with BATON_TOKEN_SECRET set, a visitor token from before a restart still opens the same conversation', async () => {
-    const secret = 'a-long-enough-secret-for-the-api-tokens-0123456789';
-    const start = async () => {
-      const runtime = recordingRuntime();
-      const channels = createChannels({
-        config: channelsConfig({ BATON_TOKEN_SECRET: secret }),
-        logger: quietLogger(),
-        conversations: runtime,
-        resolveBusiness: async () => acme,
-      });
-      const app = Fastify();
-      await channels.register(app, { authorizeAdmin: async () => {} });
-      await app.ready();
-      return { app, runtime };
-    };
     const before = await start();
     const session = (
       await before.app.inject({ method: 'POST', url: '/v3/directline/tokens/generate', payload: {} })
@@ -251,19 +254,9 @@ describe('Direct Line tokens across a restart', () => {
 
 describe('a returning visitor', () => {
   it('whose token expired (away for hours or days) resumes the same conversation with it, within 30 days', async () => {
-    const secret = 'a-long-enough-secret-for-the-api-tokens-0123456789';
-    const runtime = recordingRuntime();
-    const channels = createChannels({
-      config: channelsConfig({ BATON_TOKEN_SECRET: secret }),
-      logger: quietLogger(),
-      conversations: runtime,
-      resolveBusiness: async () => acme,
-    });
-    const app = Fastify();
-    await channels.register(app, { authorizeAdmin: async () => {} });
-    await app.ready();
+    const { app, runtime } = await start();
     try {
-      const signer = new TokenSigner(secret);
+      const signer = new TokenSigner(SECRET);
       const now = Math.floor(Date.now() / 1000);
       const claims = { c: 'dl-conv-returning', u: 'dl_visitor-1', b: acme.id };
       const yesterday = signer.sign(claims, now - 24 * 3600);
