@@ -3,7 +3,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMON_LAST, fillContacts } from '../../../bench/search/fill.ts';
 import { createBusiness, createContact, listContacts, updateContact } from '../../../contacts/index.ts';
-import { contactPageSql, containsPattern, phoneDigits } from '../../../contacts/contacts/queries.ts';
+import {
+  contactPageSql,
+  containsPattern,
+  pageCardsSql,
+  phoneDigits,
+} from '../../../contacts/contacts/queries.ts';
 import type { Database } from '../../../prisma/index.ts';
 import { createTestDatabase, testDbKind } from '../../support/db.ts';
 import { databaseLowering } from '../../../contacts/import/batch-write.ts';
@@ -128,6 +133,25 @@ describe(`contact search on ${testDbKind()}`, () => {
     const plan = await planOf(matches!.text, matches!.params);
     expect(plan).toMatch(/ContactTag_(pkey|tagId_idx)/);
     expect(plan).not.toMatch(/Seq Scan/);
+  });
+
+  it("a page's cards in the same statement: the page's own plan, then every card by its keys", async () => {
+    const first = contactPageSql(businessId, { status: 'active', limit: 50 }, null, null).indexed;
+    const plan = await planOf(pageCardsSql(first, 50).text, first.params);
+    // the page as planned alone (a CTE of its own), then one key lookup per part of a card
+    expect(plan).toMatch(/CTE page[\s\S]*Index (Only )?Scan Backward using "Contact_businessId_status_createdAt_id_idx"/);
+    for (const key of ['Contact_pkey', 'Identifier_contactId_kind_key', 'ContactTag_pkey']) expect(plan).toContain(key);
+    expect(plan).not.toMatch(/Seq Scan on "(Contact|Identifier|ContactTag)"/);
+    // and the same cards, in the page's order, as the statement alone finds
+    const ids = (await db.query<{ id: string }>(first.text, first.params)).map((r) => r.id);
+    const cards = await db.query<{ id: string }>(pageCardsSql(first, 50).text, first.params);
+    expect(cards.map((c) => c.id)).toEqual(ids);
+    // The window's statement (fullOnly) reads no cards unless it found more than a page.
+    const rare = page('zzzz', null, 100).recent!;
+    expect(await db.query(pageCardsSql(rare, 50, true).text, rare.params)).toEqual([]);
+    const common = page('a', null, 5000).recent!;
+    expect(await db.query(pageCardsSql(common, 50, true).text, common.params)).toHaveLength(51);
+    expect(await db.query(pageCardsSql(common, 51, true).text, common.params)).toHaveLength(0);
   });
 
   it('every kind of search finds exactly the contacts that hold the words, newest first, by every route', async () => {
