@@ -232,6 +232,7 @@ export function contactPageSql(
   cursor: { createdAt: Date; id: string } | null,
   window = RECENT_WINDOW,
 ): ContactPageSql {
+  if (tagId && !q.search) return { indexed: tagPageSql(tagId, q, cursor), recent: null, matches: null };
   const params: unknown[] = [businessId, q.status];
   const param = (v: unknown) => `$${params.push(v)}`;
   const where = [`c."businessId" = $1`, `c.status = $2::"ContactStatus"`];
@@ -288,6 +289,31 @@ export function contactPageSql(
     params,
   };
   return { indexed, recent, matches };
+}
+
+/**
+ * A tag alone: the page walked along ContactTag's (tagId, contactStatus, contactCreatedAt, contactId) index, which
+ * holds the contact list's order (its contacts' status and createdAt, kept by triggers): a page's entries and no more,
+ * however many contacts hold the tag. `tagId` is the business's (listContacts looked it up by business).
+ */
+function tagPageSql(
+  tagId: string,
+  q: { status: 'active' | 'archived' | 'guest'; limit: number },
+  cursor: { createdAt: Date; id: string } | null,
+): Sql {
+  const params: unknown[] = [tagId, q.status];
+  const param = (v: unknown) => `$${params.push(v)}`;
+  const where = [`t."tagId" = $1::uuid`, `t."contactStatus" = $2::"ContactStatus"`];
+  if (cursor) {
+    where.push(
+      `(t."contactCreatedAt", t."contactId") < (${param(cursor.createdAt.toISOString())}::timestamptz, ${param(cursor.id)}::uuid)`,
+    );
+  }
+  return {
+    text: `SELECT t."contactId" AS id FROM "ContactTag" t WHERE ${where.join(' AND ')}
+      ORDER BY t."contactCreatedAt" DESC, t."contactId" DESC LIMIT ${param(q.limit + 1)}`,
+    params,
+  };
 }
 
 /** Whether the planner means to walk the contact list's order index for this statement (rather than sort matches). */
