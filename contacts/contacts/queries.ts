@@ -218,11 +218,10 @@ export interface ContactPageSql {
 
 /**
  * The SQL that finds one page of contact ids, newest first, and its parameters (`window`: RECENT_WINDOW, smaller in
- * tests). Every filter has an index
- * (prisma/schema.prisma): words the trigram index on Contact.searchText (names, business name and email, lower-cased,
- * kept by triggers), phone digits the trigram index on phones (`kind` is a literal so that the planner can use the
- * partial index), tags ContactTag's keys, and the order and cursor (createdAt, id) the btree on
- * (businessId, status, createdAt, id). Pure, so that tests can EXPLAIN exactly what runs; how listContacts chooses
+ * tests). Every filter has an index (prisma/schema.prisma): words the trigram index on Contact.searchText (names,
+ * business name and email, lower-cased, kept by triggers), phone digits the trigram index on phones (`kind` is a
+ * literal so that the planner can use the partial index), tags ContactTag's keys (a tag alone: its tag order index,
+ * tagPageSql), and the order and cursor (createdAt, id) the btree on (businessId, status, createdAt, id). Pure, so that tests can EXPLAIN exactly what runs; how listContacts chooses
  * between the statements: see ContactPageSql and docs/performance.md.
  */
 export function contactPageSql(
