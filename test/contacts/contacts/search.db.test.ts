@@ -12,13 +12,7 @@ import {
   setContactTags,
   updateContact,
 } from '../../../contacts/index.ts';
-import {
-  contactPageSql,
-  containsPattern,
-  pageCardsSql,
-  phoneDigits,
-  windowHoldsPage,
-} from '../../../contacts/contacts/queries.ts';
+import { contactPageSql, containsPattern, pageCardsSql, phoneDigits } from '../../../contacts/contacts/queries.ts';
 import type { Database } from '../../../prisma/index.ts';
 import { createTestDatabase, testDbKind } from '../../support/db.ts';
 import { databaseLowering } from '../../../contacts/import/batch-write.ts';
@@ -139,14 +133,6 @@ describe(`contact search on ${testDbKind()}`, () => {
     expect(await planOf(matches!.text, matches!.params)).toMatch(
       /Index Cond: \(\("searchText" ~~ '%james%'::text\) AND \("searchText" ~~ '%smith%'::text\)\)/,
     );
-  });
-
-  it("the planner's estimate of the window's matches: a walk only when the window is expected to hold a page", async () => {
-    // (listContacts otherwise sorts the matches at once, rather than walk the window first and sort them after.)
-    expect(await windowHoldsPage(db, page('a', null, 2000).recent!, 50)).toBe(true);
-    expect(await windowHoldsPage(db, page('smith', null, 2000).recent!, 50)).toBe(false); // ~1.2 %: ~24 in 2,000
-    expect(await windowHoldsPage(db, page('smith', null, 2000).recent!, 10)).toBe(true);
-    expect(await windowHoldsPage(db, page('zzzz', null, 2000).recent!, 50)).toBe(false);
   });
 
   it('phone digits: the trigram index on phones', async () => {
