@@ -85,6 +85,7 @@ async function fillRange(
   const id = contactIdOf(businessId, 'g');
   const createdAt = `CASE WHEN g <= ${Math.floor(n / 5)} THEN timestamptz '2025-06-01'
     ELSE timestamptz '2026-01-01' + make_interval(secs => g) END`;
+  const status = `(CASE WHEN g % 50 = 0 THEN 'archived' ELSE 'active' END)::"ContactStatus"`;
   // One row per contact with its fields, computed once, read by the inserts.
   await query(
     `CREATE TEMP TABLE fill_rows ON COMMIT DROP AS
@@ -96,7 +97,7 @@ async function fillRange(
   await query(
     `INSERT INTO "Contact" (id, "businessId", status, "firstName", "lastName", "businessName", channel, "createdAt",
        "updatedAt", "searchText")
-     SELECT id, $1::uuid, (CASE WHEN g % 50 = 0 THEN 'archived' ELSE 'active' END)::"ContactStatus", first, last,
+     SELECT id, $1::uuid, ${status}, first, last,
        business, 'import', ${createdAt}, ${createdAt}, contact_search_text(first, NULL, last, business, email)
      FROM fill_rows`,
     [businessId],
@@ -107,11 +108,13 @@ async function fillRange(
      UNION ALL SELECT $1::uuid, 'phone', phone, id FROM fill_rows WHERE phone IS NOT NULL`,
     [businessId],
   );
+  // With their contacts' status and createdAt (the tag order's copy, else the trigger would look each one up).
   await query(
-    `INSERT INTO "ContactTag" ("contactId", "tagId")
-     SELECT ${id}, ${uuidOf(`$1::text || 't' || ((g / 3) % ${TAGS})`)} FROM generate_series($2::int, $3::int) g WHERE g % 3 = 0
-     UNION ALL
-     SELECT ${id}, ${uuidOf(`$1::text || 'vip'`)} FROM generate_series($2::int, $3::int) g WHERE g % 1000 = 7`,
+    `INSERT INTO "ContactTag" ("contactId", "tagId", "contactStatus", "contactCreatedAt")
+     SELECT ${id}, tag, ${status}, ${createdAt} FROM (
+       SELECT g, ${uuidOf(`$1::text || 't' || ((g / 3) % ${TAGS})`)} AS tag FROM generate_series($2::int, $3::int) g WHERE g % 3 = 0
+       UNION ALL
+       SELECT g, ${uuidOf(`$1::text || 'vip'`)} FROM generate_series($2::int, $3::int) g WHERE g % 1000 = 7) l`,
     [businessId, from, to],
   );
   await query(`DROP TABLE fill_rows`);

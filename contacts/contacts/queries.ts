@@ -1,12 +1,11 @@
 // Reading contacts: the card beside a chat, and the searchable, paginated list.
 import { z } from 'zod';
 import { lineText, plainString } from '../text/index.ts';
-import type { Database, Prisma } from '../../prisma/index.ts';
+import type { Contact, Database } from '../../prisma/index.ts';
 import { addressOf } from './contact-fields.ts';
 import { isGuestEmail } from '../shared/email.ts';
 import { DomainError } from '../shared/errors.ts';
 import { parseOrThrow } from '../shared/validation.ts';
-import { identifierValue } from './identifier-value.ts';
 
 export interface ContactCard {
   id: string;
@@ -37,39 +36,76 @@ export interface ContactCard {
 
 type Address = ReturnType<typeof addressOf>;
 
-const cardInclude = {
-  identifiers: true,
-  tags: { include: { tag: true } },
-  assignedAgent: { select: { id: true, firstName: true, lastName: true } },
-} as const satisfies Prisma.ContactInclude;
-
-/** What a card is made of: the contact's columns, its identifiers, tags and agent (Prisma's payload has this shape). */
-type CardRow = Omit<
-  Prisma.ContactGetPayload<{ include: typeof cardInclude }>,
-  'identifiers' | 'tags' | 'assignedAgent'
+/** What a card is made of: the contact's columns, its email and phone, its tags and its agent (cardSql's rows). */
+type CardRow = Pick<
+  Contact,
+  | 'id'
+  | 'status'
+  | 'firstName'
+  | 'middleName'
+  | 'lastName'
+  | 'nameUnknown'
+  | 'businessName'
+  | 'addressLine1'
+  | 'addressLine2'
+  | 'addressCity'
+  | 'addressRegion'
+  | 'addressPostalCode'
+  | 'addressCountry'
+  | 'billingAddressLine1'
+  | 'billingAddressLine2'
+  | 'billingAddressCity'
+  | 'billingAddressRegion'
+  | 'billingAddressPostalCode'
+  | 'billingAddressCountry'
+  | 'channel'
+  | 'notes'
+  | 'broadcastOptOut'
+  | 'archivedAt'
+  | 'createdAt'
+  | 'updatedAt'
 > & {
-  identifiers: { kind: string; value: string }[];
-  tags: { tag: { id: string; name: string } }[];
+  email: string | null;
+  phone: string | null;
+  /** null when the contact has no tags */
+  tags: { id: string; name: string }[] | null;
   assignedAgent: { id: string; firstName: string; lastName: string } | null;
 };
 
 /**
- * A page's cards in one statement on the driver: Prisma's `include` took four (the contacts, then their identifiers,
- * tags and agents) and most of a list page's time (see docs/performance.md).
+ * The cards of the contacts `from` names (a FROM clause whose rows are `c`, the Contact table), in one statement: each
+ * part by its key — the email and phone by ("contactId", kind), one value each; the tags by ContactTag's primary key,
+ * each name by Tag's; the agent by User's. Prisma's `include` took four statements and most of a list page's time;
+ * a join of ContactTag and Tag per contact was planned as a hash of every tag of the business, built again for each
+ * contact (docs/performance.md).
  */
-async function cardRows(db: Database, ids: string[]): Promise<CardRow[]> {
-  return db.query<CardRow>(
-    `SELECT c.*,
-       coalesce((SELECT json_agg(json_build_object('kind', i.kind, 'value', i.value)) FROM "Identifier" i
-         WHERE i."contactId" = c.id), '[]'::json) AS identifiers,
-       coalesce((SELECT json_agg(json_build_object('tag', json_build_object('id', t.id, 'name', t.name)))
-         FROM "ContactTag" ct JOIN "Tag" t ON t.id = ct."tagId" WHERE ct."contactId" = c.id), '[]'::json) AS tags,
-       CASE WHEN u.id IS NOT NULL
-         THEN json_build_object('id', u.id, 'firstName', u."firstName", 'lastName', u."lastName") END AS "assignedAgent"
-     FROM "Contact" c LEFT JOIN "User" u ON u.id = c."assignedAgentId"
-     WHERE c.id = ANY ($1::uuid[])`,
-    [ids],
-  );
+export const cardSql = (from: string) => `SELECT c.id, c.status, c."firstName", c."middleName", c."lastName",
+    c."nameUnknown", c."businessName", c."addressLine1", c."addressLine2", c."addressCity", c."addressRegion",
+    c."addressPostalCode", c."addressCountry", c."billingAddressLine1", c."billingAddressLine2", c."billingAddressCity",
+    c."billingAddressRegion", c."billingAddressPostalCode", c."billingAddressCountry", c.channel, c.notes,
+    c."broadcastOptOut", c."archivedAt", c."createdAt", c."updatedAt",
+    (SELECT i.value FROM "Identifier" i WHERE i."contactId" = c.id AND i.kind = 'email') AS email,
+    (SELECT i.value FROM "Identifier" i WHERE i."contactId" = c.id AND i.kind = 'phone') AS phone,
+    (SELECT json_agg(json_build_object('id', ct."tagId", 'name', (SELECT t.name FROM "Tag" t WHERE t.id = ct."tagId")))
+      FROM "ContactTag" ct WHERE ct."contactId" = c.id) AS tags,
+    (SELECT json_build_object('id', u.id, 'firstName', u."firstName", 'lastName', u."lastName") FROM "User" u
+      WHERE u.id = c."assignedAgentId") AS "assignedAgent"
+  ${from}`;
+
+/**
+ * One statement that finds a page and reads its cards: the page's statement (contactPageSql) as a CTE of its own
+ * (MATERIALIZED: planned as it is alone, so its plan is the one EXPLAIN shows and tests check), its rows' cards
+ * newest first. One round trip instead of two, and no list of ids sent back. `fullOnly` (the window's statement,
+ * `recent`): no rows, and no cards read, unless the page statement found more than `limit` — fewer are thrown away
+ * for the indexes' statement.
+ */
+export function pageCardsSql(page: Sql, limit: number, fullOnly = false): Sql {
+  const full = fullOnly ? `WHERE (SELECT count(*) FROM page) > ${Math.trunc(limit)}` : '';
+  return {
+    text: `WITH page AS MATERIALIZED (${page.text})
+    ${cardSql(`FROM page JOIN "Contact" c ON c.id = page.id ${full}`)} ORDER BY c."createdAt" DESC, c.id DESC`,
+    params: page.params,
+  };
 }
 
 export function displayName(c: {
@@ -83,7 +119,7 @@ export function displayName(c: {
 }
 
 function toCard(c: CardRow): ContactCard {
-  const email = identifierValue(c.identifiers, 'email');
+  const email = c.email;
   return {
     id: c.id,
     status: c.status,
@@ -94,8 +130,8 @@ function toCard(c: CardRow): ContactCard {
     nameUnknown: c.nameUnknown,
     businessName: c.businessName,
     email: email && isGuestEmail(email) ? null : email,
-    phone: identifierValue(c.identifiers, 'phone'),
-    tags: c.tags.map((t) => ({ id: t.tag.id, name: t.tag.name })).sort((a, b) => a.name.localeCompare(b.name)),
+    phone: c.phone,
+    tags: (c.tags ?? []).sort((a, b) => a.name.localeCompare(b.name)),
     assignedAgent: c.assignedAgent
       ? { id: c.assignedAgent.id, name: `${c.assignedAgent.firstName} ${c.assignedAgent.lastName}`.trim() }
       : null,
@@ -113,7 +149,10 @@ function toCard(c: CardRow): ContactCard {
 /** The contact panel for the agents' console. NOT_FOUND for an unknown id or another business's contact. */
 export async function getContactCard(db: Database, businessId: string, contactId: string): Promise<ContactCard> {
   if (!z.uuid().safeParse(contactId).success) throw new DomainError('NOT_FOUND', 'no such contact');
-  const c = await db.prisma.contact.findFirst({ where: { id: contactId, businessId }, include: cardInclude });
+  const [c] = await db.query<CardRow>(cardSql(`FROM "Contact" c WHERE c.id = $1 AND c."businessId" = $2`), [
+    contactId,
+    businessId,
+  ]);
   if (!c) throw new DomainError('NOT_FOUND', 'no such contact');
   return toCard(c);
 }
@@ -179,11 +218,10 @@ export interface ContactPageSql {
 
 /**
  * The SQL that finds one page of contact ids, newest first, and its parameters (`window`: RECENT_WINDOW, smaller in
- * tests). Every filter has an index
- * (prisma/schema.prisma): words the trigram index on Contact.searchText (names, business name and email, lower-cased,
- * kept by triggers), phone digits the trigram index on phones (`kind` is a literal so that the planner can use the
- * partial index), tags ContactTag's keys, and the order and cursor (createdAt, id) the btree on
- * (businessId, status, createdAt, id). Pure, so that tests can EXPLAIN exactly what runs; how listContacts chooses
+ * tests). Every filter has an index (prisma/schema.prisma): words the trigram index on Contact.searchText (names,
+ * business name and email, lower-cased, kept by triggers), phone digits the trigram index on phones (`kind` is a
+ * literal so that the planner can use the partial index), tags ContactTag's keys (a tag alone: its tag order index,
+ * tagPageSql), and the order and cursor (createdAt, id) the btree on (businessId, status, createdAt, id). Pure, so that tests can EXPLAIN exactly what runs; how listContacts chooses
  * between the statements: see ContactPageSql and docs/performance.md.
  */
 export function contactPageSql(
@@ -193,6 +231,7 @@ export function contactPageSql(
   cursor: { createdAt: Date; id: string } | null,
   window = RECENT_WINDOW,
 ): ContactPageSql {
+  if (tagId && !q.search) return { indexed: tagPageSql(tagId, q, cursor), recent: null, matches: null };
   const params: unknown[] = [businessId, q.status];
   const param = (v: unknown) => `$${params.push(v)}`;
   const where = [`c."businessId" = $1`, `c.status = $2::"ContactStatus"`];
@@ -251,6 +290,31 @@ export function contactPageSql(
   return { indexed, recent, matches };
 }
 
+/**
+ * A tag alone: the page walked along ContactTag's (tagId, contactStatus, contactCreatedAt, contactId) index, which
+ * holds the contact list's order (its contacts' status and createdAt, kept by triggers): a page's entries and no more,
+ * however many contacts hold the tag. `tagId` is the business's (listContacts looked it up by business).
+ */
+function tagPageSql(
+  tagId: string,
+  q: { status: 'active' | 'archived' | 'guest'; limit: number },
+  cursor: { createdAt: Date; id: string } | null,
+): Sql {
+  const params: unknown[] = [tagId, q.status];
+  const param = (v: unknown) => `$${params.push(v)}`;
+  const where = [`t."tagId" = $1::uuid`, `t."contactStatus" = $2::"ContactStatus"`];
+  if (cursor) {
+    where.push(
+      `(t."contactCreatedAt", t."contactId") < (${param(cursor.createdAt.toISOString())}::timestamptz, ${param(cursor.id)}::uuid)`,
+    );
+  }
+  return {
+    text: `SELECT t."contactId" AS id FROM "ContactTag" t WHERE ${where.join(' AND ')}
+      ORDER BY t."contactCreatedAt" DESC, t."contactId" DESC LIMIT ${param(q.limit + 1)}`,
+    params,
+  };
+}
+
 /** Whether the planner means to walk the contact list's order index for this statement (rather than sort matches). */
 async function walksInOrder(db: Database, sql: Sql): Promise<boolean> {
   const [row] = await db.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${sql.text}`, sql.params);
@@ -261,10 +325,12 @@ async function walksInOrder(db: Database, sql: Sql): Promise<boolean> {
 /** A tag's id from its id or its name; null when the business has no such tag. */
 async function tagIdOf(db: Database, businessId: string, tag: string): Promise<string | null> {
   const byId = z.uuid().safeParse(tag).success;
-  const found = await db.prisma.tag.findFirst({
-    where: byId ? { id: tag, businessId } : { businessId, nameKey: tag.toLowerCase() },
-    select: { id: true },
-  });
+  const [found] = await db.query<{ id: string }>(
+    byId
+      ? `SELECT id FROM "Tag" WHERE id = $2::uuid AND "businessId" = $1`
+      : `SELECT id FROM "Tag" WHERE "businessId" = $1 AND "nameKey" = $2`,
+    [businessId, byId ? tag : tag.toLowerCase()],
+  );
   return found?.id ?? null;
 }
 
@@ -289,19 +355,19 @@ export async function listContacts(
     if (!tagId) return { items: [], nextCursor: null };
   }
   const { indexed, recent, matches } = contactPageSql(businessId, q, tagId, cursor);
-  const idsOf = async (sql: Sql) => (await db.query<{ id: string }>(sql.text, sql.params)).map((r) => r.id);
-  let ids: string[];
+  const cardsOf = (sql: Sql, fullOnly = false) => {
+    const { text, params } = pageCardsSql(sql, q.limit, fullOnly);
+    return db.query<CardRow>(text, params);
+  };
+  let rows: CardRow[];
   if (recent && matches && (await walksInOrder(db, indexed))) {
     // Many matches expected: the newest contacts in order, bounded; the indexes when the window held too few.
-    ids = await idsOf(recent);
-    if (ids.length <= q.limit) ids = await idsOf(matches);
+    rows = await cardsOf(recent, true);
+    if (rows.length <= q.limit) rows = await cardsOf(matches);
   } else {
-    ids = await idsOf(indexed);
+    rows = await cardsOf(indexed);
   }
-  const pageIds = ids.slice(0, q.limit);
-  const rows = pageIds.length ? await cardRows(db, pageIds) : [];
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  const page = pageIds.flatMap((id) => byId.get(id) ?? []);
+  const page = rows.slice(0, q.limit);
   const last = page.at(-1);
-  return { items: page.map(toCard), nextCursor: ids.length > q.limit && last ? encodeCursor(last) : null };
+  return { items: page.map(toCard), nextCursor: rows.length > q.limit && last ? encodeCursor(last) : null };
 }

@@ -2,7 +2,6 @@
 // job's progress last (its batch is rolled back when another runner moved the job on).
 import type { Database } from '../../prisma/index.ts';
 import { CONTACT_COLUMNS_COPIED, type BatchPlan } from './batch-plan.ts';
-import { copyText } from './copy-text.ts';
 import { CONTACT_COLUMNS } from './fields.ts';
 import { loweringFrom, PROBED, type Lowering } from './search-text.ts';
 import { quoted as q, type Query, type Tx } from './transaction.ts';
@@ -157,7 +156,16 @@ async function writeContacts(
   }
   // Tag ids are kept from batch to batch: one deleted meanwhile sends the batch back (its ids are then read again).
   if (skipKeyChecks) await lockKeys(query, 'Tag', [...new Set(plan.links.map((l) => tagIds.get(l.key)!))]);
-  await tx.copy('ContactTag', ['contactId', 'tagId'], copyText(plan.links.map((l) => [l.id, tagIds.get(l.key)!])));
+  // With their contacts' status and createdAt (ContactTag's copy for the tag order, migration *_contact_tag_order),
+  // joined here in one statement: else the table's trigger looks each link's contact up, a plpgsql call a row.
+  if (plan.links.length > 0) {
+    await query(
+      `INSERT INTO "ContactTag" ("contactId", "tagId", "contactStatus", "contactCreatedAt")
+       SELECT l.contact, l.tag, c.status, c."createdAt" FROM unnest($1::uuid[], $2::uuid[]) AS l(contact, tag)
+         LEFT JOIN "Contact" c ON c.id = l.contact`,
+      [plan.links.map((l) => l.id), plan.links.map((l) => tagIds.get(l.key)!)],
+    );
+  }
   await tx.copy(
     'AuditEvent',
     ['id', 'businessId', 'actorType', 'actorId', 'entityType', 'entityId', 'action', 'changes'],

@@ -2,8 +2,17 @@
 // on PGlite and on PostgreSQL alike. The benchmark (npm run bench -- search) measures the speed at 1M contacts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMON_LAST, fillContacts } from '../../../bench/search/fill.ts';
-import { createBusiness, createContact, listContacts, updateContact } from '../../../contacts/index.ts';
-import { contactPageSql, containsPattern, phoneDigits } from '../../../contacts/contacts/queries.ts';
+import {
+  archiveContact,
+  createBusiness,
+  createContact,
+  createTag,
+  listContacts,
+  restoreContact,
+  setContactTags,
+  updateContact,
+} from '../../../contacts/index.ts';
+import { contactPageSql, containsPattern, pageCardsSql, phoneDigits } from '../../../contacts/contacts/queries.ts';
 import type { Database } from '../../../prisma/index.ts';
 import { createTestDatabase, testDbKind } from '../../support/db.ts';
 import { databaseLowering } from '../../../contacts/import/batch-write.ts';
@@ -72,6 +81,15 @@ async function staleSearchTexts(): Promise<number> {
   return row!.n;
 }
 
+/** Tag links whose copy of their contact's status and createdAt (the tag order) is not the contact's. */
+async function staleTagOrders(): Promise<number> {
+  const [row] = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM "ContactTag" t LEFT JOIN "Contact" c ON c.id = t."contactId"
+     WHERE t."contactStatus" IS DISTINCT FROM c.status OR t."contactCreatedAt" IS DISTINCT FROM c."createdAt"`,
+  );
+  return row!.n;
+}
+
 describe(`contact search on ${testDbKind()}`, () => {
   it('the import-style fill ended with statistics (ANALYZE) and wrote searchText as the triggers would', async () => {
     const [row] = await db.query<{ analyzed: boolean }>(
@@ -103,8 +121,9 @@ describe(`contact search on ${testDbKind()}`, () => {
       expect(found).toContain('Contact_searchText_trgm_idx');
       expect(found).not.toMatch(/Seq Scan/);
     }
-    // A tag, phone digits: tested contact by contact along the walk (no join that would read the whole window).
-    for (const sql of [page(undefined, await tagId('t1')).recent!, page('7911').recent!]) {
+    // A tag with words, phone digits: tested contact by contact along the walk (no join that would read the whole
+    // window).
+    for (const sql of [page('a', await tagId('t1')).recent!, page('7911').recent!]) {
       const walk = await planOf(sql.text, sql.params);
       expect(walk).toMatch(/Index (Only )?Scan Backward using "Contact_businessId_status_createdAt_id_idx"/);
       expect(walk).not.toMatch(/Sort|Hash|Seq Scan/);
@@ -123,11 +142,68 @@ describe(`contact search on ${testDbKind()}`, () => {
     expect(plan).not.toMatch(/Seq Scan/);
   });
 
-  it('a tag: ContactTag by its keys', async () => {
-    const { matches } = page(undefined, await tagId('vip'));
+  it("a tag alone: ContactTag's tag order index only; a tag on many contacts one walk of it, no sort, also from a cursor", async () => {
+    const cursors = [null, { createdAt: new Date('2026-01-01T00:30:00Z'), id: '00000000-0000-4000-8000-000000000000' }];
+    const planOfTag = async (id: string, cursor: (typeof cursors)[number]) => {
+      const { indexed, recent, matches } = contactPageSql(businessId, { status: 'active', limit: 50 }, id, cursor);
+      expect(recent).toBeNull();
+      expect(matches).toBeNull();
+      const plan = await planOf(indexed.text, indexed.params);
+      expect(plan).toContain('ContactTag_tagId_contactStatus_contactCreatedAt_contactId_idx');
+      expect(plan).not.toMatch(/Seq Scan|"Contact"/);
+      return plan;
+    };
+    // A small tag (VIP: a few contacts here) may be read whole and sorted: that is a few rows.
+    for (const cursor of cursors) await planOfTag(await tagId('vip'), cursor);
+    // A tag on every contact: the walk, stopping at a page.
+    const [everyone] = await db.query<{ id: string }>(
+      `INSERT INTO "Tag" (id, "businessId", name, "nameKey", "updatedAt")
+       VALUES (gen_random_uuid(), $1, 'Everyone', 'everyone', now()) RETURNING id`,
+      [businessId],
+    );
+    await db.query(
+      `INSERT INTO "ContactTag" ("contactId", "tagId") SELECT id, $2 FROM "Contact" WHERE "businessId" = $1`,
+      [businessId, everyone!.id],
+    );
+    await db.query('ANALYZE "ContactTag"');
+    try {
+      for (const cursor of cursors) {
+        const plan = await planOfTag(everyone!.id, cursor);
+        expect(plan).toMatch(
+          /Index (Only )?Scan Backward using "ContactTag_tagId_contactStatus_contactCreatedAt_contactId_idx"/,
+        );
+        expect(plan).not.toMatch(/Sort/);
+      }
+    } finally {
+      await db.query(`DELETE FROM "Tag" WHERE id = $1`, [everyone!.id]);
+      await db.query('ANALYZE "ContactTag"');
+    }
+    // With words: the contacts' filters, the tag by ContactTag's keys.
+    const { matches } = page('a', await tagId('vip'));
     const plan = await planOf(matches!.text, matches!.params);
-    expect(plan).toMatch(/ContactTag_(pkey|tagId_idx)/);
+    expect(plan).toMatch(/ContactTag_(pkey|tagId_contactStatus_contactCreatedAt_contactId_idx)/);
     expect(plan).not.toMatch(/Seq Scan/);
+  });
+
+  it("a page's cards in the same statement: the page's own plan, then every card by its keys", async () => {
+    const first = contactPageSql(businessId, { status: 'active', limit: 50 }, null, null).indexed;
+    const plan = await planOf(pageCardsSql(first, 50).text, first.params);
+    // the page as planned alone (a CTE of its own), then one key lookup per part of a card
+    expect(plan).toMatch(
+      /CTE page[\s\S]*Index (Only )?Scan Backward using "Contact_businessId_status_createdAt_id_idx"/,
+    );
+    for (const key of ['Contact_pkey', 'Identifier_contactId_kind_key', 'ContactTag_pkey']) expect(plan).toContain(key);
+    expect(plan).not.toMatch(/Seq Scan on "(Contact|Identifier|ContactTag)"/);
+    // and the same cards, in the page's order, as the statement alone finds
+    const ids = (await db.query<{ id: string }>(first.text, first.params)).map((r) => r.id);
+    const cards = await db.query<{ id: string }>(pageCardsSql(first, 50).text, first.params);
+    expect(cards.map((c) => c.id)).toEqual(ids);
+    // The window's statement (fullOnly) reads no cards unless it found more than a page.
+    const rare = page('zzzz', null, 100).recent!;
+    expect(await db.query(pageCardsSql(rare, 50, true).text, rare.params)).toEqual([]);
+    const common = page('a', null, 5000).recent!;
+    expect(await db.query(pageCardsSql(common, 50, true).text, common.params)).toHaveLength(51);
+    expect(await db.query(pageCardsSql(common, 51, true).text, common.params)).toHaveLength(0);
   });
 
   it('every kind of search finds exactly the contacts that hold the words, newest first, by every route', async () => {
@@ -201,8 +277,9 @@ describe(`contact search on ${testDbKind()}`, () => {
       for (const window of [20, 500, 5000]) {
         const sql = page(c.search, c.tag ? await tagId(c.tag) : null, window);
         expect(await idsOf(sql.indexed), JSON.stringify(c)).toEqual(first);
+        if (!sql.recent) continue; // a tag alone: one statement
         expect(await idsOf(sql.matches!), JSON.stringify(c)).toEqual(first);
-        const recent = await idsOf(sql.recent!);
+        const recent = await idsOf(sql.recent);
         // the window's matches: the page itself when they fill it, else only those among the `window` newest
         const inWindow = all
           .slice(0, window)
@@ -314,6 +391,63 @@ describe(`contact search on ${testDbKind()}`, () => {
     ]);
     expect(await find('quillon barnaby@quill')).toBe(1);
     expect(await staleSearchTexts()).toBe(0);
+  });
+
+  it("the triggers keep a tag link's copy of its contact's status and createdAt: tagged, archived, restored, moved, imported", async () => {
+    expect(await staleTagOrders()).toBe(0); // the fill wrote them itself
+    const system = { type: 'system' } as const;
+    const tag = await createTag(db, businessId, 'Order test', system);
+    const c = await createContact(
+      db,
+      businessId,
+      { firstName: 'Tobias', lastName: 'Tagwell', phone: '07911 000501' },
+      system,
+    );
+    const d = await createContact(
+      db,
+      businessId,
+      { firstName: 'Una', lastName: 'Tagwell', phone: '07911 000502' },
+      system,
+    );
+    const listed = async (status?: 'archived') =>
+      (await listContacts(db, businessId, { tag: tag.id, status })).items.map((x) => x.id);
+    await setContactTags(db, businessId, c.id, [tag.id], system); // Prisma's createMany: the trigger fills them
+    await setContactTags(db, businessId, d.id, [tag.id], system);
+    expect(await listed()).toEqual([d.id, c.id]);
+    expect(await staleTagOrders()).toBe(0);
+    await archiveContact(db, businessId, c.id, system);
+    expect(await staleTagOrders()).toBe(0);
+    expect(await listed()).toEqual([d.id]);
+    expect(await listed('archived')).toEqual([c.id]);
+    await restoreContact(db, businessId, c.id, system);
+    expect(await listed()).toEqual([d.id, c.id]);
+    await db.query(`UPDATE "Contact" SET "createdAt" = "createdAt" + interval '1 day' WHERE id = $1`, [c.id]);
+    expect(await listed()).toEqual([c.id, d.id]);
+    // a link moved to another contact takes the new one's
+    const e = await createContact(
+      db,
+      businessId,
+      { firstName: 'Vera', lastName: 'Tagwell', phone: '07911 000503' },
+      system,
+    );
+    await archiveContact(db, businessId, e.id, system);
+    await db.query(`UPDATE "ContactTag" SET "contactId" = $1 WHERE "contactId" = $2 AND "tagId" = $3`, [
+      e.id,
+      d.id,
+      tag.id,
+    ]);
+    expect(await staleTagOrders()).toBe(0);
+    expect(await listed()).toEqual([c.id]);
+    expect(await listed('archived')).toEqual([e.id]);
+    // an import's links: new contacts and existing ones (matched by phone), with the import's own statement
+    const csv =
+      'First Name,Last Name,Mobile Phone,Tags\nTobias,Tagwell,07911 000501,"Order test, Imported"\n' +
+      'Wanda,Tagwell,07911 000504,Order test\n';
+    expect((await importCsv(db, businessId, csv)).status.status).toBe('completed');
+    expect(await staleTagOrders()).toBe(0);
+    const wanda = (await listContacts(db, businessId, { search: 'wanda tagwell' })).items[0]!;
+    expect(await listed()).toEqual([c.id, wanda.id]); // c a day ahead (above)
+    expect((await listContacts(db, businessId, { tag: 'imported' })).items.map((x) => x.id)).toEqual([c.id]);
   });
 
   it('LIKE wildcards in a search match themselves', async () => {
