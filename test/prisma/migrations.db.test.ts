@@ -79,7 +79,7 @@ describe(`migrations on an empty ${testDbKind()} database`, () => {
     // A migration the database has not recorded (a newer release) is pending again.
     await db.query(`DELETE FROM _prisma_migrations WHERE migration_name = $1`, [applied[applied.length - 1]]);
     expect(await allMigrationsApplied(db.query)).toBe(false);
-  });
+  }, 120_000); // every migration from an empty database: ~10 s idle, over 30 s on a loaded machine
 });
 
 describe(`applying migrations on ${testDbKind()} as Prisma's schema engine does`, () => {

@@ -33,5 +33,5 @@ describe('embedded PGlite on disk', () => {
     } finally {
       await second.close();
     }
-  });
+  }, 120_000); // every migration from an empty database: ~10 s idle, over 30 s on a loaded machine
 });
