@@ -1,11 +1,14 @@
-// npm run bench -- messages [--customers 20] [--seconds 15] [--runs echo,pglite,postgres,two] [--profile DIR]
+// npm run bench -- messages [--customers 20] [--seconds 15] [--runs echo,durable-echo,pglite,postgres,two]
+//   [--profile DIR]
 // Issue 18's message-path benchmark. Virtual customers talk to a bot over the Bot Framework protocol (bench/messages/
 // load.ts): each starts conversations, says "Hello" and "what are your opening hours?", and waits for the bot's reply at
 // a local serviceUrl before the next. Runs, one after another in this process's lifetime: the baseline, a bare
-// botbuilder CloudAdapter echo bot; Baton on the embedded PGlite; Baton on PostgreSQL; two Baton processes on one
-// PostgreSQL, the requests taken in turn. Each Baton is a real server process (`npm start`'s entry, local-only Bot
-// Framework mode, the offline agent answering from the FAQ example). An agent's live stream is open on every Baton
-// meanwhile, and the lag of customers' messages on it is measured.
+// botbuilder CloudAdapter echo bot; the same echo bot storing each message and its reply in PostgreSQL (two INSERTs on
+// the `pg` driver before it replies: the floor of any bot that keeps its messages durably); Baton on the embedded
+// PGlite; Baton on PostgreSQL; two Baton processes on one PostgreSQL, the requests taken in turn (and, on request, two
+// echo bot processes). Each Baton is a real server process (`npm start`'s entry, local-only Bot Framework mode, the
+// offline agent answering from the FAQ example). An agent's live stream is open on every Baton meanwhile, and the lag
+// of customers' messages on it is measured.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -20,7 +23,11 @@ import { agentStream, channelServer, percentile, postJson, runLoad, type Channel
 const usage = `npm run bench -- messages [options]
   --customers N        virtual customers at once (default 20)
   --seconds N          measured seconds per run (default 15), after --warmup seconds (default 3)
-  --runs LIST          which runs, in order, comma-separated: echo,pglite,postgres,two (default all four)
+  --runs LIST          which runs, in order, comma-separated (default echo,durable-echo,pglite,postgres,two):
+                         echo          the baseline, a bare botbuilder CloudAdapter echo bot
+                         durable-echo  the echo bot storing each message and its reply in PostgreSQL before replying
+                         pglite, postgres, two   Baton on PGlite, on PostgreSQL, two Batons on one PostgreSQL
+                         echo-two      two echo bot processes, the requests taken in turn (not in the default)
   --database NAME      the PostgreSQL database the runs create and drop (default baton_bench_messages)
   --profile DIR        also write each Baton's CPU profile (node --cpu-prof) and the statements it sent to
                        PostgreSQL in the measured window (counted in the process, per inbound message) to DIR
@@ -31,7 +38,7 @@ const { values } = parseArgs({
     customers: { type: 'string', default: '20' },
     seconds: { type: 'string', default: '15' },
     warmup: { type: 'string', default: '3' },
-    runs: { type: 'string', default: 'echo,pglite,postgres,two' },
+    runs: { type: 'string', default: 'echo,durable-echo,pglite,postgres,two' },
     database: { type: 'string', default: 'baton_bench_messages' },
     profile: { type: 'string' },
     help: { type: 'boolean', default: false },
@@ -46,7 +53,7 @@ const seconds = Number(values.seconds);
 const warmup = Number(values.warmup);
 if (!Number.isInteger(customers) || customers < 1) throw new Error('--customers must be a positive whole number');
 if (!(seconds > 0) || !(warmup >= 0)) throw new Error('--seconds must be positive, --warmup not negative');
-const RUNS = ['echo', 'pglite', 'postgres', 'two'] as const;
+const RUNS = ['echo', 'durable-echo', 'echo-two', 'pglite', 'postgres', 'two'] as const;
 type RunName = (typeof RUNS)[number];
 const runs = values.runs.split(',').map((r) => r.trim()) as RunName[];
 for (const r of runs) if (!RUNS.includes(r)) throw new Error(`--runs: unknown run ${r} (${RUNS.join(', ')})`);
@@ -124,6 +131,19 @@ async function stop(s: Server): Promise<void> {
   const timer = setTimeout(() => s.child.kill('SIGKILL'), 30_000);
   await exited;
   clearTimeout(timer);
+}
+
+const ECHO = 'bare botbuilder CloudAdapter echo bot';
+const ECHO_TWO = 'two echo bots';
+const DURABLE_ECHO = 'echo bot storing its messages in PostgreSQL';
+
+async function startEcho(name: string, databaseUrl?: string): Promise<Server> {
+  const port = await freePort();
+  const args = [String(port), ...(databaseUrl ? [databaseUrl] : [])];
+  const s = start(name, 'bench/messages/echo-bot.ts', args, {}, false);
+  s.url = `http://127.0.0.1:${port}`;
+  await waitReady(s, `${s.url}/`);
+  return s;
 }
 
 async function startBaton(name: string, env: Record<string, string>): Promise<Server> {
@@ -268,14 +288,16 @@ process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
 try {
   console.log(`messages: ${customers} customers, ${warmup} s warm-up + ${seconds} s measured per run`);
   for (const run of runs) {
-    if (run === 'echo') {
-      const port = await freePort();
-      const s = start('echo', 'bench/messages/echo-bot.ts', [String(port)], {}, false);
-      started.push(s);
-      s.url = `http://127.0.0.1:${port}`;
-      await waitReady(s, `${s.url}/`);
-      await measure('bare botbuilder CloudAdapter echo bot', [s], channel, false);
+    if (run === 'echo' || run === 'echo-two') {
+      for (let i = 1; i <= (run === 'echo-two' ? 2 : 1); i++) started.push(await startEcho(`${run}-${i}`));
+      await measure(run === 'echo' ? ECHO : ECHO_TWO, started, channel, false);
       await cleanup();
+    } else if (run === 'durable-echo') {
+      await withPostgres(async (url) => {
+        started.push(await startEcho(run, url));
+        await measure(DURABLE_ECHO, started, channel, false);
+        await cleanup();
+      });
     } else if (run === 'pglite') {
       const dir = mkdtempSync(path.join(os.tmpdir(), 'baton-bench-messages-'));
       try {
@@ -301,7 +323,7 @@ try {
 
 // The report.
 const rate = (r: Row) => r.load.messages / r.load.seconds;
-const echo = rows.find((r) => r.run.startsWith('bare'));
+const echo = rows.find((r) => r.run === ECHO);
 const one = rows.find((r) => r.run === 'Baton, PostgreSQL');
 const commit = (() => {
   try {
@@ -326,6 +348,7 @@ for (const r of rows) {
   let target = '';
   if (r.run === 'Baton, PostgreSQL') target = `≥ 0.5 and p99 ≤ 50 ms: ${ratio >= 0.5 && p99 <= 50 ? 'met' : 'MISSED'}`;
   if (r.run === 'Baton, embedded PGlite') target = `≥ 0.3: ${ratio >= 0.3 ? 'met' : 'MISSED'}`;
+  if (r.run === ECHO_TWO && echo) target = `${(rate(r) / rate(echo)).toFixed(2)}× one echo bot`;
   if (r.run === 'two Batons, one PostgreSQL' && one) {
     const x = rate(r) / rate(one);
     target = `${x.toFixed(2)}× one instance (≥ 1.6×): ${x >= 1.6 ? 'met' : 'MISSED'}`;
