@@ -32,6 +32,8 @@ const usage = `npm run bench -- messages [options]
   --profile DIR        also write each Baton's CPU profile (node --cpu-prof) and the statements it sent to
                        PostgreSQL in the measured window (counted in the process, per inbound message) to DIR
   --help               this text
+CPU per message: the servers' (user + system, from /proc) plus, on PostgreSQL, its backends' (those connected to
+the benchmark's database; the server runs on this machine).
 PostgreSQL: BATON_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres) names the server.`;
 const { values } = parseArgs({
   options: {
@@ -178,16 +180,43 @@ async function signalCounts(s: Server): Promise<void> {
   await new Promise((r) => setTimeout(r, 300));
 }
 
+/**
+ * CPU time so far of each PostgreSQL backend connected to `database` (the server runs on this machine: its processes
+ * are readable in /proc). What the database itself spends on a run's messages, which the servers' CPU leaves out.
+ */
+async function backendCpu(database: string): Promise<Map<number, number>> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [
+      database,
+    ]);
+    return new Map(rows.map((r) => [r.pid, cpuMs(r.pid)]));
+  } finally {
+    await admin.end();
+  }
+}
+
 interface Row {
   run: string;
   load: LoadResult;
   cpuMsPerMessage: number;
+  /** PostgreSQL's backends (of the benchmark's database), per message */
+  dbCpuMsPerMessage: number;
   lags: number[];
   statements?: { perMessage: number; transactionsPerMessage: number; top: [string, number][] };
 }
 const rows: Row[] = [];
 
-async function measure(run: string, servers: Server[], channel: Channel, streams = true): Promise<Row> {
+async function measure(
+  run: string,
+  servers: Server[],
+  channel: Channel,
+  options: { streams: boolean; postgres: boolean },
+): Promise<Row> {
+  const streams = options.streams;
+  let db0 = new Map<number, number>();
+  let dbCpu = NaN;
   const agents: ReturnType<typeof agentStream>[] = [];
   if (streams) {
     for (const s of servers) {
@@ -208,11 +237,17 @@ async function measure(run: string, servers: Server[], channel: Channel, streams
     onWindow: async (edge) => {
       if (edge === 'start') {
         for (const s of servers) cpu0.set(s, cpuMs(s.child.pid));
+        if (options.postgres) db0 = await backendCpu(values.database);
         for (const a of agents) a.count(true);
         await Promise.all(servers.map(signalCounts));
       } else {
         for (const a of agents) a.count(false);
         for (const s of servers) cpu0.set(s, cpuMs(s.child.pid) - (cpu0.get(s) ?? NaN));
+        if (options.postgres) {
+          // a backend that ended in the window is missed; one that started in it counts whole
+          const db1 = await backendCpu(values.database);
+          dbCpu = [...db1].reduce((sum, [pid, ms]) => sum + (Number.isFinite(ms) ? ms - (db0.get(pid) ?? 0) : 0), 0);
+        }
         await Promise.all(servers.map(signalCounts));
       }
     },
@@ -225,6 +260,7 @@ async function measure(run: string, servers: Server[], channel: Channel, streams
     run,
     load,
     cpuMsPerMessage: cpu / Math.max(1, load.messages),
+    dbCpuMsPerMessage: dbCpu / Math.max(1, load.messages),
     lags: agents.flatMap((a) => a.lags),
   };
   const counted = servers.filter((s) => s.countsFile);
@@ -256,6 +292,7 @@ async function measure(run: string, servers: Server[], channel: Channel, streams
     `  ${run}: ${(load.messages / load.seconds).toFixed(1)} messages/s, p50 ${ms.toFixed(1)} ms, ` +
       `p99 ${percentile(load.latencies, 99).toFixed(1)} ms, ${load.failed} failed, ` +
       `${row.cpuMsPerMessage.toFixed(1)} ms CPU/message (server)` +
+      (Number.isFinite(row.dbCpuMsPerMessage) ? ` + ${row.dbCpuMsPerMessage.toFixed(1)} (PostgreSQL)` : '') +
       (row.lags.length ? `, live lag p99 ${percentile(row.lags, 99)} ms (${row.lags.length} events)` : ''),
   );
   return row;
@@ -290,19 +327,19 @@ try {
   for (const run of runs) {
     if (run === 'echo' || run === 'echo-two') {
       for (let i = 1; i <= (run === 'echo-two' ? 2 : 1); i++) started.push(await startEcho(`${run}-${i}`));
-      await measure(run === 'echo' ? ECHO : ECHO_TWO, started, channel, false);
+      await measure(run === 'echo' ? ECHO : ECHO_TWO, started, channel, { streams: false, postgres: false });
       await cleanup();
     } else if (run === 'durable-echo') {
       await withPostgres(async (url) => {
         started.push(await startEcho(run, url));
-        await measure(DURABLE_ECHO, started, channel, false);
+        await measure(DURABLE_ECHO, started, channel, { streams: false, postgres: true });
         await cleanup();
       });
     } else if (run === 'pglite') {
       const dir = mkdtempSync(path.join(os.tmpdir(), 'baton-bench-messages-'));
       try {
         started.push(await startBaton('baton-pglite', { BATON_DATA_DIR: dir }));
-        await measure('Baton, embedded PGlite', started, channel);
+        await measure('Baton, embedded PGlite', started, channel, { streams: true, postgres: false });
         await cleanup();
       } finally {
         rmSync(dir, { recursive: true, force: true });
@@ -311,7 +348,8 @@ try {
       await withPostgres(async (url) => {
         started.push(await startBaton(`baton-${run}-1`, { DATABASE_URL: url }));
         if (run === 'two') started.push(await startBaton(`baton-${run}-2`, { DATABASE_URL: url }));
-        await measure(run === 'two' ? 'two Batons, one PostgreSQL' : 'Baton, PostgreSQL', started, channel);
+        const name = run === 'two' ? 'two Batons, one PostgreSQL' : 'Baton, PostgreSQL';
+        await measure(name, started, channel, { streams: true, postgres: true });
         await cleanup();
       });
     }
@@ -340,7 +378,9 @@ console.log(
       .map((l) => l.toFixed(2))
       .join(' ')}${profileDir ? ' (profiling: --cpu-prof and statement counting slow the servers)' : ''}`,
 );
-console.log('| run | messages/s | p50 | p99 | ratio to echo bot | CPU ms/message | failed | target |');
+console.log(
+  '| run | messages/s | p50 | p99 | ratio to echo bot | CPU ms/message (server + PostgreSQL) | failed | target |',
+);
 console.log('|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
   const ratio = echo ? rate(r) / rate(echo) : NaN;
@@ -355,7 +395,8 @@ for (const r of rows) {
   }
   console.log(
     `| ${r.run} | ${f(rate(r))} | ${f(percentile(r.load.latencies, 50))} ms | ${f(p99)} ms | ${Number.isFinite(ratio) ? ratio.toFixed(3) : '–'} | ` +
-      `${f(r.cpuMsPerMessage)} | ${r.load.failed} | ${target} |`,
+      `${f(r.cpuMsPerMessage)}${Number.isFinite(r.dbCpuMsPerMessage) ? ` + ${f(r.dbCpuMsPerMessage)}` : ''} | ` +
+      `${r.load.failed} | ${target} |`,
   );
 }
 const withLag = rows.filter((r) => r.lags.length);
