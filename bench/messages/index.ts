@@ -28,6 +28,8 @@ const usage = `npm run bench -- messages [options]
                          durable-echo  the echo bot storing each message and its reply in PostgreSQL before replying
                          pglite, postgres, two   Baton on PGlite, on PostgreSQL, two Batons on one PostgreSQL
                          echo-two      two echo bot processes, the requests taken in turn (not in the default)
+                         channel       Baton's Bot Framework channel alone, no database: its route and gateway,
+                                       a stand-in runtime replying at once (not in the default)
   --database NAME      the PostgreSQL database the runs create and drop (default baton_bench_messages)
   --profile DIR        also write each Baton's CPU profile (node --cpu-prof) and the statements it sent to
                        PostgreSQL in the measured window (counted in the process, per inbound message) to DIR
@@ -55,7 +57,7 @@ const seconds = Number(values.seconds);
 const warmup = Number(values.warmup);
 if (!Number.isInteger(customers) || customers < 1) throw new Error('--customers must be a positive whole number');
 if (!(seconds > 0) || !(warmup >= 0)) throw new Error('--seconds must be positive, --warmup not negative');
-const RUNS = ['echo', 'durable-echo', 'echo-two', 'pglite', 'postgres', 'two'] as const;
+const RUNS = ['echo', 'durable-echo', 'echo-two', 'channel', 'pglite', 'postgres', 'two'] as const;
 type RunName = (typeof RUNS)[number];
 const runs = values.runs.split(',').map((r) => r.trim()) as RunName[];
 for (const r of runs) if (!RUNS.includes(r)) throw new Error(`--runs: unknown run ${r} (${RUNS.join(', ')})`);
@@ -138,6 +140,7 @@ async function stop(s: Server): Promise<void> {
 const ECHO = 'bare botbuilder CloudAdapter echo bot';
 const ECHO_TWO = 'two echo bots';
 const DURABLE_ECHO = 'echo bot storing its messages in PostgreSQL';
+const CHANNEL = "Baton's Bot Framework channel alone (no database)";
 
 async function startEcho(name: string, databaseUrl?: string): Promise<Server> {
   const port = await freePort();
@@ -328,6 +331,14 @@ try {
     if (run === 'echo' || run === 'echo-two') {
       for (let i = 1; i <= (run === 'echo-two' ? 2 : 1); i++) started.push(await startEcho(`${run}-${i}`));
       await measure(run === 'echo' ? ECHO : ECHO_TWO, started, channel, { streams: false, postgres: false });
+      await cleanup();
+    } else if (run === 'channel') {
+      const port = await freePort();
+      const s = start(run, 'bench/messages/channel-bot.ts', [String(port)], {}, Boolean(profileDir));
+      s.url = `http://127.0.0.1:${port}`;
+      started.push(s);
+      await waitReady(s, `${s.url}/`);
+      await measure(CHANNEL, started, channel, { streams: false, postgres: false });
       await cleanup();
     } else if (run === 'durable-echo') {
       await withPostgres(async (url) => {
