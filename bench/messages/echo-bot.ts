@@ -1,5 +1,9 @@
-// The messages benchmark's baseline: a bare botbuilder CloudAdapter echo bot, with no authentication (like Baton's
-// local-only mode), on Node's own HTTP server. Run as a process of its own: node bin/run.mjs bench/messages/echo-bot.ts <port>
+// The messages benchmark's baselines: a bare botbuilder CloudAdapter echo bot, with no authentication (like Baton's
+// local-only mode), on Node's own HTTP server. Run as a process of its own:
+//   node bin/run.mjs bench/messages/echo-bot.ts <port> [postgres-url]
+// With a PostgreSQL URL it is the durable echo bot: before replying it stores the customer's message and its reply in
+// a scratch table of that database, one INSERT each (each its own transaction, as Baton commits the message and the
+// AI's reply in two), on the `pg` driver. What any bot that durably keeps its messages costs on this machine.
 import http from 'node:http';
 import {
   CloudAdapter,
@@ -7,8 +11,10 @@ import {
   ConfigurationServiceClientCredentialFactory,
   type TurnContext,
 } from 'botbuilder';
+import pg from 'pg';
 
 const port = Number(process.argv[2]);
+const databaseUrl = process.argv[3];
 const settings = {
   MicrosoftAppId: '',
   MicrosoftAppPassword: '',
@@ -18,8 +24,35 @@ const settings = {
 const adapter = new CloudAdapter(
   new ConfigurationBotFrameworkAuthentication(settings, new ConfigurationServiceClientCredentialFactory(settings)),
 );
+
+// Baton's pool size (prisma/database.ts)
+const pool = databaseUrl ? new pg.Pool({ connectionString: databaseUrl, max: 10 }) : undefined;
+if (pool) {
+  await pool.query('DROP TABLE IF EXISTS bench_echo_message');
+  await pool.query(
+    `CREATE TABLE bench_echo_message (
+       id bigserial PRIMARY KEY,
+       conversation_id text NOT NULL,
+       direction text NOT NULL,
+       text text NOT NULL,
+       created_at timestamptz NOT NULL DEFAULT now())`,
+  );
+}
+const store = (conversationId: string, direction: 'in' | 'out', text: string) =>
+  pool!.query('INSERT INTO bench_echo_message (conversation_id, direction, text) VALUES ($1, $2, $3)', [
+    conversationId,
+    direction,
+    text,
+  ]);
+
 const logic = async (context: TurnContext) => {
-  if (context.activity.type === 'message') await context.sendActivity(`echo: ${context.activity.text ?? ''}`);
+  if (context.activity.type !== 'message') return;
+  const reply = `echo: ${context.activity.text ?? ''}`;
+  if (pool) {
+    await store(context.activity.conversation.id, 'in', context.activity.text ?? '');
+    await store(context.activity.conversation.id, 'out', reply);
+  }
+  await context.sendActivity(reply);
 };
 
 const server = http.createServer((req, res) => {
@@ -63,4 +96,4 @@ const server = http.createServer((req, res) => {
   });
 });
 server.listen(port, '127.0.0.1', () => console.log(`echo bot listening on ${port}`));
-process.on('SIGTERM', () => server.close(() => process.exit(0)));
+process.on('SIGTERM', () => server.close(() => void (pool?.end() ?? Promise.resolve()).then(() => process.exit(0))));

@@ -1,11 +1,14 @@
-// npm run bench -- messages [--customers 20] [--seconds 15] [--runs echo,pglite,postgres,two] [--profile DIR]
+// npm run bench -- messages [--customers 20] [--seconds 15] [--runs echo,durable-echo,pglite,postgres,two]
+//   [--profile DIR]
 // Issue 18's message-path benchmark. Virtual customers talk to a bot over the Bot Framework protocol (bench/messages/
 // load.ts): each starts conversations, says "Hello" and "what are your opening hours?", and waits for the bot's reply at
 // a local serviceUrl before the next. Runs, one after another in this process's lifetime: the baseline, a bare
-// botbuilder CloudAdapter echo bot; Baton on the embedded PGlite; Baton on PostgreSQL; two Baton processes on one
-// PostgreSQL, the requests taken in turn. Each Baton is a real server process (`npm start`'s entry, local-only Bot
-// Framework mode, the offline agent answering from the FAQ example). An agent's live stream is open on every Baton
-// meanwhile, and the lag of customers' messages on it is measured.
+// botbuilder CloudAdapter echo bot; the same echo bot storing each message and its reply in PostgreSQL (two INSERTs on
+// the `pg` driver before it replies: the floor of any bot that keeps its messages durably); Baton on the embedded
+// PGlite; Baton on PostgreSQL; two Baton processes on one PostgreSQL, the requests taken in turn (and, on request, two
+// echo bot processes). Each Baton is a real server process (`npm start`'s entry, local-only Bot Framework mode, the
+// offline agent answering from the FAQ example). An agent's live stream is open on every Baton meanwhile, and the lag
+// of customers' messages on it is measured.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -20,18 +23,26 @@ import { agentStream, channelServer, percentile, postJson, runLoad, type Channel
 const usage = `npm run bench -- messages [options]
   --customers N        virtual customers at once (default 20)
   --seconds N          measured seconds per run (default 15), after --warmup seconds (default 3)
-  --runs LIST          which runs, in order, comma-separated: echo,pglite,postgres,two (default all four)
+  --runs LIST          which runs, in order, comma-separated (default echo,durable-echo,pglite,postgres,two):
+                         echo          the baseline, a bare botbuilder CloudAdapter echo bot
+                         durable-echo  the echo bot storing each message and its reply in PostgreSQL before replying
+                         pglite, postgres, two   Baton on PGlite, on PostgreSQL, two Batons on one PostgreSQL
+                         echo-two      two echo bot processes, the requests taken in turn (not in the default)
+                         channel       Baton's Bot Framework channel alone, no database: its route and gateway,
+                                       a stand-in runtime replying at once (not in the default)
   --database NAME      the PostgreSQL database the runs create and drop (default baton_bench_messages)
   --profile DIR        also write each Baton's CPU profile (node --cpu-prof) and the statements it sent to
                        PostgreSQL in the measured window (counted in the process, per inbound message) to DIR
   --help               this text
+CPU per message: the servers' (user + system, from /proc) plus, on PostgreSQL, its backends' (those connected to
+the benchmark's database; the server runs on this machine).
 PostgreSQL: BATON_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres) names the server.`;
 const { values } = parseArgs({
   options: {
     customers: { type: 'string', default: '20' },
     seconds: { type: 'string', default: '15' },
     warmup: { type: 'string', default: '3' },
-    runs: { type: 'string', default: 'echo,pglite,postgres,two' },
+    runs: { type: 'string', default: 'echo,durable-echo,pglite,postgres,two' },
     database: { type: 'string', default: 'baton_bench_messages' },
     profile: { type: 'string' },
     help: { type: 'boolean', default: false },
@@ -46,7 +57,7 @@ const seconds = Number(values.seconds);
 const warmup = Number(values.warmup);
 if (!Number.isInteger(customers) || customers < 1) throw new Error('--customers must be a positive whole number');
 if (!(seconds > 0) || !(warmup >= 0)) throw new Error('--seconds must be positive, --warmup not negative');
-const RUNS = ['echo', 'pglite', 'postgres', 'two'] as const;
+const RUNS = ['echo', 'durable-echo', 'echo-two', 'channel', 'pglite', 'postgres', 'two'] as const;
 type RunName = (typeof RUNS)[number];
 const runs = values.runs.split(',').map((r) => r.trim()) as RunName[];
 for (const r of runs) if (!RUNS.includes(r)) throw new Error(`--runs: unknown run ${r} (${RUNS.join(', ')})`);
@@ -126,6 +137,20 @@ async function stop(s: Server): Promise<void> {
   clearTimeout(timer);
 }
 
+const ECHO = 'bare botbuilder CloudAdapter echo bot';
+const ECHO_TWO = 'two echo bots';
+const DURABLE_ECHO = 'echo bot storing its messages in PostgreSQL';
+const CHANNEL = "Baton's Bot Framework channel alone (no database)";
+
+async function startEcho(name: string, databaseUrl?: string): Promise<Server> {
+  const port = await freePort();
+  const args = [String(port), ...(databaseUrl ? [databaseUrl] : [])];
+  const s = start(name, 'bench/messages/echo-bot.ts', args, {}, false);
+  s.url = `http://127.0.0.1:${port}`;
+  await waitReady(s, `${s.url}/`);
+  return s;
+}
+
 async function startBaton(name: string, env: Record<string, string>): Promise<Server> {
   const port = await freePort();
   const s = start(
@@ -158,16 +183,43 @@ async function signalCounts(s: Server): Promise<void> {
   await new Promise((r) => setTimeout(r, 300));
 }
 
+/**
+ * CPU time so far of each PostgreSQL backend connected to `database` (the server runs on this machine: its processes
+ * are readable in /proc). What the database itself spends on a run's messages, which the servers' CPU leaves out.
+ */
+async function backendCpu(database: string): Promise<Map<number, number>> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [
+      database,
+    ]);
+    return new Map(rows.map((r) => [r.pid, cpuMs(r.pid)]));
+  } finally {
+    await admin.end();
+  }
+}
+
 interface Row {
   run: string;
   load: LoadResult;
   cpuMsPerMessage: number;
+  /** PostgreSQL's backends (of the benchmark's database), per message */
+  dbCpuMsPerMessage: number;
   lags: number[];
   statements?: { perMessage: number; transactionsPerMessage: number; top: [string, number][] };
 }
 const rows: Row[] = [];
 
-async function measure(run: string, servers: Server[], channel: Channel, streams = true): Promise<Row> {
+async function measure(
+  run: string,
+  servers: Server[],
+  channel: Channel,
+  options: { streams: boolean; postgres: boolean },
+): Promise<Row> {
+  const streams = options.streams;
+  let db0 = new Map<number, number>();
+  let dbCpu = NaN;
   const agents: ReturnType<typeof agentStream>[] = [];
   if (streams) {
     for (const s of servers) {
@@ -188,11 +240,17 @@ async function measure(run: string, servers: Server[], channel: Channel, streams
     onWindow: async (edge) => {
       if (edge === 'start') {
         for (const s of servers) cpu0.set(s, cpuMs(s.child.pid));
+        if (options.postgres) db0 = await backendCpu(values.database);
         for (const a of agents) a.count(true);
         await Promise.all(servers.map(signalCounts));
       } else {
         for (const a of agents) a.count(false);
         for (const s of servers) cpu0.set(s, cpuMs(s.child.pid) - (cpu0.get(s) ?? NaN));
+        if (options.postgres) {
+          // a backend that ended in the window is missed; one that started in it counts whole
+          const db1 = await backendCpu(values.database);
+          dbCpu = [...db1].reduce((sum, [pid, ms]) => sum + (Number.isFinite(ms) ? ms - (db0.get(pid) ?? 0) : 0), 0);
+        }
         await Promise.all(servers.map(signalCounts));
       }
     },
@@ -205,6 +263,7 @@ async function measure(run: string, servers: Server[], channel: Channel, streams
     run,
     load,
     cpuMsPerMessage: cpu / Math.max(1, load.messages),
+    dbCpuMsPerMessage: dbCpu / Math.max(1, load.messages),
     lags: agents.flatMap((a) => a.lags),
   };
   const counted = servers.filter((s) => s.countsFile);
@@ -236,6 +295,7 @@ async function measure(run: string, servers: Server[], channel: Channel, streams
     `  ${run}: ${(load.messages / load.seconds).toFixed(1)} messages/s, p50 ${ms.toFixed(1)} ms, ` +
       `p99 ${percentile(load.latencies, 99).toFixed(1)} ms, ${load.failed} failed, ` +
       `${row.cpuMsPerMessage.toFixed(1)} ms CPU/message (server)` +
+      (Number.isFinite(row.dbCpuMsPerMessage) ? ` + ${row.dbCpuMsPerMessage.toFixed(1)} (PostgreSQL)` : '') +
       (row.lags.length ? `, live lag p99 ${percentile(row.lags, 99)} ms (${row.lags.length} events)` : ''),
   );
   return row;
@@ -268,19 +328,29 @@ process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
 try {
   console.log(`messages: ${customers} customers, ${warmup} s warm-up + ${seconds} s measured per run`);
   for (const run of runs) {
-    if (run === 'echo') {
-      const port = await freePort();
-      const s = start('echo', 'bench/messages/echo-bot.ts', [String(port)], {}, false);
-      started.push(s);
-      s.url = `http://127.0.0.1:${port}`;
-      await waitReady(s, `${s.url}/`);
-      await measure('bare botbuilder CloudAdapter echo bot', [s], channel, false);
+    if (run === 'echo' || run === 'echo-two') {
+      for (let i = 1; i <= (run === 'echo-two' ? 2 : 1); i++) started.push(await startEcho(`${run}-${i}`));
+      await measure(run === 'echo' ? ECHO : ECHO_TWO, started, channel, { streams: false, postgres: false });
       await cleanup();
+    } else if (run === 'channel') {
+      const port = await freePort();
+      const s = start(run, 'bench/messages/channel-bot.ts', [String(port)], {}, Boolean(profileDir));
+      s.url = `http://127.0.0.1:${port}`;
+      started.push(s);
+      await waitReady(s, `${s.url}/`);
+      await measure(CHANNEL, started, channel, { streams: false, postgres: false });
+      await cleanup();
+    } else if (run === 'durable-echo') {
+      await withPostgres(async (url) => {
+        started.push(await startEcho(run, url));
+        await measure(DURABLE_ECHO, started, channel, { streams: false, postgres: true });
+        await cleanup();
+      });
     } else if (run === 'pglite') {
       const dir = mkdtempSync(path.join(os.tmpdir(), 'baton-bench-messages-'));
       try {
         started.push(await startBaton('baton-pglite', { BATON_DATA_DIR: dir }));
-        await measure('Baton, embedded PGlite', started, channel);
+        await measure('Baton, embedded PGlite', started, channel, { streams: true, postgres: false });
         await cleanup();
       } finally {
         rmSync(dir, { recursive: true, force: true });
@@ -289,7 +359,8 @@ try {
       await withPostgres(async (url) => {
         started.push(await startBaton(`baton-${run}-1`, { DATABASE_URL: url }));
         if (run === 'two') started.push(await startBaton(`baton-${run}-2`, { DATABASE_URL: url }));
-        await measure(run === 'two' ? 'two Batons, one PostgreSQL' : 'Baton, PostgreSQL', started, channel);
+        const name = run === 'two' ? 'two Batons, one PostgreSQL' : 'Baton, PostgreSQL';
+        await measure(name, started, channel, { streams: true, postgres: true });
         await cleanup();
       });
     }
@@ -301,7 +372,7 @@ try {
 
 // The report.
 const rate = (r: Row) => r.load.messages / r.load.seconds;
-const echo = rows.find((r) => r.run.startsWith('bare'));
+const echo = rows.find((r) => r.run === ECHO);
 const one = rows.find((r) => r.run === 'Baton, PostgreSQL');
 const commit = (() => {
   try {
@@ -318,7 +389,9 @@ console.log(
       .map((l) => l.toFixed(2))
       .join(' ')}${profileDir ? ' (profiling: --cpu-prof and statement counting slow the servers)' : ''}`,
 );
-console.log('| run | messages/s | p50 | p99 | ratio to echo bot | CPU ms/message | failed | target |');
+console.log(
+  '| run | messages/s | p50 | p99 | ratio to echo bot | CPU ms/message (server + PostgreSQL) | failed | target |',
+);
 console.log('|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
   const ratio = echo ? rate(r) / rate(echo) : NaN;
@@ -326,13 +399,15 @@ for (const r of rows) {
   let target = '';
   if (r.run === 'Baton, PostgreSQL') target = `≥ 0.5 and p99 ≤ 50 ms: ${ratio >= 0.5 && p99 <= 50 ? 'met' : 'MISSED'}`;
   if (r.run === 'Baton, embedded PGlite') target = `≥ 0.3: ${ratio >= 0.3 ? 'met' : 'MISSED'}`;
+  if (r.run === ECHO_TWO && echo) target = `${(rate(r) / rate(echo)).toFixed(2)}× one echo bot`;
   if (r.run === 'two Batons, one PostgreSQL' && one) {
     const x = rate(r) / rate(one);
     target = `${x.toFixed(2)}× one instance (≥ 1.6×): ${x >= 1.6 ? 'met' : 'MISSED'}`;
   }
   console.log(
     `| ${r.run} | ${f(rate(r))} | ${f(percentile(r.load.latencies, 50))} ms | ${f(p99)} ms | ${Number.isFinite(ratio) ? ratio.toFixed(3) : '–'} | ` +
-      `${f(r.cpuMsPerMessage)} | ${r.load.failed} | ${target} |`,
+      `${f(r.cpuMsPerMessage)}${Number.isFinite(r.dbCpuMsPerMessage) ? ` + ${f(r.dbCpuMsPerMessage)}` : ''} | ` +
+      `${r.load.failed} | ${target} |`,
   );
 }
 const withLag = rows.filter((r) => r.lags.length);

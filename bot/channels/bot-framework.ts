@@ -1,7 +1,6 @@
 // Bot Framework over HTTP: botbuilder's CloudAdapter behind Fastify at POST /api/messages.
 import {
   CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
   ConfigurationServiceClientCredentialFactory,
   type Activity,
   type ActivityHandlerBase,
@@ -12,6 +11,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { ConfigError, type Config } from '../config.ts';
 import { checkActivity, watchedTurn } from './activity-check.ts';
+import { ReusingBotFrameworkAuthentication } from './connector-clients.ts';
 import { LOCAL_ONLY_MESSAGE } from './local-only.ts';
 import type { LimitHook } from './rate-limits.ts';
 
@@ -59,7 +59,8 @@ export function createBotFrameworkAdapter(config: BotFrameworkConfig, logger: Lo
     MicrosoftAppType: config.MicrosoftAppType,
   };
   const credentials = new ConfigurationServiceClientCredentialFactory(settings);
-  const auth = new ConfigurationBotFrameworkAuthentication(settings, credentials);
+  // one connector client per service URL, kept (connector-clients.ts), not one per turn and per send
+  const auth = new ReusingBotFrameworkAuthentication(settings, credentials);
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     logger.error(

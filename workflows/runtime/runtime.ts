@@ -13,7 +13,7 @@ import { cachedBusinesses } from './business-cache.ts';
 import { createDispatch } from './dispatch.ts';
 import { createEffectLoop } from './effect-loop.ts';
 import { createEffectWorker } from './effect-worker.ts';
-import { createEffectHandlers, GatewayRegistry, showTyping } from './effects/index.ts';
+import { AI_TYPING_AFTER_MS, createEffectHandlers, GatewayRegistry, showTyping } from './effects/index.ts';
 import type { RuntimeEvent } from './events.ts';
 import { createIntake, type InboundResult } from './intake.ts';
 import { createLiveEvents } from './live-events.ts';
@@ -40,6 +40,8 @@ export interface ConversationRuntimeOptions {
   maxEffectAttempts?: number;
   /** an instance holding claims that is known to be gone, so its effects need not wait for the lease (see instance.ts) */
   isGone?: (instanceId: string) => boolean;
+  /** how long the AI may take to answer before the customer sees it typing (default AI_TYPING_AFTER_MS, 1 s) */
+  aiTypingAfterMs?: number;
 }
 
 export interface ConversationRuntime {
@@ -107,6 +109,7 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
     gateways,
     live,
     historyLimit: options.historyLimit ?? 20,
+    typingAfterMs: options.aiTypingAfterMs ?? AI_TYPING_AFTER_MS,
   });
   const maxAttempts = options.maxEffectAttempts ?? 3;
   const retryIn = (ms: number) => worker.wakeIn(ms);

@@ -1,6 +1,8 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestAdapter } from 'botbuilder';
+// botbuilder's own dependency (its token cache is not re-exported by botbuilder)
+import { AppCredentials } from 'botframework-connector';
 import { BatonMiddleware, createChannels, type Channels } from '../../../bot/channels/index.ts';
 import { ConfigError } from '../../../bot/config.ts';
 import { channelsConfig, emulatorActivity, quietLogger, recordingChannel, recordingRuntime } from './support.ts';
@@ -164,6 +166,41 @@ describe('Bot Framework with Microsoft app credentials', () => {
       expect(res.statusCode).toBe(401);
       expect(runtime.inbound).toHaveLength(0);
     } finally {
+      await app.close();
+      await channel.close();
+    }
+  });
+
+  it('signs each send with the app’s current token, also on a kept connector client', async () => {
+    const appId = '11111111-2222-3333-4444-555555555555';
+    // botbuilder's token cache (a private static of its AppCredentials), where a token from Microsoft Entra ID is kept
+    // until shortly before it expires: filled here, as there is no network in tests
+    const tokens = (AppCredentials as unknown as { cache: Map<string, { accessToken: string; expiresOn: Date }> })
+      .cache;
+    const cacheKey = `${appId}https://api.botframework.com-cache`;
+    const token = (accessToken: string) => ({ accessToken, expiresOn: new Date(Date.now() + 3_600_000) });
+    const channel = await recordingChannel();
+    const { app, runtime } = await serve({ MicrosoftAppId: appId, MicrosoftAppPassword: 'not-a-real-secret' });
+    const reference = {
+      channelId: 'emulator',
+      serviceUrl: channel.url,
+      conversation: { id: 'auth-conv' },
+      bot: { id: appId, name: 'Bot' },
+      user: { id: 'user-1', name: 'User' },
+    };
+    const send = (text: string) =>
+      runtime.gateways.get('*')!.send({ conversationId: 'c', channel: 'emulator', reference, text, author: 'ai' });
+    try {
+      tokens.set(cacheKey, token('token-1'));
+      await send('first');
+      tokens.set(cacheKey, token('token-2')); // refreshed before it expired
+      await send('second');
+      expect(channel.replies.map((r) => [r.activity.text, r.authorization])).toEqual([
+        ['first', 'Bearer token-1'],
+        ['second', 'Bearer token-2'],
+      ]);
+    } finally {
+      tokens.delete(cacheKey);
       await app.close();
       await channel.close();
     }

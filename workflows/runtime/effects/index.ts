@@ -14,7 +14,36 @@ import { aiFailed, answer, type ReplyDeps } from './reply.ts';
 
 export { GatewayRegistry, showTyping } from './delivery.ts';
 
-export type EffectDeps = ReplyDeps & DetailsDeps & { gateways: GatewayRegistry; live: LiveEvents; logger: Logger };
+export type EffectDeps = ReplyDeps &
+  DetailsDeps & {
+    gateways: GatewayRegistry;
+    live: LiveEvents;
+    logger: Logger;
+    /** how long the AI may take before the customer sees it typing (AI_TYPING_AFTER_MS) */
+    typingAfterMs: number;
+  };
+
+/**
+ * The AI's typing indicator goes out only when its answer takes longer than this. A customer sees "typing…" as "my
+ * message was taken, an answer is coming": that matters when one waits; an answer within a second says it itself, and
+ * an indicator just before it would only flicker (and cost the channel a call per message).
+ */
+export const AI_TYPING_AFTER_MS = 1000;
+
+/** Shows typing when `answer` has not settled within `afterMs`; resolves once the indicator is out (or not needed). */
+async function typingWhenSlow(answer: Promise<unknown>, afterMs: number, show: () => Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const slow = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(true), afterMs);
+  });
+  const answered = answer.then(
+    () => false,
+    () => false,
+  );
+  const late = await Promise.race([answered, slow]);
+  clearTimeout(timer);
+  if (late) await show();
+}
 
 export interface Outcome {
   outcome: EffectOutcome;
@@ -55,13 +84,14 @@ export function createEffectHandlers(deps: EffectDeps): EffectHandlers {
         case 'deliver':
           return { outcome: await deliver(deps, conversation, job) };
         case 'ai.reply': {
-          // the AI is composing: the customer sees it typing (only now, never while waiting for a human). The
-          // indicator goes out while the AI answers, not before it; the reply waits for it, so it comes first.
+          // the AI is composing: when it takes a while, the customer sees it typing (only now, never while waiting
+          // for a human). The reply waits for an indicator that went out, so it comes first.
           const reference = (conversation.reference ?? {}) as Record<string, unknown>;
-          const typing = showTyping(deps, { conversationId, channel, reference });
           const event = answer(deps, { ...job, conversationId, businessId, channel });
-          event.catch(() => {}); // its failure is thrown below, once the indicator is out
-          await typing;
+          event.catch(() => {}); // its failure is thrown below, once an indicator is out
+          await typingWhenSlow(event, deps.typingAfterMs, () =>
+            showTyping(deps, { conversationId, channel, reference }),
+          );
           return { outcome: 'done', event: await event };
         }
         case 'ai.extract':
