@@ -1,8 +1,10 @@
 // One event, one transaction: lock the conversation's row, step the pure machine, write what the step asks of
 // the database (messages, timers) and, in the outbox, what must leave it; save the snapshot. No I/O but the
-// database's runs while the row is locked: the effect loop carries the outbox out after the commit.
+// database's runs while the row is locked: the effect loop carries the outbox out after the commit. The transaction
+// runs on the raw driver (db.transaction), in three statements: BEGIN, the row lock, the step's writes (one statement:
+// step-write.ts), COMMIT; a fired timer is taken in one more.
 import { DomainError } from '../../contacts/index.ts';
-import type { Database, Prisma } from '../../prisma/index.ts';
+import type { Database, Sql } from '../../prisma/index.ts';
 import {
   stepConversation,
   type ConversationEffect,
@@ -11,28 +13,33 @@ import {
   type Lang,
 } from '../conversation/index.ts';
 import type { MessageView } from './events.ts';
-import {
-  completeEffect,
-  enqueueEffects,
-  type Claim,
-  type ClaimedEffect,
-  type EffectOutcome,
-  type OutboxJob,
-} from './outbox.ts';
-import { lockConversation, messageView, saveStep, storeMessage, type LockedConversation } from './store.ts';
-import { cancelTimer, scheduleTimer, takeTimer } from './timers.ts';
-
-type Tx = Prisma.TransactionClient;
+import { newEffects, type Claim, type ClaimedEffect, type EffectOutcome, type OutboxJob } from './outbox.ts';
+import { timerWrites, writeStep, type TimerWrite } from './step-write.ts';
+import { lockConversation, messageView, newMessage, type LockedConversation, type NewMessage } from './store.ts';
+import { takeTimer } from './timers.ts';
 
 export interface DispatchOptions {
   /** runs inside the transaction, after the row lock, before the machine step; may throw to refuse the event */
-  before?: ((tx: Tx, conversation: LockedConversation) => Promise<void | 'skip'>) | undefined;
+  before?: ((tx: Sql, conversation: LockedConversation) => Promise<void | 'skip'>) | undefined;
+  /**
+   * a customer's message, stored with the step (Committed.received), and the channel's latest reference saved; unless
+   * the channel handed the same message over before (its channelMessageId): then the event is dropped, `redelivered`
+   * told
+   */
+  inbound?:
+    | {
+        text: string;
+        channelMessageId?: string | null | undefined;
+        reference: Record<string, unknown>;
+        redelivered: () => void;
+      }
+    | undefined;
   /** a durable timer being fired: taken in the same transaction, or the event is dropped */
   timerId?: string | undefined;
   /** customer locale, passed on to the AI agent */
   locale?: string | undefined;
   /** runs right after the commit, before the effects that leave the database */
-  committed?: (() => void) | undefined;
+  committed?: ((step: Committed) => void) | undefined;
   /** the outbox effect this event is the outcome of: marked done in the same transaction, or the event is dropped */
   effect?: { id: string; outcome: EffectOutcome } | undefined;
   /** the effect loop: told the last step committed once everything that followed from the event is done */
@@ -52,6 +59,8 @@ export interface Committed {
   effects: ConversationEffect[];
   /** the messages the step stored for the customer, in order */
   sent: SentMessage[];
+  /** the customer's message the step stored (DispatchOptions.inbound) */
+  received?: MessageView | undefined;
   /** what is left to do outside the database, in order, claimed by this instance */
   outbox: ClaimedEffect[];
 }
@@ -72,50 +81,85 @@ export interface DispatchDeps {
   timerScheduled: (delayMs: number) => void;
 }
 
-/** null: the event was dropped (a timer someone else fired, or `before` said skip). */
+/** Rolls a step's transaction back: its writes found the event must be dropped (already applied). */
+class Dropped extends Error {
+  constructor(readonly redelivered: boolean) {
+    super('the event was dropped');
+  }
+}
+
+/** null: the event was dropped (a timer someone else fired, an effect already done, a redelivery, or `before` said skip). */
 export function createDispatch(deps: DispatchDeps): Dispatch {
   const { db, now, instanceId } = deps;
-  return async (conversationId, event, opts = {}) => {
-    const committed = await db.prisma.$transaction(
-      async (tx): Promise<Committed | null> => {
-        const conversation = await lockConversation(tx, conversationId);
-        if (!conversation) throw new DomainError('NOT_FOUND', 'no such conversation');
-        if (opts.timerId && !(await takeTimer(tx, { id: opts.timerId, now: now(), instanceId }))) return null;
-        if (opts.effect && !(await completeEffect(tx, opts.effect.id, opts.effect.outcome, now()))) return null;
-        const reference = conversation.reference;
-        if (opts.before && (await opts.before(tx, conversation)) === 'skip') return null;
-        const step = stepConversation(conversation.snapshot, event);
-        const at = now();
-        const sent = await writeEffects(tx, conversationId, step.effects, at);
-        const jobs = outboxJobs(step.effects, sent, step.context.lang, opts.locale);
-        const outbox = await enqueueEffects(tx, conversationId, jobs, deps.claim());
-        const assignedAgentId = step.status === 'human' ? step.context.agentId : conversation.assignedAgentId;
-        const saved = await saveStep(tx, {
-          id: conversationId,
-          version: conversation.version,
-          persisted: step.persisted,
-          status: step.status,
-          assignedAgentId,
-          at,
-          lastActivityAt: event.type === 'customer.message' || sent.length > 0 ? at : undefined,
-          closedAt: closedAtChange(conversation.status, step.status, at),
-          waitingSince: waitingSinceChange(conversation.status, step.status, at),
-          // a customer's message brings the latest reference to reply on (set by `before`)
-          reference:
-            conversation.reference !== reference ? (conversation.reference as Record<string, unknown>) : undefined,
-        });
-        if (!saved) throw new DomainError('CONFLICT', 'the conversation changed meanwhile; try again');
-        return {
-          conversation: { ...conversation, assignedAgentId },
-          status: step.status,
-          lang: step.context.lang,
-          effects: step.effects,
-          sent,
-          outbox,
-        };
+  const step = async (tx: Sql, conversationId: string, event: ConversationEvent, opts: DispatchOptions) => {
+    const conversation = await lockConversation(tx, conversationId);
+    if (!conversation) throw new DomainError('NOT_FOUND', 'no such conversation');
+    if (opts.timerId && !(await takeTimer(tx, { id: opts.timerId, now: now(), instanceId }))) return null;
+    if (opts.before && (await opts.before(tx, conversation)) === 'skip') return null;
+    const inbound = opts.inbound;
+    const next = stepConversation(conversation.snapshot, event);
+    const at = now();
+    // the customer's message first (the history orders by createdAt, then id: both in this order)
+    const received = inbound
+      ? newMessage({
+          conversationId,
+          direction: 'inbound',
+          author: 'customer',
+          text: inbound.text,
+          channelMessageId: inbound.channelMessageId,
+        })
+      : undefined;
+    const { messages, timers, sent } = stepRows(conversationId, next.effects, at);
+    if (received) messages.unshift(received);
+    const outbox = newEffects(conversationId, outboxJobs(sent, next.effects, next.context.lang, opts.locale));
+    const assignedAgentId = next.status === 'human' ? next.context.agentId : conversation.assignedAgentId;
+    const written = await writeStep(tx, {
+      conversationId,
+      version: conversation.version,
+      persisted: next.persisted,
+      status: next.status,
+      assignedAgentId,
+      at,
+      lastActivityAt: event.type === 'customer.message' || sent.length > 0 ? at : undefined,
+      closedAt: closedAtChange(conversation.status, next.status, at),
+      waitingSince: waitingSinceChange(conversation.status, next.status, at),
+      reference: inbound?.reference,
+      messages,
+      timers,
+      outbox,
+      claim: deps.claim(),
+      effectDone: opts.effect,
+      redeliveryOf: received?.channelMessageId ?? undefined,
+    });
+    if (written.redelivered) throw new Dropped(true);
+    if (!written.effectDone) throw new Dropped(false);
+    if (!written.saved) throw new DomainError('CONFLICT', 'the conversation changed meanwhile; try again');
+    return {
+      conversation: {
+        ...conversation,
+        assignedAgentId,
+        reference: inbound ? inbound.reference : conversation.reference,
       },
-      { timeout: 20_000, maxWait: 20_000 },
-    );
+      status: next.status,
+      lang: next.context.lang,
+      effects: next.effects,
+      sent: sent.map(({ row, author }) => ({
+        message: messageView({ ...row, agent: row.agentId ? written.agents.get(row.agentId) : null }),
+        author,
+      })),
+      received: received && messageView(received),
+      outbox,
+    };
+  };
+  return async (conversationId, event, opts = {}) => {
+    let committed: Committed | null;
+    try {
+      committed = await db.transaction((tx) => step(tx, conversationId, event, opts));
+    } catch (e) {
+      if (!(e instanceof Dropped)) throw e;
+      if (e.redelivered) opts.inbound?.redelivered();
+      return null;
+    }
     for (const effect of committed?.effects ?? []) {
       if (effect.type === 'timer.schedule') deps.timerScheduled(effect.delayMs);
     }
@@ -142,42 +186,40 @@ export function closedAtChange(from: ConversationStatus, to: ConversationStatus,
   return from === 'closed' ? null : undefined;
 }
 
-/** The effects that touch only the database, written in the step's transaction: timers and stored messages. */
-async function writeEffects(
-  tx: Tx,
-  conversationId: string,
-  effects: ConversationEffect[],
-  at: Date,
-): Promise<SentMessage[]> {
-  const sent: SentMessage[] = [];
+/** The rows of the step's effects that touch only the database, written with the step: timers and stored messages. */
+function stepRows(conversationId: string, effects: ConversationEffect[], at: Date) {
+  const messages: NewMessage[] = [];
+  const timers: TimerWrite[] = [];
+  const sent: { row: NewMessage; author: SentMessage['author'] }[] = [];
   for (const effect of effects) {
     if (effect.type === 'timer.schedule') {
       const dueAt = new Date(at.getTime() + effect.delayMs);
-      await scheduleTimer(tx, { conversationId, key: effect.key, event: effect.event, dueAt });
+      timers.push({ kind: 'schedule', key: effect.key, event: effect.event, dueAt });
     } else if (effect.type === 'timer.cancel') {
-      await cancelTimer(tx, { conversationId, key: effect.key, now: at });
+      timers.push({ kind: 'cancel', key: effect.key, at });
     } else if (effect.type === 'send') {
       const { author, text, agentId } = effect;
-      const row = await storeMessage(tx, { conversationId, direction: 'outbound', author, text, agentId });
-      sent.push({ message: messageView(row), author });
+      const row = newMessage({ conversationId, direction: 'outbound', author, text, agentId });
+      messages.push(row);
+      sent.push({ row, author });
     }
   }
-  return sent;
+  return { messages, timers: timerWrites(timers), sent };
 }
 
 /** The step's effects that leave the database, as outbox jobs: the deliveries first, then the others in order. */
 function outboxJobs(
+  sent: { row: NewMessage; author: SentMessage['author'] }[],
   effects: ConversationEffect[],
-  sent: SentMessage[],
   lang: Lang,
   locale: string | undefined,
 ): OutboxJob[] {
-  const jobs: OutboxJob[] = sent.map(({ message, author }) => ({
+  const jobs: OutboxJob[] = sent.map(({ row, author }) => ({
     kind: 'deliver',
-    messageId: message.id,
-    text: message.text,
+    messageId: row.id,
+    text: row.text,
     author,
-    agentId: message.agentId,
+    agentId: row.agentId,
   }));
   const withLocale = locale ? { locale } : {};
   for (const e of effects) {
