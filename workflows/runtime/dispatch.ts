@@ -1,8 +1,8 @@
 // One event, one transaction: lock the conversation's row, step the pure machine, write what the step asks of
 // the database (messages, timers) and, in the outbox, what must leave it; save the snapshot. No I/O but the
-// database's runs while the row is locked: the effect loop carries the outbox out after the commit. The transaction
-// runs on the raw driver (db.transaction), in three statements: BEGIN, the row lock, the step's writes (one statement:
-// step-write.ts), COMMIT; a fired timer is taken in one more.
+// database's runs while the row is locked: the effect loop carries the outbox out after the commit. SQL on the raw
+// driver: the step's writes are one statement (step-write.ts), on its own when the conversation's last step is known
+// here and unchanged (createDispatch), else between BEGIN, the row lock and COMMIT.
 import { DomainError } from '../../contacts/index.ts';
 import type { Database, Sql } from '../../prisma/index.ts';
 import {
@@ -14,12 +14,20 @@ import {
 } from '../conversation/index.ts';
 import type { MessageView } from './events.ts';
 import { newEffects, type Claim, type ClaimedEffect, type EffectOutcome, type OutboxJob } from './outbox.ts';
-import { timerWrites, writeStep, type TimerWrite } from './step-write.ts';
+import { timerWrites, writeStep, type StepWritten, type TimerWrite } from './step-write.ts';
 import { lockConversation, messageView, newMessage, type LockedConversation, type NewMessage } from './store.ts';
 import { takeTimer } from './timers.ts';
 
 export interface DispatchOptions {
-  /** runs inside the transaction, after the row lock, before the machine step; may throw to refuse the event */
+  /**
+   * checks the conversation as it stands before the machine step, without a query: may throw to refuse the event or
+   * say skip. Keeps the optimistic way open (createDispatch).
+   */
+  check?: ((conversation: LockedConversation) => void | 'skip') | undefined;
+  /**
+   * runs inside the transaction, after the row lock, before the machine step, for checks that query the database; may
+   * throw to refuse the event. The event takes the locking way.
+   */
   before?: ((tx: Sql, conversation: LockedConversation) => Promise<void | 'skip'>) | undefined;
   /**
    * a customer's message, stored with the step (Committed.received), and the channel's latest reference saved; unless
@@ -34,6 +42,8 @@ export interface DispatchOptions {
         redelivered: () => void;
       }
     | undefined;
+  /** the conversation as its creator just committed it: the first step may start from it (the optimistic way) */
+  created?: LockedConversation | undefined;
   /** a durable timer being fired: taken in the same transaction, or the event is dropped */
   timerId?: string | undefined;
   /** customer locale, passed on to the AI agent */
@@ -88,14 +98,40 @@ class Dropped extends Error {
   }
 }
 
-/** null: the event was dropped (a timer someone else fired, an effect already done, a redelivery, or `before` said skip). */
+/** Conversations whose last committed step this instance knows (the oldest forgotten beyond). */
+const KNOWN = 10_000;
+
+/**
+ * null: the event was dropped (a timer someone else fired, an effect already done, a redelivery, or `check` or
+ * `before` said skip).
+ *
+ * Two ways to run a step. The optimistic one, for an event that needs no query under the lock (no `before`, no
+ * timer): from the conversation as this instance last committed it (`known`), the step's writes in one statement
+ * outside a transaction, which writes nothing unless the row is still at that version (writeStep). The locking one:
+ * BEGIN, the row lock, the step's writes, COMMIT. When the optimistic write finds the row changed (another step,
+ * another instance), or nothing is known of it, the event is stepped again the locking way, from the row as it is:
+ * a step is applied once, on the state it was computed from, so events still take effect one at a time.
+ */
 export function createDispatch(deps: DispatchDeps): Dispatch {
   const { db, now, instanceId } = deps;
-  const step = async (tx: Sql, conversationId: string, event: ConversationEvent, opts: DispatchOptions) => {
-    const conversation = await lockConversation(tx, conversationId);
-    if (!conversation) throw new DomainError('NOT_FOUND', 'no such conversation');
-    if (opts.timerId && !(await takeTimer(tx, { id: opts.timerId, now: now(), instanceId }))) return null;
-    if (opts.before && (await opts.before(tx, conversation)) === 'skip') return null;
+  const known = new Map<string, LockedConversation>();
+  const remember = (c: LockedConversation) => {
+    const had = known.get(c.id);
+    // two steps of one conversation finishing out of order: the newer version stays
+    if (had && had.version > c.version) return;
+    known.delete(c.id);
+    known.set(c.id, c);
+    if (known.size > KNOWN) known.delete(known.keys().next().value!);
+  };
+
+  /** Steps `event` from `conversation` and writes it (`sql`: the locked transaction, or the database itself). */
+  const step = async (
+    sql: Sql,
+    conversation: LockedConversation,
+    event: ConversationEvent,
+    opts: DispatchOptions,
+  ): Promise<{ committed: Committed; written: StepWritten } | { written: StepWritten; committed?: undefined }> => {
+    const conversationId = conversation.id;
     const inbound = opts.inbound;
     const next = stepConversation(conversation.snapshot, event);
     const at = now();
@@ -113,10 +149,11 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
     if (received) messages.unshift(received);
     const outbox = newEffects(conversationId, outboxJobs(sent, next.effects, next.context.lang, opts.locale));
     const assignedAgentId = next.status === 'human' ? next.context.agentId : conversation.assignedAgentId;
-    const written = await writeStep(tx, {
+    const snapshot = JSON.stringify(next.persisted);
+    const written = await writeStep(sql, {
       conversationId,
       version: conversation.version,
-      persisted: next.persisted,
+      snapshot,
       status: next.status,
       assignedAgentId,
       at,
@@ -131,36 +168,82 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
       effectDone: opts.effect,
       redeliveryOf: received?.channelMessageId ?? undefined,
     });
-    if (written.redelivered) throw new Dropped(true);
-    if (!written.effectDone) throw new Dropped(false);
-    if (!written.saved) throw new DomainError('CONFLICT', 'the conversation changed meanwhile; try again');
-    return {
-      conversation: {
-        ...conversation,
-        assignedAgentId,
-        reference: inbound ? inbound.reference : conversation.reference,
-      },
+    if (!written.saved || !written.effectDone || written.contactId === null) return { written };
+    const saved: LockedConversation = {
+      ...conversation,
+      contactId: written.contactId,
       status: next.status,
-      lang: next.context.lang,
-      effects: next.effects,
-      sent: sent.map(({ row, author }) => ({
-        message: messageView({ ...row, agent: row.agentId ? written.agents.get(row.agentId) : null }),
-        author,
-      })),
-      received: received && messageView(received),
-      outbox,
+      assignedAgentId,
+      // as the database gives it back (the locking way reads it so)
+      snapshot: JSON.parse(snapshot) as unknown,
+      version: conversation.version + 1,
+      reference: inbound ? inbound.reference : conversation.reference,
+    };
+    return {
+      written,
+      committed: {
+        conversation: saved,
+        status: next.status,
+        lang: next.context.lang,
+        effects: next.effects,
+        sent: sent.map(({ row, author }) => ({
+          message: messageView({ ...row, agent: row.agentId ? written.agents.get(row.agentId) : null }),
+          author,
+        })),
+        received: received && messageView(received),
+        outbox,
+      },
     };
   };
-  return async (conversationId, event, opts = {}) => {
-    let committed: Committed | null;
+
+  const optimistic = async (conversationId: string, event: ConversationEvent, opts: DispatchOptions) => {
+    const conversation = known.get(conversationId);
+    if (!conversation || opts.before || opts.timerId) return undefined;
+    // a refusal or a skip is decided on the row as it is (the locking way); going on, the write checks the version
     try {
-      committed = await db.transaction((tx) => step(tx, conversationId, event, opts));
-    } catch (e) {
-      if (!(e instanceof Dropped)) throw e;
-      if (e.redelivered) opts.inbound?.redelivered();
-      return null;
+      if (opts.check?.(conversation) === 'skip') return undefined;
+    } catch {
+      return undefined;
     }
-    for (const effect of committed?.effects ?? []) {
+    const { committed, written } = await step(db, conversation, event, opts);
+    if (committed) return committed;
+    known.delete(conversationId);
+    // an effect's outcome is marked done only by its event's step, which changes the version: never reached
+    if (written.saved) throw new Error(`conversation ${conversationId}: a step was saved, its effect done already`);
+    // nothing written: stepped again the locking way, which tells a change from a redelivery or an effect done
+    return undefined;
+  };
+
+  const locking = (conversationId: string, event: ConversationEvent, opts: DispatchOptions) =>
+    db.transaction(async (tx): Promise<Committed | null> => {
+      const conversation = await lockConversation(tx, conversationId);
+      if (!conversation) throw new DomainError('NOT_FOUND', 'no such conversation');
+      if (opts.timerId && !(await takeTimer(tx, { id: opts.timerId, now: now(), instanceId }))) return null;
+      if (opts.check?.(conversation) === 'skip') return null;
+      if (opts.before && (await opts.before(tx, conversation)) === 'skip') return null;
+      const { committed, written } = await step(tx, conversation, event, opts);
+      if (committed) return committed;
+      if (written.redelivered) throw new Dropped(true);
+      if (!written.effectDone) throw new Dropped(false);
+      throw new DomainError('CONFLICT', 'the conversation changed meanwhile; try again');
+    });
+
+  return async (conversationId, event, opts = {}) => {
+    if (opts.created) remember(opts.created);
+    let committed: Committed | null | undefined = await optimistic(conversationId, event, opts);
+    if (committed === undefined) {
+      try {
+        committed = await locking(conversationId, event, opts);
+      } catch (e) {
+        if (e instanceof DomainError && e.code === 'NOT_FOUND') known.delete(conversationId);
+        if (!(e instanceof Dropped)) throw e;
+        if (e.redelivered) opts.inbound?.redelivered();
+        return null;
+      }
+    }
+    if (!committed) return null;
+    remember(committed.conversation);
+    for (const effect of committed.effects) {
       if (effect.type === 'timer.schedule') deps.timerScheduled(effect.delayMs);
     }
     return committed;

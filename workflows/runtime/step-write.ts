@@ -1,9 +1,8 @@
-// A step's writes, in one statement (data-modifying CTEs) on its transaction's connection, after the row lock: the
-// messages it stores, its timers, its outbox rows, the outbox effect it is the outcome of, and the snapshot. One round
-// trip instead of one per row; all of them or none, like the transaction they run in. The statement is built for the
-// step (its rows as parameters), so its text varies with what the step writes.
+// A step's writes, in one statement (data-modifying CTEs): the snapshot, the messages it stores, its timers, its
+// outbox rows, the outbox effect it is the outcome of. One round trip instead of one per row, all of them or none.
+// The statement is built for the step (its rows as parameters), so its text varies with what the step writes.
 import type { Sql } from '../../prisma/index.ts';
-import type { ConversationStatus, PersistedConversation, TimerEventType } from '../conversation/index.ts';
+import type { ConversationStatus, TimerEventType } from '../conversation/index.ts';
 import type { Claim, ClaimedEffect, EffectOutcome } from './outbox.ts';
 import { newRowId, type NewMessage } from './store.ts';
 
@@ -15,7 +14,8 @@ export interface StepWrite {
   conversationId: string;
   /** the row's version when it was locked: the snapshot is saved only if it still is */
   version: number;
-  persisted: PersistedConversation;
+  /** the step's persisted snapshot, as JSON */
+  snapshot: string;
   status: ConversationStatus;
   assignedAgentId: string | null;
   at: Date;
@@ -38,11 +38,13 @@ export interface StepWrite {
 }
 
 export interface StepWritten {
-  /** false: the row was not at `version` any more (nothing should be kept: roll back) */
+  /** false: nothing was written (the row not at `version`, a redelivery, the effect done already) */
   saved: boolean;
-  /** false: the effect was done already (roll back: its outcome was applied) */
+  /** the conversation's contact as saved (a merge of contacts moves conversations without a new version) */
+  contactId: string | null;
+  /** false: the effect was done already (its outcome was applied) */
   effectDone: boolean;
-  /** the channel had handed the customer's message over before (roll back: it was stepped then) */
+  /** the channel had handed the customer's message over before (it was stepped then) */
   redelivered: boolean;
   /** the names of the agents who wrote the step's messages, by id */
   agents: Map<string, { firstName: string; lastName: string }>;
@@ -64,7 +66,13 @@ export function timerWrites(writes: TimerWrite[]): TimerWrite[] {
 
 const iso = (d: Date) => d.toISOString();
 
-export async function writeStep(tx: Sql, w: StepWrite): Promise<StepWritten> {
+/**
+ * Writes the step, if the row is still at `version`, the customer's message was not handed over before and the effect
+ * it is the outcome of is not done yet: the snapshot's UPDATE checks all three (each a CTE read in the statement's
+ * snapshot; after a concurrent update PostgreSQL re-checks the version on the row as it is then), and every other
+ * write reads the UPDATE's result. Nothing is written otherwise, so the statement is safe outside a transaction too.
+ */
+export async function writeStep(db: Sql, w: StepWrite): Promise<StepWritten> {
   const params: unknown[] = [];
   const $ = (v: unknown) => {
     params.push(v);
@@ -72,16 +80,38 @@ export async function writeStep(tx: Sql, w: StepWrite): Promise<StepWritten> {
   };
   const conv = $(w.conversationId);
   const ctes: string[] = [];
+  const guards: string[] = [];
 
-  if (w.redeliveryOf !== undefined)
-    // a statement of its own after the row lock: it sees every message stored under the lock before
+  if (w.redeliveryOf !== undefined) {
     ctes.push(`seen AS (SELECT 1 FROM "Message"
       WHERE "conversationId" = ${conv}::uuid AND "channelMessageId" = ${$(w.redeliveryOf)} AND direction = 'inbound'
       LIMIT 1)`);
+    guards.push('NOT EXISTS (SELECT 1 FROM seen)');
+  }
+  const effect = w.effectDone && $(w.effectDone.id);
+  if (effect) {
+    ctes.push(`pending AS (SELECT 1 FROM "OutboxEffect" WHERE id = ${effect}::uuid AND "doneAt" IS NULL)`);
+    guards.push('EXISTS (SELECT 1 FROM pending)');
+  }
+  ctes.push(`saved AS (UPDATE "Conversation" SET
+      snapshot = ${$(w.snapshot)}::jsonb,
+      status = ${$(w.status)}::text::"ConversationStatus",
+      version = version + 1,
+      "assignedAgentId" = ${$(w.assignedAgentId)}::uuid,
+      "updatedAt" = ${$(iso(w.at))}::timestamptz,
+      "lastActivityAt" = COALESCE(${$(w.lastActivityAt ? iso(w.lastActivityAt) : null)}::timestamptz, "lastActivityAt"),
+      "closedAt" = CASE WHEN ${$(w.closedAt !== undefined)}::boolean
+        THEN ${$(w.closedAt ? iso(w.closedAt) : null)}::timestamptz ELSE "closedAt" END,
+      "waitingSince" = CASE WHEN ${$(w.waitingSince !== undefined)}::boolean
+        THEN ${$(w.waitingSince ? iso(w.waitingSince) : null)}::timestamptz ELSE "waitingSince" END,
+      reference = COALESCE(${$(w.reference === undefined ? null : JSON.stringify(w.reference))}::jsonb, reference)
+    WHERE ${[`id = ${conv}::uuid`, `version = ${$(w.version)}::int`, ...guards].join(' AND ')}
+    RETURNING "contactId"::text AS "contactId")`);
+  const ifSaved = 'EXISTS (SELECT 1 FROM saved)';
   if (w.effectDone)
     ctes.push(`done AS (UPDATE "OutboxEffect"
       SET "doneAt" = ${$(iso(w.at))}::timestamptz, outcome = ${$(w.effectDone.outcome)}, "claimedUntil" = NULL
-      WHERE id = ${$(w.effectDone.id)}::uuid AND "doneAt" IS NULL RETURNING 1)`);
+      WHERE id = ${effect}::uuid AND "doneAt" IS NULL AND ${ifSaved} RETURNING 1)`);
   if (w.messages.length > 0) {
     const rows = w.messages.map(
       (m) =>
@@ -90,17 +120,19 @@ export async function writeStep(tx: Sql, w: StepWrite): Promise<StepWritten> {
     );
     ctes.push(`messages AS (INSERT INTO "Message"
       (id, "conversationId", direction, author, "agentId", text, "channelMessageId", "createdAt")
-      VALUES ${rows.join(', ')})`);
+      SELECT * FROM (VALUES ${rows.join(', ')}) m WHERE ${ifSaved})`);
   }
   for (const [i, t] of w.timers.entries()) {
     if (t.kind === 'schedule')
       ctes.push(`timer${i} AS (INSERT INTO "DurableTimer" (id, "conversationId", event, key, "dueAt")
-        VALUES (${$(newRowId())}::uuid, ${conv}::uuid, ${$(t.event)}, ${$(t.key)}, ${$(iso(t.dueAt))}::timestamptz)
+        SELECT ${$(newRowId())}::uuid, ${conv}::uuid, ${$(t.event)}, ${$(t.key)}, ${$(iso(t.dueAt))}::timestamptz
+        WHERE ${ifSaved}
         ON CONFLICT ("conversationId", key) DO UPDATE SET event = EXCLUDED.event, "dueAt" = EXCLUDED."dueAt",
           "claimedAt" = NULL, "claimedBy" = NULL, "firedAt" = NULL, "cancelledAt" = NULL)`);
     else
       ctes.push(`timer${i} AS (UPDATE "DurableTimer" SET "cancelledAt" = ${$(iso(t.at))}::timestamptz
-        WHERE "conversationId" = ${conv}::uuid AND key = ${$(t.key)} AND "firedAt" IS NULL AND "cancelledAt" IS NULL)`);
+        WHERE "conversationId" = ${conv}::uuid AND key = ${$(t.key)} AND "firedAt" IS NULL AND "cancelledAt" IS NULL
+          AND ${ifSaved})`);
   }
   if (w.outbox.length > 0) {
     const claimAt = $(iso(w.claim.at));
@@ -114,21 +146,8 @@ export async function writeStep(tx: Sql, w: StepWrite): Promise<StepWritten> {
     // rows take their seq in this order
     ctes.push(`outbox AS (INSERT INTO "OutboxEffect"
       (id, "conversationId", kind, payload, attempts, "availableAt", "claimedBy", "claimedUntil", "createdAt")
-      VALUES ${rows.join(', ')})`);
+      SELECT * FROM (VALUES ${rows.join(', ')}) o WHERE ${ifSaved})`);
   }
-  ctes.push(`saved AS (UPDATE "Conversation" SET
-      snapshot = ${$(JSON.stringify(w.persisted))}::jsonb,
-      status = ${$(w.status)}::text::"ConversationStatus",
-      version = version + 1,
-      "assignedAgentId" = ${$(w.assignedAgentId)}::uuid,
-      "updatedAt" = ${$(iso(w.at))}::timestamptz,
-      "lastActivityAt" = COALESCE(${$(w.lastActivityAt ? iso(w.lastActivityAt) : null)}::timestamptz, "lastActivityAt"),
-      "closedAt" = CASE WHEN ${$(w.closedAt !== undefined)}::boolean
-        THEN ${$(w.closedAt ? iso(w.closedAt) : null)}::timestamptz ELSE "closedAt" END,
-      "waitingSince" = CASE WHEN ${$(w.waitingSince !== undefined)}::boolean
-        THEN ${$(w.waitingSince ? iso(w.waitingSince) : null)}::timestamptz ELSE "waitingSince" END,
-      reference = COALESCE(${$(w.reference === undefined ? null : JSON.stringify(w.reference))}::jsonb, reference)
-    WHERE id = ${conv}::uuid AND version = ${$(w.version)}::int RETURNING 1)`);
 
   const agentIds = [...new Set(w.messages.flatMap((m) => (m.agentId ? [m.agentId] : [])))];
   const agents =
@@ -136,14 +155,14 @@ export async function writeStep(tx: Sql, w: StepWrite): Promise<StepWritten> {
       ? `(SELECT json_agg(json_build_object('id', u.id::text, 'firstName', u."firstName", 'lastName', u."lastName"))
           FROM "User" u WHERE u.id IN (${agentIds.map((id) => `${$(id)}::uuid`).join(', ')}))`
       : 'NULL::json';
-  const rows = await tx.query<{
-    saved: boolean;
+  const rows = await db.query<{
+    contactId: string | null;
     done: boolean;
     redelivered: boolean;
     agents: { id: string; firstName: string; lastName: string }[] | null;
   }>(
     `WITH ${ctes.join(',\n')}
-     SELECT EXISTS (SELECT 1 FROM saved) AS saved,
+     SELECT (SELECT "contactId" FROM saved) AS "contactId",
        ${w.effectDone ? 'EXISTS (SELECT 1 FROM done)' : 'true'} AS done,
        ${w.redeliveryOf !== undefined ? 'EXISTS (SELECT 1 FROM seen)' : 'false'} AS redelivered,
        ${agents} AS agents`,
@@ -152,7 +171,8 @@ export async function writeStep(tx: Sql, w: StepWrite): Promise<StepWritten> {
   const row = rows[0];
   if (!row) throw new Error('a step was written without a result');
   return {
-    saved: row.saved,
+    saved: row.contactId !== null,
+    contactId: row.contactId,
     effectDone: row.done,
     redelivered: row.redelivered,
     agents: new Map((row.agents ?? []).map((a) => [a.id, { firstName: a.firstName, lastName: a.lastName }])),
