@@ -98,6 +98,13 @@ class Dropped extends Error {
   }
 }
 
+/** The machine threw on a remembered state (the locking way steps again, from the row). */
+class NotStepped extends Error {
+  constructor(cause: unknown) {
+    super('not stepped', { cause });
+  }
+}
+
 /** Conversations whose last committed step this instance knows (the oldest forgotten beyond). */
 const KNOWN = 10_000;
 
@@ -124,16 +131,27 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
     if (known.size > KNOWN) known.delete(known.keys().next().value!);
   };
 
-  /** Steps `event` from `conversation` and writes it (`sql`: the locked transaction, or the database itself). */
+  /**
+   * Steps `event` from `conversation` and writes it: `sql` is the locked transaction, or the database itself for a
+   * `remembered` conversation (the optimistic way).
+   */
   const step = async (
     sql: Sql,
+    remembered: boolean,
     conversation: LockedConversation,
     event: ConversationEvent,
     opts: DispatchOptions,
   ): Promise<{ committed: Committed; written: StepWritten } | { written: StepWritten; committed?: undefined }> => {
     const conversationId = conversation.id;
     const inbound = opts.inbound;
-    const next = stepConversation(conversation.snapshot, event);
+    let next: ReturnType<typeof stepConversation>;
+    try {
+      next = stepConversation(conversation.snapshot, event);
+    } catch (e) {
+      // from a remembered state: stepped again from the row as it is, which throws again if it must
+      if (remembered) throw new NotStepped(e);
+      throw e;
+    }
     const at = now();
     // the customer's message first (the history orders by createdAt, then id: both in this order)
     const received = inbound
@@ -205,7 +223,15 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
     } catch {
       return undefined;
     }
-    const { committed, written } = await step(db, conversation, event, opts);
+    let stepped: Awaited<ReturnType<typeof step>>;
+    try {
+      stepped = await step(db, true, conversation, event, opts);
+    } catch (e) {
+      if (!(e instanceof NotStepped)) throw e;
+      known.delete(conversationId);
+      return undefined;
+    }
+    const { committed, written } = stepped;
     if (committed) return committed;
     known.delete(conversationId);
     // an effect's outcome is marked done only by its event's step, which changes the version: never reached
@@ -221,7 +247,7 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
       if (opts.timerId && !(await takeTimer(tx, { id: opts.timerId, now: now(), instanceId }))) return null;
       if (opts.check?.(conversation) === 'skip') return null;
       if (opts.before && (await opts.before(tx, conversation)) === 'skip') return null;
-      const { committed, written } = await step(tx, conversation, event, opts);
+      const { committed, written } = await step(tx, false, conversation, event, opts);
       if (committed) return committed;
       if (written.redelivered) throw new Dropped(true);
       if (!written.effectDone) throw new Dropped(false);
