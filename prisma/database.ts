@@ -15,12 +15,22 @@ export type DatabaseKind = 'pglite' | 'postgres';
 /** The raw driver, for bulk paths where Prisma's client is the wrong tool (COPY, unnest). */
 export type Driver = { kind: 'pglite'; pglite: PGlite } | { kind: 'postgres'; pool: pg.Pool };
 
-export interface Database {
+/** SQL on the raw driver, one statement at a time: the database itself, or one transaction's connection. */
+export interface Sql {
+  /** Runs one SQL statement and returns its rows. */
+  query<R extends Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
+}
+
+export interface Database extends Sql {
   readonly kind: DatabaseKind;
   readonly prisma: PrismaClient;
   readonly driver: Driver;
-  /** Runs one SQL statement on the raw driver and returns its rows. */
-  query<R extends Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
+  /**
+   * Runs `fn` in a transaction on the raw driver (BEGIN … COMMIT; ROLLBACK when it throws): for the hot paths, where
+   * a Prisma interactive transaction costs more CPU than the statements in it. PostgreSQL: one pooled connection;
+   * PGlite: its own transaction, which waits for any other (Prisma's included).
+   */
+  transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
   /** Applies pending migrations; returns the names applied. */
   migrate(): Promise<string[]>;
   close(): Promise<void>;
@@ -113,16 +123,20 @@ export function migrationDriver({ driver, query }: Pick<Database, 'driver' | 'qu
 /** Runs `fn` on one pooled client between BEGIN and COMMIT (ROLLBACK when it throws). */
 export async function pgTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // a connection whose ROLLBACK failed is broken: closed, not given back to the pool
+  let broken: Error | undefined;
   try {
     await client.query('BEGIN');
     const result = await fn(client);
     await client.query('COMMIT');
     return result;
   } catch (e) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    await client.query('ROLLBACK').catch((err: unknown) => {
+      broken = err instanceof Error ? err : new Error(String(err));
+    });
     throw e;
   } finally {
-    client.release();
+    client.release(broken);
   }
 }
 
@@ -138,11 +152,27 @@ function build(
     if (driver.kind === 'pglite') return (await driver.pglite.query<R>(text, params)).rows;
     return (await driver.pool.query<R>(text, params)).rows;
   };
+  const transaction = <T>(fn: (tx: Sql) => Promise<T>): Promise<T> => {
+    if (driver.kind === 'pglite')
+      return driver.pglite.transaction((t) =>
+        fn({
+          query: async <R extends Record<string, unknown>>(text: string, params: unknown[] = []) =>
+            (await t.query<R>(text, params)).rows,
+        }),
+      );
+    return pgTransaction(driver.pool, (client) =>
+      fn({
+        query: async <R extends Record<string, unknown>>(text: string, params: unknown[] = []) =>
+          (await client.query<R>(text, params)).rows,
+      }),
+    );
+  };
   return {
     kind,
     prisma,
     driver,
     query,
+    transaction,
     migrate: async () =>
       (await allMigrationsApplied(query)) ? [] : applyMigrations(migrationDriver({ driver, query })),
     async close() {

@@ -1,17 +1,17 @@
 // Who may do what to a conversation, checked inside the event's transaction after its row lock (so two agents
 // racing see each other's outcome). Each returns a `before` hook for the runtime's dispatch; throwing refuses.
 import { DomainError } from '../../contacts/index.ts';
-import type { Prisma } from '../../prisma/index.ts';
+import type { Sql } from '../../prisma/index.ts';
 import type { LockedConversation } from './store.ts';
-
-type Tx = Prisma.TransactionClient;
 export type StaffRole = 'admin' | 'agent';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const closed = () => new DomainError('CONFLICT', 'this conversation is closed');
 
 /** Claiming, replying, typing: refused when closed or when another agent holds it. */
 export function refuseOthers(agentUserId: string) {
-  return async (_tx: Tx, conv: LockedConversation): Promise<void> => {
+  return async (_tx: Sql, conv: LockedConversation): Promise<void> => {
     if (conv.status === 'closed') throw closed();
     if (conv.status === 'human' && conv.assignedAgentId !== agentUserId) {
       throw new DomainError('CONFLICT', 'another agent has already claimed this conversation', undefined, {
@@ -26,12 +26,14 @@ export function refuseOthers(agentUserId: string) {
  * transfer what they hold or what nobody holds; an admin any open conversation (taking over = to themselves).
  */
 export function mayTransfer(by: { userId: string; role: StaffRole }, toAgentId: string) {
-  return async (tx: Tx, conv: LockedConversation): Promise<void> => {
+  return async (tx: Sql, conv: LockedConversation): Promise<void> => {
     if (conv.status === 'closed') throw closed();
-    const target = await tx.user.findFirst({
-      where: { id: toAgentId, businessId: conv.businessId, active: true },
-      select: { id: true },
-    });
+    const [target] = UUID.test(toAgentId)
+      ? await tx.query(`SELECT 1 AS found FROM "User" WHERE id = $1::uuid AND "businessId" = $2::uuid AND active`, [
+          toAgentId,
+          conv.businessId,
+        ])
+      : [];
     if (!target) throw new DomainError('NOT_FOUND', 'no such agent', 'agentId');
     if (by.role !== 'admin' && conv.status === 'human' && conv.assignedAgentId !== by.userId) {
       throw new DomainError(
@@ -48,22 +50,15 @@ export function mayTransfer(by: { userId: string; role: StaffRole }, toAgentId: 
 
 /** Reopening: only a closed conversation, and not when the customer has opened a newer one on the same channel. */
 export function mayReopen() {
-  return async (tx: Tx, conv: LockedConversation): Promise<void> => {
+  return async (tx: Sql, conv: LockedConversation): Promise<void> => {
     if (conv.status !== 'closed') throw new DomainError('CONFLICT', 'this conversation is not closed');
-    const row = await tx.conversation.findUniqueOrThrow({
-      where: { id: conv.id },
-      select: { channelConversationId: true },
-    });
-    const newer = await tx.conversation.findFirst({
-      where: {
-        businessId: conv.businessId,
-        channel: conv.channel,
-        channelConversationId: row.channelConversationId,
-        status: { not: 'closed' },
-        id: { not: conv.id },
-      },
-      select: { id: true },
-    });
+    const [newer] = await tx.query<{ id: string }>(
+      `SELECT id::text AS id FROM "Conversation"
+       WHERE "businessId" = $1::uuid AND channel = $2 AND "channelConversationId" = $3 AND status <> 'closed'
+         AND id <> $4::uuid
+       LIMIT 1`,
+      [conv.businessId, conv.channel, conv.channelConversationId, conv.id],
+    );
     if (newer) {
       throw new DomainError('CONFLICT', 'the customer has written again: their newer conversation is open', undefined, {
         conversationId: newer.id,

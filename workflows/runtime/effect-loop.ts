@@ -115,7 +115,7 @@ export function createEffectLoop(deps: EffectLoopDeps): EffectLoop {
       first ??= committed;
       if (!committed) continue;
       last = committed;
-      item.opts.committed?.();
+      item.opts.committed?.(committed);
       deps.effects.announce(committed);
       queue.push(...(await work(committed.conversation, committed.outbox)));
     }

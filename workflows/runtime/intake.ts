@@ -1,27 +1,20 @@
 // A customer's message comes in: find the channel conversation's open conversation or open one (the sender
 // resolved to a contact), store the message with the step it causes, skip a channel's redelivery.
 import { isDomainError, resolveInboundSender } from '../../contacts/index.ts';
-import type { Database, Prisma } from '../../prisma/index.ts';
+import type { Database } from '../../prisma/index.ts';
 import { startConversation, type ConversationStatus } from '../conversation/index.ts';
 import type { InboundMessage } from '../contracts.ts';
 import type { BusinessLookup } from './business-cache.ts';
 import type { RunEvent } from './effect-loop.ts';
-import type { MessageView } from './events.ts';
 import { customerLanguage } from './language.ts';
 import type { LiveEvents } from './live-events.ts';
 import {
   conversationState,
-  createConversation,
-  findOpenConversation,
   findOpenOrPrevious,
-  isRedelivery,
   lockChannelConversation,
-  messageView,
-  storeMessage,
+  openOrCreateConversation,
   type LockedConversation,
 } from './store.ts';
-
-type Tx = Prisma.TransactionClient;
 
 export interface InboundResult {
   conversationId: string;
@@ -58,8 +51,8 @@ export function createIntake(deps: IntakeDeps): Intake {
     const key = `${msg.businessId}|${msg.channel}|${msg.channelConversationId}`;
     for (let attempt = 0; ; attempt++) {
       const hint = open.get(key);
-      const { id, opened, assignedAgentId } = hint
-        ? { id: hint, opened: false, assignedAgentId: null }
+      const { id, opened, assignedAgentId, created } = hint
+        ? { id: hint, opened: false, assignedAgentId: null, created: undefined }
         : await openConversation(deps, msg);
       if (opened) {
         const { businessId } = msg;
@@ -83,9 +76,11 @@ export function createIntake(deps: IntakeDeps): Intake {
         { type: 'customer.message', text: msg.text, lang },
         {
           locale: msg.locale,
-          before: recording.before,
-          committed: () => {
-            const message = recording.stored();
+          check: recording.check,
+          inbound: recording.inbound,
+          created,
+          committed: (step) => {
+            const message = step.received;
             if (message) deps.live.emit({ type: 'message', businessId: msg.businessId, conversationId: id, message });
           },
           settled: (last) => {
@@ -126,7 +121,7 @@ export function createIntake(deps: IntakeDeps): Intake {
 async function openConversation(deps: IntakeDeps, msg: InboundMessage) {
   const key = { businessId: msg.businessId, channel: msg.channel, channelConversationId: msg.channelConversationId };
   const found = await findOpenOrPrevious(deps.db, key);
-  if (found.open) return { ...found.open, opened: false, assignedAgentId: null };
+  if (found.open) return { ...found.open, opened: false, assignedAgentId: null, created: undefined };
   const b = await deps.business(msg.businessId);
   const sender = await resolveInboundSender(deps.db, {
     businessId: msg.businessId,
@@ -136,18 +131,17 @@ async function openConversation(deps: IntakeDeps, msg: InboundMessage) {
     // the same visitor writing again after a close continues the same contact, never a new guest
     previousContactId: msg.sender.phone ? undefined : found.previousContactId,
   });
-  return deps.db.prisma.$transaction(async (tx) => {
+  const start = startConversation({
+    channel: msg.channel,
+    knownPhone: msg.sender.phone ?? null,
+    askName: sender.status === 'guest',
+    handoverTimeoutMs: b.handoverTimeoutSeconds * 1000,
+    inactivityTimeoutMs: b.inactivityTimeoutSeconds * 1000,
+  });
+  const row = await deps.db.transaction(async (tx) => {
     await lockChannelConversation(tx, key);
-    const raced = await findOpenConversation(tx, key);
-    if (raced) return { ...raced, opened: false, assignedAgentId: null };
-    const start = startConversation({
-      channel: msg.channel,
-      knownPhone: msg.sender.phone ?? null,
-      askName: sender.status === 'guest',
-      handoverTimeoutMs: b.handoverTimeoutSeconds * 1000,
-      inactivityTimeoutMs: b.inactivityTimeoutSeconds * 1000,
-    });
-    const created = await createConversation(tx, {
+    // the open one if another message opened it meanwhile, else a new one
+    return openOrCreateConversation(tx, {
       ...key,
       reference: msg.reference,
       contactId: sender.contactId,
@@ -156,36 +150,45 @@ async function openConversation(deps: IntakeDeps, msg: InboundMessage) {
       persisted: start.persisted,
       at: deps.now(),
     });
-    return { ...created, opened: true };
   });
+  // the new row as committed, for the dispatch's first step (version 0, the column's default)
+  const created: LockedConversation | undefined = row.opened
+    ? {
+        ...key,
+        id: row.id,
+        contactId: row.contactId,
+        status: start.status,
+        assignedAgentId: row.assignedAgentId,
+        snapshot: JSON.parse(JSON.stringify(start.persisted)) as unknown,
+        version: 0,
+        reference: msg.reference,
+      }
+    : undefined;
+  return { ...row, created };
 }
 
-/** Stores the message in the step's transaction, after the row lock; or skips the step (a redelivery, a closed one). */
+/**
+ * The message, stored with the step (dispatch's `inbound`, after the row lock); or the step skipped: a closed
+ * conversation to reopen (`check`), a redelivery (found by the step's writes, rolled back).
+ */
 function recordInbound(msg: InboundMessage, opts: { reopen: boolean }) {
   let outcome: 'stored' | 'duplicate' | 'closed' | undefined;
-  let stored: MessageView | undefined;
   let found: { contactId: string; status: ConversationStatus } | undefined;
-  const before = async (tx: Tx, conv: LockedConversation): Promise<void | 'skip'> => {
+  const check = (conv: LockedConversation): void | 'skip' => {
     found = { contactId: conv.contactId, status: conv.status };
     if (conv.status === 'closed' && opts.reopen) {
       outcome = 'closed';
       return 'skip';
     }
-    if (msg.channelMessageId && (await isRedelivery(tx, conv.id, msg.channelMessageId))) {
-      outcome = 'duplicate';
-      return 'skip';
-    }
-    const row = await storeMessage(tx, {
-      conversationId: conv.id,
-      direction: 'inbound',
-      author: 'customer',
-      text: msg.text,
-      channelMessageId: msg.channelMessageId,
-    });
-    // saved with the step (dispatch's saveStep)
-    conv.reference = msg.reference;
-    stored = messageView(row);
     outcome = 'stored';
   };
-  return { before, stored: () => stored, outcome: () => outcome, found: () => found };
+  const inbound = {
+    text: msg.text,
+    channelMessageId: msg.channelMessageId,
+    reference: msg.reference,
+    redelivered: () => {
+      outcome = 'duplicate';
+    },
+  };
+  return { check, inbound, outcome: () => outcome, found: () => found };
 }

@@ -3,9 +3,7 @@
 // marked done once — in the same transaction as the event they produce, when they produce one.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { Prisma, type Database } from '../../prisma/index.ts';
-
-type Tx = Prisma.TransactionClient;
+import type { Database, Sql } from '../../prisma/index.ts';
 
 const jobSchema = z.discriminatedUnion('kind', [
   /** a stored message to send on the conversation's channel; its id is the delivery's key */
@@ -66,40 +64,21 @@ export interface Claim {
   until: Date;
 }
 
-/** Writes a step's jobs, in order, already claimed by the instance that carries them out right after the commit. */
-export async function enqueueEffects(
-  tx: Tx,
-  conversationId: string,
-  jobs: OutboxJob[],
-  claim: Claim,
-): Promise<ClaimedEffect[]> {
-  if (jobs.length === 0) return [];
-  const effects = jobs.map((job) => ({ id: randomUUID(), conversationId, attempts: 1, createdAt: claim.at, job }));
-  // SQL rather than createMany: this runs for every message (about half the CPU of the model query here); rows
-  // take their seq in this order
-  const rows = effects.map(
-    (e) => Prisma.sql`(${e.id}::uuid, ${conversationId}::uuid, ${e.job.kind}, ${JSON.stringify(e.job)}::jsonb, 1,
-      ${claim.at}::timestamptz, ${claim.by}, ${claim.until}::timestamptz, ${claim.at}::timestamptz)`,
-  );
-  await tx.$executeRaw`
-    INSERT INTO "OutboxEffect"
-      (id, "conversationId", kind, payload, attempts, "availableAt", "claimedBy", "claimedUntil", "createdAt")
-    VALUES ${Prisma.join(rows)}`;
-  return effects;
+/** A step's jobs as outbox rows, in order, already claimed by the instance that carries them out right after the
+ * commit (`claim`); written with the step (step-write.ts). */
+export function newEffects(conversationId: string, jobs: OutboxJob[], claim: Claim): ClaimedEffect[] {
+  return jobs.map((job) => ({ id: randomUUID(), conversationId, attempts: 1, createdAt: claim.at, job }));
 }
 
-/** Marks the effect done; false when it already was (another attempt finished it). */
-export async function completeEffect(
-  db: Database | Tx,
-  id: string,
-  outcome: EffectOutcome,
-  now: Date,
-): Promise<boolean> {
-  const client = 'prisma' in db ? db.prisma : db;
-  const done = await client.$executeRaw`
-    UPDATE "OutboxEffect" SET "doneAt" = ${now}::timestamptz, outcome = ${outcome}, "claimedUntil" = NULL
-    WHERE id = ${id}::uuid AND "doneAt" IS NULL`;
-  return done === 1;
+/** Marks the effect done; false when it already was (another attempt finished it). SQL on the driver: it runs for
+ * every delivery. */
+export async function completeEffect(db: Sql, id: string, outcome: EffectOutcome, now: Date): Promise<boolean> {
+  const done = await db.query(
+    `UPDATE "OutboxEffect" SET "doneAt" = $1::timestamptz, outcome = $2, "claimedUntil" = NULL
+     WHERE id = $3::uuid AND "doneAt" IS NULL RETURNING 1 AS done`,
+    [now.toISOString(), outcome, id],
+  );
+  return done.length === 1;
 }
 
 /** Gives effects back, to be carried out again from `availableAt` (a retry's backoff). */

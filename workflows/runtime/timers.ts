@@ -1,40 +1,11 @@
 // Durable timers: rows in "DurableTimer", owned by the host, not by XState (statelyai/xstate#5331).
-// Scheduled and cancelled inside the conversation's transaction; fired by the runtime's poller, which
-// marks a timer fired in the same transaction that delivers its event, so it is delivered exactly once.
+// Scheduled and cancelled inside the conversation's transaction, with the step's other writes (step-write.ts); fired
+// by the runtime's poller, which marks a timer fired in the same transaction that delivers its event, so it is
+// delivered exactly once.
 import { z } from 'zod';
-import type { Database, Prisma } from '../../prisma/index.ts';
-import type { TimerEventType } from '../conversation/index.ts';
-
-type Tx = Prisma.TransactionClient;
+import type { Database, Sql } from '../../prisma/index.ts';
 
 export const timerEventSchema = z.enum(['handover.timeout', 'inactivity.timeout']);
-
-/** (Re)schedules the conversation's timer `key`: a new due time, and not fired, claimed or cancelled. */
-export async function scheduleTimer(
-  tx: Tx,
-  t: { conversationId: string; key: string; event: TimerEventType; dueAt: Date },
-): Promise<void> {
-  const pending = {
-    event: t.event,
-    dueAt: t.dueAt,
-    claimedAt: null,
-    claimedBy: null,
-    firedAt: null,
-    cancelledAt: null,
-  };
-  await tx.durableTimer.upsert({
-    where: { conversationId_key: { conversationId: t.conversationId, key: t.key } },
-    create: { conversationId: t.conversationId, key: t.key, event: t.event, dueAt: t.dueAt },
-    update: pending,
-  });
-}
-
-export async function cancelTimer(tx: Tx, t: { conversationId: string; key: string; now: Date }): Promise<void> {
-  await tx.durableTimer.updateMany({
-    where: { conversationId: t.conversationId, key: t.key, firedAt: null, cancelledAt: null },
-    data: { cancelledAt: t.now },
-  });
-}
 
 export interface DueTimer {
   id: string;
@@ -126,13 +97,16 @@ export async function nextDueAt(db: Database, now: Date, leaseMs: number): Promi
  * not locked by another instance (FOR UPDATE SKIP LOCKED), and marks it fired, in one statement. False: someone
  * else fired or cancelled it, and the event must not be delivered.
  */
-export async function takeTimer(tx: Tx, t: { id: string; now: Date; instanceId: string }): Promise<boolean> {
-  const rows = await tx.$queryRaw<{ id: string }[]>`
-    UPDATE "DurableTimer" SET "claimedAt" = ${t.now}, "claimedBy" = ${t.instanceId}, "firedAt" = ${t.now}
-    WHERE id = (SELECT id FROM "DurableTimer"
-                WHERE id = ${t.id}::uuid AND "firedAt" IS NULL AND "cancelledAt" IS NULL
-                FOR UPDATE SKIP LOCKED)
-    RETURNING id::text AS id`;
+export async function takeTimer(tx: Sql, t: { id: string; now: Date; instanceId: string }): Promise<boolean> {
+  const at = t.now.toISOString();
+  const rows = await tx.query<{ id: string }>(
+    `UPDATE "DurableTimer" SET "claimedAt" = $1::timestamptz, "claimedBy" = $2, "firedAt" = $1::timestamptz
+     WHERE id = (SELECT id FROM "DurableTimer"
+                 WHERE id = $3::uuid AND "firedAt" IS NULL AND "cancelledAt" IS NULL
+                 FOR UPDATE SKIP LOCKED)
+     RETURNING id::text AS id`,
+    [at, t.instanceId, t.id],
+  );
   return rows.length === 1;
 }
 

@@ -115,6 +115,14 @@ describe(`inbound senders and saved details on ${testDbKind()}`, () => {
     expect(card.email).toBeNull();
     const ids = await db.prisma.identifier.findMany({ where: { contactId: g.contactId } });
     expect(ids[0]?.value.endsWith(`@${GUEST_EMAIL_DOMAIN}`)).toBe(true);
+    // written in one statement: the email still reaches the search text, and the creation is audited
+    const row = await db.prisma.contact.findUniqueOrThrow({ where: { id: g.contactId } });
+    expect(row.searchText).toContain(ids[0]!.value);
+    expect(row.searchText).toContain(row.firstName!.toLowerCase());
+    const audit = await db.prisma.auditEvent.findMany({ where: { entityId: g.contactId } });
+    expect(audit.map((a) => [a.action, a.actorType, a.changes])).toEqual([
+      ['created', 'customer', { status: { from: null, to: 'guest' }, channel: { from: null, to: 'webchat' } }],
+    ]);
     const listed = await listContacts(db, businessId, { search: 'Guest' });
     expect(listed.items.map((c) => c.id)).not.toContain(g.contactId);
     const guests = await listContacts(db, businessId, { status: 'guest' });
