@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import LongestFirst from './test/support/sequencer.ts';
 
 // Three projects: pure tests once, and every *.db.test.ts twice — on embedded PGlite and on the
 // PostgreSQL server (BATON_TEST_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/postgres).
@@ -11,6 +12,9 @@ export default defineConfig({
     // suite's time is waiting on processes it starts (Baton servers, CLI commands, Chromium, PostgreSQL), so a
     // second file overlaps that waiting.
     maxWorkers: 2,
+    // The longest files first, across the projects (test/durations.json on a fresh clone): the two workers finish
+    // together.
+    sequence: { sequencer: LongestFirst },
     projects: [
       {
         extends: true,

@@ -1,15 +1,14 @@
 // Durable effects under a real crash: a Baton process killed with SIGKILL while the AI answers, while a reply is
 // being delivered to the channel, and while the customer's details are being read. After each restart the
 // conversation goes on, the customer gets exactly one answer, and nothing is stored twice.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../prisma/index.ts';
 import { wording } from '../../workflows/conversation/index.ts';
-import { createEmptyPostgresDatabase, testDbKind } from '../support/db.ts';
+import { migratedBatonData } from '../support/data-dir.ts';
+import { testDbKind } from '../support/db.ts';
 import { freePort, runTypeScript, waitFor, type Spawned } from '../support/spawn.ts';
 import { startFakeOpenAi } from '../workflows/agent/fake-openai.ts';
 
@@ -60,13 +59,13 @@ describe(`durable effects survive SIGKILL on ${testDbKind()}`, { timeout: 600_00
   });
 
   it('killed during an AI reply, a delivery and a detail capture: after each restart exactly one answer', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'baton-crash-'));
-    dirs.push(dir);
+    const data = await migratedBatonData('baton-crash-');
+    dirs.push(data.dir);
     const ai = await startFakeOpenAi();
     const chat = await channel();
     const port = await freePort();
     const env: Record<string, string> = {
-      BATON_DATA_DIR: path.join(dir, 'data'),
+      ...data.env,
       PORT: String(port),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
@@ -77,7 +76,6 @@ describe(`durable effects survive SIGKILL on ${testDbKind()}`, { timeout: 600_00
       OPENAI_MAX_RETRIES: '0',
       OPENAI_TIMEOUT_MS: '60000',
     };
-    if (testDbKind() === 'postgres') env.DATABASE_URL = await createEmptyPostgresDatabase();
     const base = `http://127.0.0.1:${port}`;
     let baton: Spawned | undefined;
     const start = async () => {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../prisma/index.ts';
+import { migratedBatonData } from '../support/data-dir.ts';
 import { createEmptyPostgresDatabase, testDbKind } from '../support/db.ts';
 import { baton, freePort, runTypeScript, waitFor } from '../support/spawn.ts';
 
@@ -13,6 +14,7 @@ describe(`the Baton server on ${testDbKind()}`, { timeout: 120_000 }, () => {
     for (const d of dirs) await rm(d, { recursive: true, force: true });
   });
 
+  /** A new data directory (and, on PostgreSQL, an empty database): the first start, initdb and every migration. */
   async function environment() {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'baton-server-'));
     dirs.push(dir);
@@ -84,9 +86,10 @@ describe(`the Baton server on ${testDbKind()}`, { timeout: 120_000 }, () => {
   });
 
   it('stops cleanly on a signal that arrives while it is still starting (after it listens)', async () => {
-    const env = await environment();
+    const { dir, env } = await migratedBatonData('baton-server-'); // not a first start: that is the test above
+    dirs.push(dir);
     const port = await freePort();
-    const server = runTypeScript('bot/main.ts', [], { ...env, PORT: String(port) });
+    const server = runTypeScript('bot/main.ts', [], { ...env, LOG_LEVEL: 'info', PORT: String(port) });
     // Listening comes before the timers and channels start: the signal lands in the middle of the start.
     await waitFor(async () => (server.output().includes('Baton is listening') ? true : undefined), 60_000);
     server.child.kill('SIGTERM');

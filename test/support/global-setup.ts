@@ -1,5 +1,6 @@
 // Builds one migrated template per database kind, once per run; each test file then gets a fresh copy.
-// PGlite: a dumped data directory (loading one takes ~0.3 s; initdb takes ~2 s and ~700 MB).
+// PGlite: a dumped data directory (loading one takes ~0.3 s; initdb takes ~2 s and ~700 MB), and the same unpacked on
+// disk, for the Baton processes the tests start (test/support/data-dir.ts).
 // PostgreSQL: a template database; every copy and the template are dropped at the end of the run.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -22,6 +23,9 @@ export default async function setup(project: TestProject) {
     const file = path.join(dir, 'template.tar');
     await writeFile(file, Buffer.from(await blob.arrayBuffer()));
     project.provide('pgliteTemplate', file);
+    const dataDir = path.join(dir, 'data');
+    await (await PGlite.create(dataDir, { loadDataDir: blob, extensions: pgliteExtensions })).close();
+    project.provide('pgliteDataDirTemplate', dataDir);
     return async () => {
       await rm(dir, { recursive: true, force: true });
     };
@@ -59,6 +63,7 @@ export default async function setup(project: TestProject) {
 declare module 'vitest' {
   export interface ProvidedContext {
     pgliteTemplate: string;
+    pgliteDataDirTemplate: string;
     postgresRunId: string;
   }
 }

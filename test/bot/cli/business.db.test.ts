@@ -1,11 +1,10 @@
 // Business isolation with businesses made the way an operator makes them: `baton business create`.
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createBusiness } from '../../../contacts/index.ts';
 import { openDatabase } from '../../../prisma/index.ts';
-import { createEmptyPostgresDatabase, testDbKind } from '../../support/db.ts';
+import { migratedBatonData } from '../../support/data-dir.ts';
+import { testDbKind } from '../../support/db.ts';
 import { baton } from '../../support/spawn.ts';
 import { buildApi, call, login } from '../http/api.ts';
 
@@ -16,10 +15,9 @@ describe(`two businesses from \`baton business create\` on ${testDbKind()}`, () 
   });
 
   it("cannot see or touch each other's contacts, tags and users", async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'baton-a-cli-'));
+    const { dir, env } = await migratedBatonData('baton-a-cli-');
     dirs.push(dir);
-    const env: Record<string, string> = { BATON_DATA_DIR: path.join(dir, 'data'), LOG_LEVEL: 'warn' };
-    if (testDbKind() === 'postgres') env.DATABASE_URL = await createEmptyPostgresDatabase();
+    env.LOG_LEVEL = 'warn';
     // The first business as Baton's first start makes it; the second with the CLI.
     const first = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.BATON_DATA_DIR! });
     await first.migrate();

@@ -1,21 +1,16 @@
 // `baton import`, `baton contacts list` and `baton contacts export`, run as a user would (child processes).
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresDatabase, testDbKind } from '../../support/db.ts';
-import { databaseUrl } from '../../support/postgres-urls.ts';
+import { migratedBatonData } from '../../support/data-dir.ts';
 import { baton } from '../../support/spawn.ts';
 import { tempFile } from '../../contacts/import/helpers.ts';
 
 let dir: string;
 let env: Record<string, string>;
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'B-cli-'));
-  env =
-    testDbKind() === 'postgres'
-      ? { DATABASE_URL: databaseUrl(await createPostgresDatabase()), LOG_LEVEL: 'silent' }
-      : { BATON_DATA_DIR: path.join(dir, 'data'), LOG_LEVEL: 'silent' };
+  ({ dir, env } = await migratedBatonData('B-cli-'));
+  env.LOG_LEVEL = 'silent';
   const created = await baton(
     [
       'business',

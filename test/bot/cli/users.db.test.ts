@@ -1,13 +1,13 @@
 // `baton users …` through the real binary: list, create (checked against contacts as the API does), reset-password
 // (generated or from standard input), deactivate (tokens stop at once; the business keeps one active admin).
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createBusiness, createContact } from '../../../contacts/index.ts';
 import { openDatabase, type Database } from '../../../prisma/index.ts';
-import { createEmptyPostgresDatabase, testDbKind } from '../../support/db.ts';
+import { migratedBatonData } from '../../support/data-dir.ts';
+import { testDbKind } from '../../support/db.ts';
 import { ROOT } from '../../support/spawn.ts';
 import { buildApi, call, login } from '../http/api.ts';
 
@@ -37,10 +37,9 @@ describe(`baton users on ${testDbKind()}`, () => {
   });
 
   it('creates, lists, resets passwords and deactivates users', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'baton-users-'));
+    const { dir, env } = await migratedBatonData('baton-users-');
     dirs.push(dir);
-    const env: Record<string, string> = { BATON_DATA_DIR: path.join(dir, 'data'), LOG_LEVEL: 'warn' };
-    if (testDbKind() === 'postgres') env.DATABASE_URL = await createEmptyPostgresDatabase();
+    env.LOG_LEVEL = 'warn';
     const open = async () => {
       const db = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.BATON_DATA_DIR! });
       return { db, app: await buildApi(db) };

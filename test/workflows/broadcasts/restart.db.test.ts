@@ -1,13 +1,12 @@
 // A real Baton process killed (SIGKILL) in the middle of a broadcast, then started again: it goes on where it
 // stopped, the sends the crash interrupted are marked `unknown` and never sent again, and no recipient gets the
 // message twice.
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../../prisma/index.ts';
 import { INTERRUPTED_REASON } from '../../../workflows/index.ts';
-import { createEmptyPostgresDatabase, testDbKind } from '../../support/db.ts';
+import { migratedBatonData } from '../../support/data-dir.ts';
+import { testDbKind } from '../../support/db.ts';
 import { baton, freePort, runTypeScript, waitFor } from '../../support/spawn.ts';
 import { countingChannel, taggedAudience } from './fixtures.ts';
 
@@ -20,10 +19,9 @@ describe(`a broadcast survives a SIGKILL on ${testDbKind()}`, { timeout: 180_000
   });
 
   it('restarts where it stopped: interrupted sends become unknown, nobody gets it twice', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'baton-broadcast-'));
+    const { dir, env } = await migratedBatonData('baton-broadcast-');
     dirs.push(dir);
-    const env: Record<string, string> = { BATON_DATA_DIR: path.join(dir, 'data'), LOG_LEVEL: 'info' };
-    if (testDbKind() === 'postgres') env.DATABASE_URL = await createEmptyPostgresDatabase();
+    env.LOG_LEVEL = 'info';
     const open = async (): Promise<Database> => {
       const db = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.BATON_DATA_DIR! });
       await db.migrate();
