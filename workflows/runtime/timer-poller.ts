@@ -36,7 +36,7 @@ export interface PollerDeps {
 
 export function createTimerPoller(deps: PollerDeps): Periodic {
   const leaseMs = deps.claimLeaseMs ?? 60_000;
-  // When this poller started: timers due before it are overdue (Baton was down), not fresh (timers.ts).
+  // When this poller started: timers due before it are overdue (Baton was down): a lane of their own (timers.ts).
   let startedAt: Date | undefined;
   const poller = periodic(() => fireAndArm(), { ...deps, what: 'polling durable timers' });
   const fireAndArm = async (): Promise<number> => {
@@ -65,7 +65,7 @@ export function createTimerPoller(deps: PollerDeps): Periodic {
 }
 
 /** Fires every timer due now, once each; returns how many this instance fired. */
-async function fireDueTimers(deps: PollerDeps, leaseMs: number, freshSince: Date | undefined): Promise<number> {
+async function fireDueTimers(deps: PollerDeps, leaseMs: number, startedAt: Date | undefined): Promise<number> {
   const concurrency = deps.concurrency ?? 8;
   const limit = deps.batchSize ?? 2 * concurrency;
   const gone = (await claimHolders(deps.db, deps.now(), deps.instanceId)).filter(deps.isGone);
@@ -80,7 +80,7 @@ async function fireDueTimers(deps: PollerDeps, leaseMs: number, freshSince: Date
       instanceId: deps.instanceId,
       limit,
       leaseMs,
-      freshSince,
+      startedAt,
     });
     if (due.length === 0) return fired;
     fired += await fireAll(deps, due, concurrency);
