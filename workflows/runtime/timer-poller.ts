@@ -36,8 +36,9 @@ export interface PollerDeps {
 
 export function createTimerPoller(deps: PollerDeps): Periodic {
   const leaseMs = deps.claimLeaseMs ?? 60_000;
-  // When this poller started: timers due before it are overdue (Baton was down): a lane of their own (timers.ts).
-  let startedAt: Date | undefined;
+  // When this instance's runtime was made (before its server listens): the timers due before it are overdue (Baton
+  // was down or still starting), a lane of their own (timers.ts); those due since, however behind, go ahead of them.
+  const startedAt = deps.now();
   const poller = periodic(() => fireAndArm(), { ...deps, what: 'polling durable timers' });
   const fireAndArm = async (): Promise<number> => {
     let fired = 0;
@@ -55,13 +56,7 @@ export function createTimerPoller(deps: PollerDeps): Periodic {
     }
     return fired;
   };
-  return {
-    ...poller,
-    start(intervalMs) {
-      startedAt ??= deps.now();
-      return poller.start(intervalMs);
-    },
-  };
+  return poller;
 }
 
 /** Fires every timer due now, once each; returns how many this instance fired. */
