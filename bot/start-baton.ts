@@ -123,6 +123,9 @@ export async function startBaton(config: Config, options: StartOptions = {}): Pr
       importMaxBytes: config.BATON_IMPORT_MAX_MB * 1024 * 1024,
     });
     const address = await http.listen({ port: config.PORT, host: config.HOST });
+    // Baton is up from here: the timers due before fell due while it was down or starting (overdue, late rather than
+    // never); those due from now on are to fire on time
+    const upSince = new Date();
     const url = address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
     logger.info({ url, database: db.kind }, 'Baton is listening');
     // What the runtime delivers through starts first, the channels: the webchat feeds' LISTEN (PostgreSQL); WhatsApp
@@ -136,7 +139,7 @@ export async function startBaton(config: Config, options: StartOptions = {}): Pr
     await liveChannels.start();
     const runtime = conversations;
     const sender = broadcasts;
-    await Promise.all([runtime.start(), sender.start()]);
+    await Promise.all([runtime.start({ upSince }), sender.start()]);
     // Imports that were running when the process stopped continue from their last committed batch.
     void resumeImports(db, { logger, onFinished: (done) => forgetUpload(importDir, done) }).catch((e: unknown) =>
       logger.error({ err: e }, 'resuming imports failed'),

@@ -68,8 +68,10 @@ export interface ConversationRuntime {
   /**
    * Starts the timer poller and the effect worker, together: resolves once the first run of each is done (the timers
    * that fell due while nobody ran fired, the effects a stopped process left carried out); both go on polling.
+   * `upSince`: when this instance counts as up (its server listening; default now) — timers due before it are
+   * overdue, and share each claim with those falling due since without holding them back (timers.ts).
    */
-  start(): Promise<void>;
+  start(options?: { upSince?: Date }): Promise<void>;
   stop(): Promise<void>;
   /** Fires every timer due now, once each; returns how many this instance fired. */
   fireDueTimers(): Promise<number>;
@@ -148,8 +150,9 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
     transfer: (id, by, toAgentId) => later(() => agents.transfer(id, by, toAgentId)),
     reopen: (id, agentUserId) => later(() => agents.reopen(id, agentUserId)),
     typing: (id, agentUserId) => later(() => agents.typing(id, agentUserId)),
-    async start() {
+    async start({ upSince } = {}) {
       if (running) return;
+      const up = upSince ?? now();
       running = true;
       await live.start();
       const intervalMs = options.pollIntervalMs ?? 1000;
@@ -158,7 +161,7 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
       // crash left, the oldest first), which the worker carries out meanwhile. A timer whose conversation has effects
       // left waits for them (timers.ts), so what a conversation sends keeps its order.
       const [first, carried] = await Promise.all([
-        timers.start(intervalMs),
+        timers.start(intervalMs, up),
         worker.recover().then(() => worker.start(intervalMs)),
       ]);
       // and the timers that waited for their conversation's effects

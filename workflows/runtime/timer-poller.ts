@@ -34,11 +34,18 @@ export interface PollerDeps {
   claimLeaseMs?: number;
 }
 
-export function createTimerPoller(deps: PollerDeps): Periodic {
+export interface TimerPoller extends Periodic {
+  /**
+   * Begins polling, the first run at once. `upSince`: when this instance counts as up (its server listening; default
+   * now) — the timers due before it are overdue (Baton was down or still starting), a lane of their own in each claim
+   * (timers.ts); those due since, however behind, go ahead of them.
+   */
+  start(intervalMs: number, upSince?: Date): Promise<number>;
+}
+
+export function createTimerPoller(deps: PollerDeps): TimerPoller {
   const leaseMs = deps.claimLeaseMs ?? 60_000;
-  // When this instance's runtime was made (before its server listens): the timers due before it are overdue (Baton
-  // was down or still starting), a lane of their own (timers.ts); those due since, however behind, go ahead of them.
-  const startedAt = deps.now();
+  let startedAt: Date | undefined;
   const poller = periodic(() => fireAndArm(), { ...deps, what: 'polling durable timers' });
   const fireAndArm = async (): Promise<number> => {
     let fired = 0;
@@ -56,7 +63,13 @@ export function createTimerPoller(deps: PollerDeps): Periodic {
     }
     return fired;
   };
-  return poller;
+  return {
+    ...poller,
+    start(intervalMs, upSince) {
+      startedAt = upSince ?? deps.now();
+      return poller.start(intervalMs);
+    },
+  };
 }
 
 /** Fires every timer due now, once each; returns how many this instance fired. */

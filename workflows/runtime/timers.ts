@@ -50,9 +50,9 @@ export interface DueTimer {
  * conversations. Each claim shares the batch out so that neither the timers falling due now nor a backlog waits for
  * the other (however late, a timer fires late rather than never):
  * - up to half to the fresh ones, due in the last `freshMs` (and since `startedAt`): on time while they need no more;
- * - up to a quarter to the overdue ones, due before `startedAt` (when this instance's runtime was made: they fell due
- *   while Baton was down or starting): they drain with a quarter of the capacity at least, and with all that the
- *   others leave;
+ * - up to a quarter to the overdue ones, due before `startedAt` (when this instance came up: they fell due while
+ *   Baton was down or starting): they drain with a quarter of the capacity at least, and with all that the others
+ *   leave;
  * - the rest to those due since `startedAt` that slipped past `freshMs` (Baton ran behind), then to the oldest.
  * Without `startedAt`: half fresh, the rest the oldest.
  * A timer whose conversation still has effects to carry out (the outbox: a crash's leftovers, a retry's backoff, a
