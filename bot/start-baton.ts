@@ -125,17 +125,23 @@ export async function startBaton(config: Config, options: StartOptions = {}): Pr
       importMaxBytes: config.BATON_IMPORT_MAX_MB * 1024 * 1024,
     });
     const address = await http.listen({ port: config.PORT, host: config.HOST });
+    // Baton is up from here: the timers due before fell due while it was down or starting (overdue, late rather than
+    // never); those due from now on are to fire on time
+    const upSince = new Date();
     const url = address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
     logger.info({ url, database: db.kind }, 'Baton is listening');
-    // Durable timers that fell due while Baton was down fire now (late rather than never), then polling begins.
-    await conversations.start();
-    const runtime = conversations;
-    // WhatsApp (BATON_WHATSAPP=1) connects in the background: QR in the terminal, state at /api/v1/channels/whatsapp.
+    // What the runtime delivers through starts first, the channels: the webchat feeds' LISTEN (PostgreSQL); WhatsApp
+    // (BATON_WHATSAPP=1) takes its lease and connects in the background, QR in the terminal, state at
+    // /api/v1/channels/whatsapp (a delivery before the lease is held here is handed back uncounted and waits for it).
+    // Then, together: the runtime — its timer poller at once (the timers that fell due while Baton was down fire late
+    // rather than never, beside those falling due now), its effect worker on what a crash left — and the broadcasts
+    // (due ones queued, queued recipients sent; sends a crash interrupted are marked unknown). Messages are taken
+    // meanwhile: the server listens already.
     const liveChannels = channels;
     await liveChannels.start();
-    // Broadcasts: due ones are queued, queued recipients sent; sends a crash interrupted are marked unknown.
+    const runtime = conversations;
     const sender = broadcasts;
-    await sender.start();
+    await Promise.all([runtime.start({ upSince }), sender.start()]);
     // Imports that were running when the process stopped continue from their last committed batch.
     void resumeImports(db, { logger, onFinished: (done) => forgetUpload(importDir, done) }).catch((e: unknown) =>
       logger.error({ err: e }, 'resuming imports failed'),

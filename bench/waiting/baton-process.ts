@@ -36,8 +36,15 @@ function readMemory(pid: number): Memory | undefined {
   }
 }
 
-/** Starts Baton on `env` (the database's variables); resolves once it listens (its conversation runtime starting). */
-export async function startBaton(env: Record<string, string>, label: string): Promise<BatonProcess> {
+/**
+ * Starts Baton on `env` (the database's variables); resolves once it listens (its conversation runtime starting).
+ * `checkout`: the Baton to run (default this one; another checkout of the same schema for an A/B comparison).
+ */
+export async function startBaton(
+  env: Record<string, string>,
+  label: string,
+  checkout: string = root,
+): Promise<BatonProcess> {
   const port = await freePort();
   const spawnedAt = Date.now();
   const child: ChildProcess = spawn(
@@ -48,11 +55,11 @@ export async function startBaton(env: Record<string, string>, label: string): Pr
       ...(process.env.BATON_BENCH_PROFILE_DIR
         ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BATON_BENCH_PROFILE_DIR}`]
         : []),
-      path.join(root, 'bin', 'run.mjs'),
-      path.join(root, 'bot', 'main.ts'),
+      path.join(checkout, 'bin', 'run.mjs'),
+      path.join(checkout, 'bot', 'main.ts'),
     ],
     {
-      cwd: root,
+      cwd: checkout,
       env: {
         ...process.env,
         MALLOC_ARENA_MAX: '1',

@@ -1,5 +1,6 @@
 // A piece of work run now and then: on an interval, when woken up for a known time, or when asked — never two
-// runs at once (a run asked for while one is going joins it).
+// runs at once. A run asked for (or the interval's) while one is going joins it; a wake-up that comes while one is
+// going runs again after it (what it woke up for may have fallen due after that run last looked).
 import type { Logger } from 'pino';
 
 export interface Periodic {
@@ -19,6 +20,8 @@ export function periodic(
   let interval: NodeJS.Timeout | undefined;
   let wake: { timer: NodeJS.Timeout; at: number } | undefined;
   let running: Promise<number> | undefined;
+  /** a wake-up came during the run in progress: run again once it ends */
+  let again = false;
 
   const run = (): Promise<number> =>
     (running ??= deps.track(
@@ -27,8 +30,18 @@ export function periodic(
           deps.logger.error({ err: e }, `${deps.what} failed`);
           return 0;
         })
-        .finally(() => (running = undefined)),
+        .finally(() => {
+          running = undefined;
+          if (again && started) {
+            again = false;
+            void run();
+          }
+        }),
     ));
+  const wakeUp = () => {
+    if (running) again = true;
+    else void run();
+  };
 
   return {
     run,
@@ -40,7 +53,7 @@ export function periodic(
       const timer = setTimeout(
         () => {
           wake = undefined;
-          void run();
+          wakeUp();
         },
         Math.min(Math.max(0, delayMs) + 5, 2 ** 31 - 1),
       );
@@ -56,6 +69,7 @@ export function periodic(
     },
     stop() {
       started = false;
+      again = false;
       clearInterval(interval);
       if (wake) clearTimeout(wake.timer);
       interval = wake = undefined;

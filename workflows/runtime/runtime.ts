@@ -67,8 +67,13 @@ export interface ConversationRuntime {
   reopen(conversationId: string, agentUserId: string): Promise<ConversationStatus>;
   /** An agent is typing: the customer sees a typing indicator for a few seconds. */
   typing(conversationId: string, agentUserId: string): Promise<void>;
-  /** Re-arms due timers (firing those that fell due while nobody ran) and begins polling. */
-  start(): Promise<void>;
+  /**
+   * Starts the timer poller and the effect worker, together: resolves once the first run of each is done (the timers
+   * that fell due while nobody ran fired, the effects a stopped process left carried out); both go on polling.
+   * `upSince`: when this instance counts as up (its server listening; default now) — timers due before it are
+   * overdue, and share each claim with those falling due since without holding them back (timers.ts).
+   */
+  start(options?: { upSince?: Date }): Promise<void>;
   stop(): Promise<void>;
   /** Fires every timer due now, once each; returns how many this instance fired. */
   fireDueTimers(): Promise<number>;
@@ -116,7 +121,13 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
   const loop = createEffectLoop({ db, now, logger, dispatch, effects, maxAttempts, retryIn });
   const isGone = options.isGone ?? (() => false);
   const notServedHere = () => gateways.notServedHere();
-  const worker = createEffectWorker({ db, logger, instanceId, loop, claim, track, isGone, notServedHere });
+  // A timer waits while its conversation has effects left (timers.ts): once the worker carried one out, the poller
+  // looks again at once rather than at its next poll.
+  const resumed: typeof loop = {
+    ...loop,
+    resume: (conversation, effect) => loop.resume(conversation, effect).finally(() => timers.wakeIn(0)),
+  };
+  const worker = createEffectWorker({ db, logger, instanceId, loop: resumed, claim, track, isGone, notServedHere });
   const timers = createTimerPoller({ db, now, logger, loop, track, instanceId, isGone });
   const intake = createIntake({ db, now, business, live, run: loop.run });
   const agents = createAgentActions({
@@ -142,16 +153,23 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
     transfer: (id, by, toAgentId) => later(() => agents.transfer(id, by, toAgentId)),
     reopen: (id, agentUserId) => later(() => agents.reopen(id, agentUserId)),
     typing: (id, agentUserId) => later(() => agents.typing(id, agentUserId)),
-    async start() {
+    async start({ upSince } = {}) {
       if (running) return;
+      const up = upSince ?? now();
       running = true;
       await live.start();
-      // what a crash left first (the oldest), then the timers that fell due while nobody ran
       const intervalMs = options.pollIntervalMs ?? 1000;
-      await worker.recover();
-      const carried = await worker.start(intervalMs);
-      const fired = await timers.start(intervalMs);
-      logger.info({ fired, carried }, 'conversation runtime started: pending effects carried out, due timers fired');
+      // The timer poller and the effect worker start together: the first poll at once, with the timers that fell due
+      // while nobody ran (late rather than never) and those falling due now; never behind the outbox's backlog (what a
+      // crash left, the oldest first), which the worker carries out meanwhile. A timer whose conversation has effects
+      // left waits for them (timers.ts), so what a conversation sends keeps its order.
+      const [first, carried] = await Promise.all([
+        timers.start(intervalMs, up),
+        worker.recover().then(() => worker.start(intervalMs)),
+      ]);
+      // and the timers that waited for their conversation's effects
+      const fired = first + (carried ? await timers.run() : 0);
+      logger.info({ fired, carried }, 'conversation runtime started: due timers fired, pending effects carried out');
     },
     async stop() {
       running = false;

@@ -34,29 +34,46 @@ export interface PollerDeps {
   claimLeaseMs?: number;
 }
 
-export function createTimerPoller(deps: PollerDeps): Periodic {
+export interface TimerPoller extends Periodic {
+  /**
+   * Begins polling, the first run at once. `upSince`: when this instance counts as up (its server listening; default
+   * now) — the timers due before it are overdue (Baton was down or still starting), a lane of their own in each claim
+   * (timers.ts); those due since, however behind, go ahead of them.
+   */
+  start(intervalMs: number, upSince?: Date): Promise<number>;
+}
+
+export function createTimerPoller(deps: PollerDeps): TimerPoller {
   const leaseMs = deps.claimLeaseMs ?? 60_000;
+  let startedAt: Date | undefined;
   const poller = periodic(() => fireAndArm(), { ...deps, what: 'polling durable timers' });
   const fireAndArm = async (): Promise<number> => {
     let fired = 0;
     // timers that fell due while this run fired others are fired by it too (a few rounds at most: a timer another
     // instance is claiming right now looks unclaimed until it commits)
-    for (let round = 0; round < 5; round++) {
-      fired += await fireDueTimers(deps, leaseMs);
+    for (let round = 0; ; round++) {
+      fired += await fireDueTimers(deps, leaseMs, startedAt);
       const next = await nextDueAt(deps.db, deps.now(), leaseMs);
       const inMs = next ? next.getTime() - deps.now().getTime() : Infinity;
-      if (inMs > 0) {
-        if (next) poller.wakeIn(inMs);
+      if (inMs > 0 || round === 4) {
+        // still one due after the last round: looked at again shortly rather than at the next poll
+        if (next) poller.wakeIn(Math.max(inMs, 50));
         break;
       }
     }
     return fired;
   };
-  return poller;
+  return {
+    ...poller,
+    start(intervalMs, upSince) {
+      startedAt = upSince ?? deps.now();
+      return poller.start(intervalMs);
+    },
+  };
 }
 
 /** Fires every timer due now, once each; returns how many this instance fired. */
-async function fireDueTimers(deps: PollerDeps, leaseMs: number): Promise<number> {
+async function fireDueTimers(deps: PollerDeps, leaseMs: number, startedAt: Date | undefined): Promise<number> {
   const concurrency = deps.concurrency ?? 8;
   const limit = deps.batchSize ?? 2 * concurrency;
   const gone = (await claimHolders(deps.db, deps.now(), deps.instanceId)).filter(deps.isGone);
@@ -66,7 +83,13 @@ async function fireDueTimers(deps: PollerDeps, leaseMs: number): Promise<number>
   }
   let fired = 0;
   for (;;) {
-    const due = await claimDueTimers(deps.db, { now: deps.now(), instanceId: deps.instanceId, limit, leaseMs });
+    const due = await claimDueTimers(deps.db, {
+      now: deps.now(),
+      instanceId: deps.instanceId,
+      limit,
+      leaseMs,
+      startedAt,
+    });
     if (due.length === 0) return fired;
     fired += await fireAll(deps, due, concurrency);
     if (due.length < limit) return fired;

@@ -291,4 +291,46 @@ describe(`waiting conversations on ${testDbKind()}`, () => {
     expect(rest.filter((t) => t.key === 'handover:1')).toHaveLength(4);
     await writer.stop();
   });
+
+  it('after a restart the overdue timers take a quarter of a claim; timers due since the start that slipped go first', async () => {
+    const { business } = await makeBusiness(db);
+    const clock = new Clock(Date.parse('2031-03-01T10:00:00Z'));
+    const writer = createConversationRuntime({
+      db,
+      agent: testAgent,
+      logger: silentLogger,
+      instanceId: 'w2',
+      now: clock.now,
+    });
+    writer.registerGateway('*', new RecordingGateway());
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++)
+      ids.push((await writer.handleInbound(inbound(business.id, `lanes-${i}`, 'human please'))).conversationId);
+    await db.prisma.durableTimer.updateMany({
+      where: { conversationId: { notIn: ids }, firedAt: null, cancelledAt: null },
+      data: { cancelledAt: clock.now() },
+    });
+    const dueAt = async (from: number, to: number, at: number) =>
+      db.prisma.durableTimer.updateMany({
+        where: { conversationId: { in: ids.slice(from, to) }, key: 'handover:1' },
+        data: { dueAt: new Date(at) },
+      });
+    const startedAt = new Date(clock.t - 10_000);
+    await dueAt(0, 6, clock.t - 600_000); // overdue: due while Baton was down
+    await dueAt(6, 9, clock.t - 5_000); // due since the start, slipped past the fresh 2 s (Baton ran behind)
+    await dueAt(9, 10, clock.t - 100); // fresh
+    const claim = (limit: number) =>
+      claimDueTimers(db, { now: clock.now(), instanceId: 'me', limit, leaseMs: 60_000, startedAt });
+    const first = (await claim(4)).map((t) => ids.indexOf(t.conversationId));
+    // the fresh one, one overdue (a quarter), then the slipped ones ahead of the other overdue ones
+    expect(first[0]).toBe(9);
+    expect(first[1]).toBeLessThan(6);
+    expect(first.slice(2).every((i) => i >= 6 && i < 9)).toBe(true);
+    expect(first).toHaveLength(4);
+    // the next claim: the last slipped one, then overdue ones with the rest of the room
+    const next = (await claim(4)).map((t) => ids.indexOf(t.conversationId));
+    expect(next.filter((i) => i >= 6 && i < 9)).toHaveLength(1);
+    expect(next.filter((i) => i < 6)).toHaveLength(3);
+    await writer.stop();
+  });
 });
