@@ -48,7 +48,7 @@ export class DirectLineAdapter extends BatonChannelAdapter {
         from: { ...BOT_ACCOUNT, ...(agentName ? { name: agentName } : {}) },
         serviceUrl: DIRECT_LINE_SERVICE_URL,
       });
-      // '': the visitor's conversation is gone (idle, or a restart); the runtime keeps the message
+      // '': not kept (a typing indicator for a conversation this process does not know); the runtime keeps the message
       responses.push({ id: id ?? '' });
     }
     return responses;

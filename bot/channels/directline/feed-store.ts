@@ -21,7 +21,10 @@ export interface FeedStore {
   restore(id: string, businessId: string, userId: string): Promise<FeedConversationInfo>;
   /** A known conversation, else undefined (forgotten: idle, or this process restarted). */
   find(id: string): Promise<FeedConversationInfo | undefined>;
-  /** Appends an activity, gives it an id and tells the listeners; undefined when the conversation is unknown. */
+  /**
+   * Appends an activity, gives it an id and tells the listeners. A conversation unknown here (this process
+   * restarted): a message is kept for when the visitor is back (`restore`); undefined when nothing was kept.
+   */
   append(id: string, activity: Partial<Activity>): Promise<string | undefined>;
   /** Activities after the given watermark, and the new watermark. */
   since(id: string, watermark: string | undefined): Promise<FeedBatch>;
@@ -52,7 +55,7 @@ export class MemoryFeedStore implements FeedStore {
   }
 
   async append(id: string, activity: Partial<Activity>) {
-    return this.feed.get(id) ? this.feed.append(id, activity) : undefined;
+    return this.feed.get(id) ? this.feed.append(id, activity) : this.feed.hold(id, activity);
   }
 
   async since(id: string, watermark: string | undefined) {

@@ -24,6 +24,8 @@ export interface FeedOptions {
 
 export class DirectLineFeed {
   private readonly conversations = new Map<string, FeedConversation>();
+  /** bot messages for conversations this process does not know (it restarted): kept until the visitor is back */
+  private readonly held = new Map<string, Partial<Activity>[]>();
   private readonly maxActivities: number;
   private readonly idleMs: number;
   private readonly maxConversations: number;
@@ -67,7 +69,28 @@ export class DirectLineFeed {
     this.conversations.delete(c.id);
     c.id = id;
     this.conversations.set(id, c);
+    // what was sent while the conversation was unknown here (a reply a restart's backlog delivered) comes first
+    for (const activity of this.held.get(id) ?? []) this.append(id, activity);
+    this.held.delete(id);
     return c;
+  }
+
+  /**
+   * Keeps a bot message for a conversation this process does not know — it restarted, so the visitor has not
+   * reconnected yet — for `restore` to put in the feed when they do: a reply delivered meanwhile is not lost to the
+   * visitor. Typing is not kept. Bounded like the feed. Returns the activity's id, or undefined when not kept.
+   */
+  hold(id: string, activity: Partial<Activity>): string | undefined {
+    if (activity.type !== 'message') return undefined;
+    let held = this.held.get(id);
+    if (!held) {
+      held = [];
+      this.held.set(id, held);
+      if (this.held.size > this.maxConversations) this.held.delete(this.held.keys().next().value as string);
+    }
+    held.push({ ...activity, timestamp: activity.timestamp ?? new Date() });
+    if (held.length > this.maxActivities) held.shift();
+    return `${id}|held-${randomUUID()}`;
   }
 
   /** Appends an activity, gives it an id and pushes it to the listeners. Returns the id. */

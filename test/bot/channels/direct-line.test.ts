@@ -250,6 +250,43 @@ describe('Direct Line tokens across a restart', () => {
       .toEqual([[session.conversationId, acme.id]]);
     await after.app.close();
   });
+
+  it('a reply delivered after a restart, before the visitor reconnects, is in the feed when they do', async () => {
+    const before = await start();
+    const session = (
+      await before.app.inject({ method: 'POST', url: '/v3/directline/tokens/generate', payload: {} })
+    ).json<{ conversationId: string; token: string }>();
+    const auth = { authorization: `Bearer ${session.token}` };
+    await before.app.inject({
+      method: 'POST',
+      url: `/v3/directline/conversations/${session.conversationId}/activities`,
+      headers: auth,
+      payload: { type: 'message', text: 'can a person call me?' },
+    });
+    await expect.poll(() => before.runtime.inbound.length).toBe(1);
+    const reference = before.runtime.inbound[0]!.reference;
+    await before.app.close();
+
+    // a new process (the embedded database's in-memory feed is empty) delivers the reply its backlog held …
+    const after = await start();
+    const gateway = after.runtime.gateways.get('*')!;
+    await gateway.send({ conversationId: 'conv-1', channel: 'webchat', reference, text: 'Sam here', author: 'agent' });
+    await gateway.typing?.({ conversationId: 'conv-1', channel: 'webchat', reference });
+    // … and the visitor, reconnecting, finds it (a typing indicator from then is not kept)
+    const reconnect = await after.app.inject({
+      url: `/v3/directline/conversations/${session.conversationId}`,
+      headers: auth,
+    });
+    expect(reconnect.statusCode).toBe(200);
+    const feed = (
+      await after.app.inject({
+        url: `/v3/directline/conversations/${session.conversationId}/activities`,
+        headers: auth,
+      })
+    ).json<Frame>();
+    expect(feed.activities.map((a) => [a.type, a.text])).toEqual([['message', 'Sam here']]);
+    await after.app.close();
+  });
 });
 
 describe('a returning visitor', () => {
