@@ -91,16 +91,6 @@ export async function lockConversation(tx: Sql, id: string): Promise<LockedConve
   return rows[0] ?? null;
 }
 
-export async function findOpenConversation(db: Sql, key: ChannelKey) {
-  const rows = await db.query<{ id: string; contactId: string }>(
-    `SELECT id::text AS id, "contactId"::text AS "contactId" FROM "Conversation"
-     WHERE "businessId" = $1::uuid AND channel = $2 AND "channelConversationId" = $3 AND status <> 'closed'
-     ORDER BY "createdAt" DESC LIMIT 1`,
-    [key.businessId, key.channel, key.channelConversationId],
-  );
-  return rows[0] ?? null;
-}
-
 /**
  * The channel conversation's open conversation, or else the contact of its latest one (the same webchat visitor, the
  * same chat): a customer writing again after a close continues as the same contact (guest or not), never a new guest.
