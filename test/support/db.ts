@@ -28,6 +28,15 @@ export async function createTestDatabase(options: { poolSize?: number } = {}): P
   return openDatabase({ databaseUrl: databaseUrl(name), dataDir: '', poolSize: options.poolSize ?? 10 });
 }
 
+/**
+ * The test database as a second Baton instance opens it: on PostgreSQL a connection pool of its own to the same
+ * database; the embedded PGlite is one in-process database, so both share it (close the result only if it is not `db`).
+ */
+export async function asSecondInstance(db: Database, poolSize: number): Promise<Database> {
+  if (db.driver.kind === 'pglite') return db;
+  return openDatabase({ databaseUrl: String(db.driver.pool.options.connectionString), dataDir: '', poolSize });
+}
+
 /** A new PostgreSQL database from the run's template; returns its name (dropped at the end of the run). */
 export async function createPostgresDatabase(): Promise<string> {
   const runId = inject('postgresRunId');

@@ -2,9 +2,9 @@
 // its channel before another instance takes the lease over; a stopped holder gives it back at once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { openDatabase, type Database } from '../../../prisma/index.ts';
+import type { Database } from '../../../prisma/index.ts';
 import { ChannelLease } from '../../../bot/channels/whatsapp/index.ts';
-import { createTestDatabase, testDbKind } from '../../support/db.ts';
+import { asSecondInstance, createTestDatabase, testDbKind } from '../../support/db.ts';
 import { waitFor } from '../../support/spawn.ts';
 
 const logger = pino({ level: 'silent' });
@@ -41,12 +41,7 @@ describe('the WhatsApp lease', () => {
   it.skipIf(testDbKind() !== 'postgres')(
     'one holder; a holder cut off stops before the other takes over; a stopped holder gives it back',
     async () => {
-      if (db.driver.kind !== 'postgres') throw new Error('needs PostgreSQL');
-      const other = await openDatabase({
-        databaseUrl: String(db.driver.pool.options.connectionString),
-        dataDir: '',
-        poolSize: 2,
-      });
+      const other = await asSecondInstance(db, 2);
       const log: string[] = [];
       const first = lease(other, 'host-x:1', log);
       const second = lease(db, 'host-y:2', log);

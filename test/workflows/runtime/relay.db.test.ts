@@ -1,11 +1,11 @@
 // Live events cross instances: on PostgreSQL, an event produced by one runtime reaches the other's subscribers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { openDatabase, type Database } from '../../../prisma/index.ts';
+import type { Database } from '../../../prisma/index.ts';
 import { createConversationRuntime, type RuntimeEvent } from '../../../workflows/index.ts';
 import { RelayQueue, MAX_PAYLOAD } from '../../../workflows/runtime/relay-queue.ts';
 import { startEventRelay, type EventRelay } from '../../../workflows/runtime/relay.ts';
-import { createTestDatabase, testDbKind } from '../../support/db.ts';
+import { asSecondInstance, createTestDatabase, testDbKind } from '../../support/db.ts';
 import { inbound, makeBusiness, RecordingGateway, silentLogger, testAgent } from '../support/fixtures.ts';
 
 let db: Database;
@@ -30,12 +30,7 @@ describe('event relay', () => {
   it.skipIf(testDbKind() === 'pglite')(
     'an event of one instance reaches the subscribers of another, once, and never echoes back',
     async () => {
-      if (db.driver.kind !== 'postgres') throw new Error('needs PostgreSQL');
-      const other = await openDatabase({
-        databaseUrl: String(db.driver.pool.options.connectionString),
-        dataDir: '',
-        poolSize: 3,
-      });
+      const other = await asSecondInstance(db, 3);
       const { business } = await makeBusiness(db);
       const a = createConversationRuntime({ db, agent: testAgent, logger: silentLogger, instanceId: 'relay-a' });
       const b = createConversationRuntime({ db: other, agent: testAgent, logger: silentLogger, instanceId: 'relay-b' });
@@ -115,12 +110,7 @@ describe('event relay', () => {
   it.skipIf(testDbKind() === 'pglite')(
     'a burst of 20,000 events crosses in order, many to a statement; stop() sends or drops within its time',
     async () => {
-      if (db.driver.kind !== 'postgres') throw new Error('needs PostgreSQL');
-      const other = await openDatabase({
-        databaseUrl: String(db.driver.pool.options.connectionString),
-        dataDir: '',
-        poolSize: 2,
-      });
+      const other = await asSecondInstance(db, 2);
       const received: RuntimeEvent[] = [];
       let a: EventRelay | null = null;
       let b: EventRelay | null = null;

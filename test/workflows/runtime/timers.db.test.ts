@@ -1,9 +1,9 @@
 // Durable timers: a restart while waiting, and two runtimes on one database firing each timer once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../../prisma/index.ts';
+import type { Database } from '../../../prisma/index.ts';
 import { wording } from '../../../workflows/conversation/index.ts';
 import { createConversationRuntime } from '../../../workflows/runtime/index.ts';
-import { createTestDatabase, testDbKind } from '../../support/db.ts';
+import { asSecondInstance, createTestDatabase } from '../../support/db.ts';
 import { Clock, inbound, makeBusiness, RecordingGateway, silentLogger, testAgent } from '../support/fixtures.ts';
 
 let db: Database;
@@ -81,14 +81,7 @@ describe('durable timers', () => {
     const clock = new Clock();
     // On PostgreSQL the second runtime has its own connection pool, as a second Baton instance would.
     // PGlite is one in-process database: both runtimes share it.
-    let other: Database = db;
-    if (testDbKind() === 'postgres' && db.driver.kind === 'postgres') {
-      other = await openDatabase({
-        databaseUrl: String(db.driver.pool.options.connectionString),
-        dataDir: '',
-        poolSize: 5,
-      });
-    }
+    const other = await asSecondInstance(db, 5);
     try {
       const a = runtimeOn(db, clock, 'instance-a');
       const b = runtimeOn(other, clock, 'instance-b');
@@ -130,14 +123,7 @@ describe('durable timers', () => {
   it('two agents claiming at once on two runtimes: exactly one wins, the other gets CONFLICT', async () => {
     const { business, sam, kim } = await makeBusiness(db);
     const clock = new Clock();
-    let other: Database = db;
-    if (testDbKind() === 'postgres' && db.driver.kind === 'postgres') {
-      other = await openDatabase({
-        databaseUrl: String(db.driver.pool.options.connectionString),
-        dataDir: '',
-        poolSize: 5,
-      });
-    }
+    const other = await asSecondInstance(db, 5);
     try {
       const a = runtimeOn(db, clock, 'instance-a');
       const b = runtimeOn(other, clock, 'instance-b');
