@@ -4,7 +4,7 @@
 import { loadConfig } from '../../bot/config.ts';
 import { serveUntilSignal } from '../../bot/serve-until-signal.ts';
 import { startBaton } from '../../bot/start-baton.ts';
-import { FakeWhatsAppClient } from '../bot/channels/whatsapp-fake.ts';
+import { FakeWhatsAppClient, pairedAtOnce } from '../bot/channels/whatsapp-fake.ts';
 
 class PrintingClient extends FakeWhatsAppClient {
   override async sendMessage(chatId: string, content: string): Promise<unknown> {
@@ -16,8 +16,7 @@ class PrintingClient extends FakeWhatsAppClient {
 const greeting = process.env.BATON_TEST_WHATSAPP_GREETING;
 const createWhatsAppClient = () =>
   new PrintingClient((client) => {
-    client.emit('authenticated');
-    client.emit('ready');
+    pairedAtOnce(client);
     if (greeting) setTimeout(() => client.receive({ number: '447911123456', pushname: 'Ann', body: greeting }), 50);
   });
 

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../../prisma/index.ts';
 import { wordingFor } from '../../../workflows/conversation/index.ts';
 import { createTestDatabase, testDbKind } from '../../support/db.ts';
-import { conversationOf, startStack, type Stack } from './stack.ts';
-import { asClient, FakeWhatsAppClient } from './whatsapp-fake.ts';
+import { conversationOf, startWhatsAppStack, type Stack } from './stack.ts';
+import { FakeWhatsAppClient, pairedAtOnce } from './whatsapp-fake.ts';
 
 interface FeedActivity {
   type: string;
@@ -18,19 +18,11 @@ interface FeedActivity {
 describe(`the customer's side of the console on ${testDbKind()}`, () => {
   let db: Database;
   let stack: Stack;
-  const fake = new FakeWhatsAppClient((c) => {
-    c.emit('authenticated');
-    c.emit('ready');
-  });
+  const fake = new FakeWhatsAppClient(pairedAtOnce);
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    stack = await startStack(db, {
-      env: { BATON_WHATSAPP: '1', BATON_WHATSAPP_SENDS_PER_MINUTE: '600' },
-      createWhatsAppClient: () => asClient(fake),
-    });
-    for (let i = 0; i < 100 && stack.channels.whatsAppStatus().state !== 'ready'; i++)
-      await new Promise((resolve) => setTimeout(resolve, 50));
+    stack = await startWhatsAppStack(db, () => fake);
     // nobody picks up in time in these stories only if the test says so
     expect((await stack.api('PATCH', '/api/v1/business', { handoverTimeoutSeconds: 3600 })).status).toBe(200);
   });

@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../bot/logger.ts';
 import type { Database } from '../../../prisma/index.ts';
 import { createTestDatabase, testDbKind } from '../../support/db.ts';
-import { conversationOf, startStack, type Stack } from './stack.ts';
+import { conversationOf, startWhatsAppStack, type Stack } from './stack.ts';
 import { emulatorActivity, recordingChannel } from './support.ts';
-import { asClient, FakeWhatsAppClient } from './whatsapp-fake.ts';
+import { FakeWhatsAppClient, pairedAtOnce } from './whatsapp-fake.ts';
 
 interface LogLine {
   level: number;
@@ -24,21 +24,14 @@ describe(`control characters in a customer's message on ${testDbKind()}`, () => 
   let channel: Awaited<ReturnType<typeof recordingChannel>>;
   const lines: string[] = [];
   const logged = () => lines.map((l) => JSON.parse(l) as LogLine);
-  const fake = new FakeWhatsAppClient((c) => {
-    c.emit('authenticated');
-    c.emit('ready');
-  });
+  const fake = new FakeWhatsAppClient(pairedAtOnce);
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    stack = await startStack(db, {
-      env: { BATON_WHATSAPP: '1', BATON_WHATSAPP_SENDS_PER_MINUTE: '600' },
-      createWhatsAppClient: () => asClient(fake),
+    stack = await startWhatsAppStack(db, () => fake, {
       logger: createLogger('info', { write: (line: string) => void lines.push(line) }),
     });
     channel = await recordingChannel();
-    for (let i = 0; i < 100 && stack.channels.whatsAppStatus().state !== 'ready'; i++)
-      await new Promise((resolve) => setTimeout(resolve, 50));
   });
   afterAll(async () => {
     await stack?.stop();

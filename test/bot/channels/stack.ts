@@ -15,7 +15,9 @@ import {
   type BroadcastSender,
   type ConversationRuntime,
 } from '../../../workflows/index.ts';
+import { waitFor } from '../../support/spawn.ts';
 import { channelsConfig, quietLogger } from './support.ts';
+import { asClient, type FakeWhatsAppClient } from './whatsapp-fake.ts';
 
 /** The stories set the business's handover timeout to 1 s through PATCH /api/v1/business (issue 6). */
 export const HANDOVER_SECONDS = 1;
@@ -109,6 +111,25 @@ export async function startStack(
       await http.close();
     },
   };
+}
+
+/**
+ * The stack with WhatsApp on (600 sends a minute, so pacing never holds a story up), its clients made by `createClient`
+ * (fake whatsapp-web.js clients), once WhatsApp is ready.
+ */
+export async function startWhatsAppStack(
+  db: Database,
+  createClient: () => FakeWhatsAppClient,
+  options: { logger?: Logger } = {},
+): Promise<Stack> {
+  const stack = await startStack(db, {
+    env: { BATON_WHATSAPP: '1', BATON_WHATSAPP_SENDS_PER_MINUTE: '600' },
+    createWhatsAppClient: () => asClient(createClient()),
+    ...options,
+  });
+  // in a test or a hook alike (expect.poll is for tests only)
+  await waitFor(async () => (stack.channels.whatsAppStatus().state === 'ready' ? true : undefined), 5_000);
+  return stack;
 }
 
 /** The conversation row behind a channel conversation id (read-only check of what the stack stored). */

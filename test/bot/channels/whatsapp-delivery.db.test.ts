@@ -4,22 +4,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../../prisma/index.ts';
 import { createTestDatabase, testDbKind } from '../../support/db.ts';
-import { conversationOf, startStack, type Stack } from './stack.ts';
-import { asClient, FakeWhatsAppClient } from './whatsapp-fake.ts';
-
-const ready = (c: FakeWhatsAppClient) => {
-  c.emit('authenticated');
-  c.emit('ready');
-};
-
-async function startWith(db: Database, fake: FakeWhatsAppClient): Promise<Stack> {
-  const stack = await startStack(db, {
-    env: { BATON_WHATSAPP: '1', BATON_WHATSAPP_SENDS_PER_MINUTE: '600' },
-    createWhatsAppClient: () => asClient(fake),
-  });
-  await expect.poll(() => stack.channels.whatsAppStatus().state).toBe('ready');
-  return stack;
-}
+import { conversationOf, startWhatsAppStack, type Stack } from './stack.ts';
+import { FakeWhatsAppClient, pairedAtOnce } from './whatsapp-fake.ts';
 
 describe(`WhatsApp deliveries on ${testDbKind()}`, () => {
   let db: Database;
@@ -41,8 +27,8 @@ describe(`WhatsApp deliveries on ${testDbKind()}`, () => {
     ).map((e) => ({ text: (e.payload as { text: string }).text, doneAt: e.doneAt, outcome: e.outcome }));
 
   it('a reply queued but not yet sent stays pending in the outbox, and is sent once after a restart', async () => {
-    const first = new FakeWhatsAppClient(ready);
-    const before = await startWith(db, first);
+    const first = new FakeWhatsAppClient(pairedAtOnce);
+    const before = await startWhatsAppStack(db, () => first);
     stacks.push(before);
     const number = '447700900123';
     first.hold();
@@ -66,8 +52,8 @@ describe(`WhatsApp deliveries on ${testDbKind()}`, () => {
     expect((await deliveriesOf(conversation.id))[0]?.doneAt).toBeNull();
 
     // The next start carries the delivery out: sent once, and only then marked done.
-    const second = new FakeWhatsAppClient(ready);
-    stacks.push(await startWith(db, second));
+    const second = new FakeWhatsAppClient(pairedAtOnce);
+    stacks.push(await startWhatsAppStack(db, () => second));
     await expect
       .poll(() => second.sent.map((s) => [s.chatId, s.content]), { timeout: 15_000 })
       .toEqual([[`${number}@c.us`, reply]]);
@@ -79,20 +65,16 @@ describe(`WhatsApp deliveries on ${testDbKind()}`, () => {
   it('a reply due while WhatsApp reconnects waits for it, past the few seconds its retries used to last, and is sent once', async () => {
     const clients: FakeWhatsAppClient[] = [];
     // the first client is ready at once; the next one (after the disconnect) takes 7 s to be ready
-    const stack = await startStack(db, {
-      env: { BATON_WHATSAPP: '1', BATON_WHATSAPP_SENDS_PER_MINUTE: '600' },
-      createWhatsAppClient: () => {
-        const slow = async (client: FakeWhatsAppClient) => {
-          await new Promise((r) => setTimeout(r, 7_000));
-          ready(client);
-        };
-        const c = new FakeWhatsAppClient(clients.length === 0 ? ready : slow);
-        clients.push(c);
-        return asClient(c);
-      },
+    const stack = await startWhatsAppStack(db, () => {
+      const slow = async (client: FakeWhatsAppClient) => {
+        await new Promise((r) => setTimeout(r, 7_000));
+        pairedAtOnce(client);
+      };
+      const c = new FakeWhatsAppClient(clients.length === 0 ? pairedAtOnce : slow);
+      clients.push(c);
+      return c;
     });
     stacks.push(stack);
-    await expect.poll(() => stack.channels.whatsAppStatus().state).toBe('ready');
     const first = clients[0]!;
     const number = '447700900456';
     first.hold();

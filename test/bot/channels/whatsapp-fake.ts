@@ -102,3 +102,9 @@ export class FakeWhatsAppClient extends EventEmitter {
 }
 
 export const asClient = (fake: FakeWhatsAppClient) => fake as unknown as WhatsAppClientLike;
+
+/** A client already paired with a phone: on initialize it authenticates and is ready at once (no QR). */
+export const pairedAtOnce = (client: FakeWhatsAppClient): void => {
+  client.emit('authenticated');
+  client.emit('ready');
+};

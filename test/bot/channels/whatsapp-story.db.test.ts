@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../../prisma/index.ts';
 import { wording } from '../../../workflows/conversation/index.ts';
 import { createTestDatabase, testDbKind } from '../../support/db.ts';
-import { conversationOf, HANDOVER_SECONDS, startStack, type Stack } from './stack.ts';
-import { asClient, FakeWhatsAppClient } from './whatsapp-fake.ts';
+import { conversationOf, HANDOVER_SECONDS, startWhatsAppStack, type Stack } from './stack.ts';
+import { FakeWhatsAppClient, pairedAtOnce } from './whatsapp-fake.ts';
 
 interface Card {
   firstName: string | null;
@@ -19,19 +19,11 @@ interface Card {
 describe(`WhatsApp stories on ${testDbKind()}`, () => {
   let db: Database;
   let stack: Stack;
-  const fake = new FakeWhatsAppClient((c) => {
-    c.emit('authenticated');
-    c.emit('ready');
-  });
+  const fake = new FakeWhatsAppClient(pairedAtOnce);
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    stack = await startStack(db, {
-      env: { BATON_WHATSAPP: '1', BATON_WHATSAPP_SENDS_PER_MINUTE: '600' },
-      createWhatsAppClient: () => asClient(fake),
-    });
-    for (let i = 0; i < 100 && stack.channels.whatsAppStatus().state !== 'ready'; i++)
-      await new Promise((resolve) => setTimeout(resolve, 50));
+    stack = await startWhatsAppStack(db, () => fake);
   });
   afterAll(async () => {
     await stack?.stop();

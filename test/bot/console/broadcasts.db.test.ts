@@ -9,7 +9,7 @@ import type { Database } from '../../../prisma/index.ts';
 import { createTestDatabase, testDbKind } from '../../support/db.ts';
 import { launchChromium } from '../channels/browser.ts';
 import { ADMIN, startStack, type Stack } from '../channels/stack.ts';
-import { asClient, FakeWhatsAppClient } from '../channels/whatsapp-fake.ts';
+import { asClient, FakeWhatsAppClient, pairedAtOnce } from '../channels/whatsapp-fake.ts';
 
 const SHOTS =
   process.env.BATON_SCREENSHOTS === 'docs'
@@ -20,10 +20,7 @@ describe(`the console's broadcasts on ${testDbKind()}`, { timeout: 90_000 }, () 
   let db: Database;
   let stack: Stack;
   let browser: Browser;
-  const fake = new FakeWhatsAppClient((c) => {
-    c.emit('authenticated');
-    c.emit('ready');
-  });
+  const fake = new FakeWhatsAppClient(pairedAtOnce);
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });

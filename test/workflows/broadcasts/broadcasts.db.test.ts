@@ -7,7 +7,7 @@ import { OPT_OUT_CONFIRMATION } from '../../../workflows/index.ts';
 import { createTestDatabase, testDbKind } from '../../support/db.ts';
 import { conversationOf, startStack, type Stack } from '../../bot/channels/stack.ts';
 import { emulatorActivity, recordingChannel } from '../../bot/channels/support.ts';
-import { asClient, FakeWhatsAppClient } from '../../bot/channels/whatsapp-fake.ts';
+import { asClient, FakeWhatsAppClient, pairedAtOnce } from '../../bot/channels/whatsapp-fake.ts';
 
 interface View {
   id: string;
@@ -25,10 +25,7 @@ describe(`broadcasts on ${testDbKind()}`, () => {
   let db: Database;
   let stack: Stack;
   let channel: Awaited<ReturnType<typeof recordingChannel>>;
-  const fake = new FakeWhatsAppClient((c) => {
-    c.emit('authenticated');
-    c.emit('ready');
-  });
+  const fake = new FakeWhatsAppClient(pairedAtOnce);
   const ids: Record<string, string> = {};
   let vip = '';
 
