@@ -14,6 +14,7 @@ import {
 } from '../conversation/index.ts';
 import type { MessageView } from './events.ts';
 import { newEffects, type Claim, type ClaimedEffect, type EffectOutcome, type OutboxJob } from './outbox.ts';
+import { rememberNewest } from './recent.ts';
 import { timerWrites, writeStep, type StepWritten, type TimerWrite } from './step-write.ts';
 import { lockConversation, messageView, newMessage, type LockedConversation, type NewMessage } from './store.ts';
 import { takeTimer } from './timers.ts';
@@ -126,9 +127,7 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
     const had = known.get(c.id);
     // two steps of one conversation finishing out of order: the newer version stays
     if (had && had.version > c.version) return;
-    known.delete(c.id);
-    known.set(c.id, c);
-    if (known.size > KNOWN) known.delete(known.keys().next().value!);
+    rememberNewest(known, c.id, c, KNOWN);
   };
 
   /**

@@ -8,6 +8,7 @@ import type { BusinessLookup } from './business-cache.ts';
 import type { RunEvent } from './effect-loop.ts';
 import { customerLanguage } from './language.ts';
 import type { LiveEvents } from './live-events.ts';
+import { rememberNewest } from './recent.ts';
 import {
   conversationState,
   findOpenOrPrevious,
@@ -42,11 +43,7 @@ export function createIntake(deps: IntakeDeps): Intake {
   // query to find it. Only a hint: the step's row lock reads the conversation as it is, and one found closed
   // (an agent, inactivity, another instance) or gone is forgotten and looked up again.
   const open = new Map<string, string>();
-  const remember = (key: string, id: string) => {
-    open.delete(key);
-    open.set(key, id);
-    if (open.size > REMEMBERED) open.delete(open.keys().next().value!);
-  };
+  const remember = (key: string, id: string) => rememberNewest(open, key, id, REMEMBERED);
   return async (msg) => {
     const key = `${msg.businessId}|${msg.channel}|${msg.channelConversationId}`;
     for (let attempt = 0; ; attempt++) {
