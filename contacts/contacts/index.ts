@@ -14,6 +14,8 @@ export { contactPatchSchema, newContactSchema, addressSchema } from './contact-f
 export type { ContactPatch, NewContact, Address } from './contact-fields.ts';
 export { resolveInboundSender } from './resolve-inbound-sender.ts';
 export type { InboundSender, ResolvedSender } from './resolve-inbound-sender.ts';
+export { senderWithoutPhoneCtes } from './sender-ctes.ts';
+export type { SenderCtes, SqlParam } from './sender-ctes.ts';
 export { saveContactDetails } from './details.ts';
 export type { ContactDetails, SavedDetails } from './details.ts';
 export { getContactCard, listContacts, listContactsQuery, displayName } from './queries.ts';

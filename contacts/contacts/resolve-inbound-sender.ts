@@ -1,12 +1,12 @@
 // The sender behind an inbound channel message: find or create the contact (or guest) it belongs to.
 // Called by the conversation runtime when a conversation starts; never by a channel directly.
-import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import type { Database } from '../../prisma/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import { DomainError } from '../shared/errors.ts';
-import { guestPseudonym, splitProfileName } from './guests.ts';
+import { splitProfileName } from './guests.ts';
 import { findHolder, identifierTaken } from './identifiers.ts';
+import { senderWithoutPhoneCtes } from './sender-ctes.ts';
 import { normalizePhone } from '../shared/phone.ts';
 import { isUniqueViolation } from '../shared/tx.ts';
 import { validationError } from '../shared/validation.ts';
@@ -22,6 +22,8 @@ export interface InboundSender {
    * writing again after a close). Used when it still exists in the business, instead of a new guest.
    */
   previousContactId?: string | undefined;
+  /** the business's country (ISO 3166 alpha-2), when the caller knows it: not queried then */
+  country?: string | undefined;
 }
 
 export interface ResolvedSender {
@@ -41,6 +43,7 @@ const inputSchema = z.object({
   phone: z.string().optional(),
   profileName: z.string().max(200).optional(),
   previousContactId: z.uuid({ error: 'previousContactId must be a UUID' }).optional(),
+  country: z.string().length(2).optional(),
 });
 
 /**
@@ -56,10 +59,10 @@ export async function resolveInboundSender(db: Database, input: InboundSender): 
   const parsed = inputSchema.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error);
   const { businessId, channel, profileName } = parsed.data;
-  // SQL on the driver: it runs for every new conversation
-  const [business] = await db.query<{ country: string }>(`SELECT country FROM "Business" WHERE id = $1::uuid`, [
-    businessId,
-  ]);
+  // SQL on the driver: it runs for every new conversation (the runtime knows the country from its cache)
+  const [business] = parsed.data.country
+    ? [{ country: parsed.data.country }]
+    : await db.query<{ country: string }>(`SELECT country FROM "Business" WHERE id = $1::uuid`, [businessId]);
   if (!business) throw new DomainError('NOT_FOUND', 'no such business', 'businessId');
 
   if (parsed.data.phone === undefined) {
@@ -167,42 +170,26 @@ async function resolveContact(
 }
 
 /**
- * A new guest: the contact, its pseudonymous email and the audit entry in one statement on the raw driver (it runs for
- * every new webchat conversation; through Prisma it was a transaction of three model queries). The identifiers'
- * trigger completes the contact's searchText with the email at the statement's end, as it does after a separate
- * INSERT.
+ * A new guest: the contact, its pseudonymous email and the audit entry in one statement on the raw driver (the same
+ * CTEs the conversation runtime opens a conversation with: sender-ctes.ts). The identifiers' trigger completes the
+ * contact's searchText with the email at the statement's end, as it does after a separate INSERT.
  */
 async function createGuest(db: Database, businessId: string, channel: string): Promise<ResolvedSender> {
   for (let attempt = 0; ; attempt++) {
-    const pseudonym = guestPseudonym();
-    const id = uuidv7();
-    const changes = { status: { from: null, to: 'guest' }, channel: { from: null, to: channel } };
+    const params: unknown[] = [];
+    const $ = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    const sender = senderWithoutPhoneCtes($, { businessId, channel, previous: '(NULL::uuid)', now: new Date() });
     try {
-      const now = new Date().toISOString();
-      await db.query(
-        `WITH contact AS (
-           INSERT INTO "Contact" (id, "businessId", status, channel, "firstName", "lastName", "createdAt", "updatedAt")
-           VALUES ($1::uuid, $2::uuid, 'guest'::"ContactStatus", $3, $4, $5, $6::timestamptz, $6::timestamptz) RETURNING id),
-         email AS (
-           INSERT INTO "Identifier" ("businessId", kind, value, "contactId")
-           SELECT $2::uuid, 'email'::"IdentifierKind", $7, id FROM contact),
-         audit AS (
-           INSERT INTO "AuditEvent" (id, "businessId", "actorType", "actorId", "entityType", "entityId", action, changes)
-           SELECT $8::uuid, $2::uuid, 'customer', NULL, 'contact', id::text, 'created', $9::json FROM contact)
-         SELECT id FROM contact`,
-        [
-          id,
-          businessId,
-          channel,
-          pseudonym.firstName,
-          pseudonym.lastName,
-          now,
-          pseudonym.email,
-          uuidv7(),
-          JSON.stringify(changes),
-        ],
+      const [row] = await db.query<{ id: string }>(
+        `WITH ${sender.resolve}, used AS (SELECT id AS "contactId" FROM sender), ${sender.write('used')}
+         SELECT id::text AS id FROM guest`,
+        params,
       );
-      return { contactId: id, status: 'guest', created: true, reactivated: false, assignedAgentId: null };
+      if (!row) throw new Error('a guest was not created');
+      return { contactId: row.id, status: 'guest', created: true, reactivated: false, assignedAgentId: null };
     } catch (e) {
       // a pseudonymous email collided (1 in 2^40): draw again
       if ((e as { code?: string } | null)?.code === UNIQUE_VIOLATION && attempt < 3) continue;

@@ -7,6 +7,7 @@ import type { TypingTarget } from '../contracts.ts';
 import { mayReopen, mayTransfer, refuseOthers, type StaffRole } from './agent-guards.ts';
 import type { DispatchOptions } from './dispatch.ts';
 import type { RunEvent } from './effect-loop.ts';
+import { OPEN_CONVERSATION_INDEX, newerOpenConversation } from './open-conversation.ts';
 import { conversationState } from './store.ts';
 import { agentTypingTarget } from './typing.ts';
 import { parseAgentText } from './validation.ts';
@@ -50,9 +51,29 @@ export function createAgentActions(deps: {
     close: (conversationId, agentId) => act(conversationId, { type: 'agent.closed', agentId }),
     transfer: (conversationId, by, toAgentId) =>
       act(conversationId, { type: 'agent.transferred', agentId: toAgentId }, { before: mayTransfer(by, toAgentId) }),
-    reopen: (conversationId, agentId) =>
-      act(conversationId, { type: 'agent.reopened', agentId }, { before: mayReopen() }),
+    reopen: async (conversationId, agentId) => {
+      try {
+        return await act(conversationId, { type: 'agent.reopened', agentId }, { before: mayReopen() });
+      } catch (e) {
+        if (!isOpenConversationTaken(e)) throw e;
+        const newer = await newerOpenConversation(deps.db, conversationId);
+        throw new DomainError(
+          'CONFLICT',
+          'the customer has written again: their newer conversation is open',
+          undefined,
+          {
+            conversationId: newer,
+          },
+        );
+      }
+    },
     typing: async (conversationId, agentId) =>
       deps.showTyping(await agentTypingTarget(deps.db, conversationId, agentId)),
   };
 }
+
+/** The step's write met the customer's newer open conversation on the index (one open per channel conversation). */
+const isOpenConversationTaken = (e: unknown): boolean => {
+  const err = e as { code?: unknown; constraint?: unknown } | null;
+  return err?.code === '23505' && err.constraint === OPEN_CONVERSATION_INDEX;
+};

@@ -9,13 +9,8 @@ import type { RunEvent } from './effect-loop.ts';
 import { customerLanguage } from './language.ts';
 import type { LiveEvents } from './live-events.ts';
 import { rememberNewest } from './recent.ts';
-import {
-  conversationState,
-  findOpenOrPrevious,
-  lockChannelConversation,
-  openOrCreateConversation,
-  type LockedConversation,
-} from './store.ts';
+import { findOpenConversation, openConversation, type Opening } from './open-conversation.ts';
+import { conversationState, type LockedConversation } from './store.ts';
 
 export interface InboundResult {
   conversationId: string;
@@ -50,7 +45,7 @@ export function createIntake(deps: IntakeDeps): Intake {
       const hint = open.get(key);
       const { id, opened, assignedAgentId, created } = hint
         ? { id: hint, opened: false, assignedAgentId: null, created: undefined }
-        : await openConversation(deps, msg);
+        : await openFor(deps, msg);
       if (opened) {
         const { businessId } = msg;
         deps.live.emit({
@@ -114,54 +109,42 @@ export function createIntake(deps: IntakeDeps): Intake {
   };
 }
 
-/** The open conversation of the message's channel conversation, or a new one. */
-async function openConversation(deps: IntakeDeps, msg: InboundMessage) {
-  const key = { businessId: msg.businessId, channel: msg.channel, channelConversationId: msg.channelConversationId };
-  const found = await findOpenOrPrevious(deps.db, key);
-  if (found.open) return { ...found.open, opened: false, assignedAgentId: null, created: undefined };
+/**
+ * The open conversation of the message's channel conversation, or a new one: one statement for a sender without a
+ * phone (open-conversation.ts). A sender with a phone (WhatsApp) is the contact holding it (contacts'
+ * resolveInboundSender, which may create or re-activate one): looked up only when no conversation is open.
+ */
+async function openFor(deps: IntakeDeps, msg: InboundMessage): Promise<Opening> {
   const b = await deps.business(msg.businessId);
+  const key = { businessId: msg.businessId, channel: msg.channel, channelConversationId: msg.channelConversationId };
+  const conversation = {
+    ...key,
+    reference: msg.reference,
+    at: deps.now(),
+    start: (askName: boolean) =>
+      startConversation({
+        channel: msg.channel,
+        knownPhone: msg.sender.phone ?? null,
+        askName,
+        handoverTimeoutMs: b.handoverTimeoutSeconds * 1000,
+        inactivityTimeoutMs: b.inactivityTimeoutSeconds * 1000,
+      }),
+  };
+  if (!msg.sender.phone) return openConversation(deps.db, conversation);
+  const open = await findOpenConversation(deps.db, key);
+  if (open) return { ...open, assignedAgentId: null, opened: false, created: undefined };
   const sender = await resolveInboundSender(deps.db, {
     businessId: msg.businessId,
     channel: msg.channel,
     phone: msg.sender.phone,
     profileName: msg.sender.profileName,
-    // the same visitor writing again after a close continues the same contact, never a new guest
-    previousContactId: msg.sender.phone ? undefined : found.previousContactId,
+    country: b.country,
   });
-  const start = startConversation({
-    channel: msg.channel,
-    knownPhone: msg.sender.phone ?? null,
-    askName: sender.status === 'guest',
-    handoverTimeoutMs: b.handoverTimeoutSeconds * 1000,
-    inactivityTimeoutMs: b.inactivityTimeoutSeconds * 1000,
+  return openConversation(deps.db, conversation, {
+    contactId: sender.contactId,
+    guest: sender.status === 'guest',
+    assignedAgentId: sender.assignedAgentId,
   });
-  const row = await deps.db.transaction(async (tx) => {
-    await lockChannelConversation(tx, key);
-    // the open one if another message opened it meanwhile, else a new one
-    return openOrCreateConversation(tx, {
-      ...key,
-      reference: msg.reference,
-      contactId: sender.contactId,
-      assignedAgentId: sender.assignedAgentId,
-      status: start.status,
-      persisted: start.persisted,
-      at: deps.now(),
-    });
-  });
-  // the new row as committed, for the dispatch's first step (version 0, the column's default)
-  const created: LockedConversation | undefined = row.opened
-    ? {
-        ...key,
-        id: row.id,
-        contactId: row.contactId,
-        status: start.status,
-        assignedAgentId: row.assignedAgentId,
-        snapshot: JSON.parse(JSON.stringify(start.persisted)) as unknown,
-        version: 0,
-        reference: msg.reference,
-      }
-    : undefined;
-  return { ...row, created };
 }
 
 /**

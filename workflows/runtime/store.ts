@@ -5,7 +5,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Database, Sql } from '../../prisma/index.ts';
 import type { Author } from '../agent/types.ts';
-import type { ConversationStatus, PersistedConversation } from '../conversation/index.ts';
+import type { ConversationStatus } from '../conversation/index.ts';
 import { agentFullName } from './agent-names.ts';
 import type { MessageView } from './events.ts';
 
@@ -89,83 +89,6 @@ export async function lockConversation(tx: Sql, id: string): Promise<LockedConve
     [id],
   );
   return rows[0] ?? null;
-}
-
-/**
- * The channel conversation's open conversation, or else the contact of its latest one (the same webchat visitor, the
- * same chat): a customer writing again after a close continues as the same contact (guest or not), never a new guest.
- * One statement: open ones first, then the newest.
- */
-export async function findOpenOrPrevious(
-  db: Sql,
-  key: ChannelKey,
-): Promise<{ open: { id: string; contactId: string } | null; previousContactId: string | undefined }> {
-  const rows = await db.query<{ id: string; contactId: string; closed: boolean }>(
-    `SELECT id::text AS id, "contactId"::text AS "contactId", status = 'closed' AS closed FROM "Conversation"
-     WHERE "businessId" = $1::uuid AND channel = $2 AND "channelConversationId" = $3
-     ORDER BY status = 'closed', "createdAt" DESC, id DESC LIMIT 1`,
-    [key.businessId, key.channel, key.channelConversationId],
-  );
-  const row = rows[0];
-  if (!row) return { open: null, previousContactId: undefined };
-  if (row.closed) return { open: null, previousContactId: row.contactId };
-  return { open: { id: row.id, contactId: row.contactId }, previousContactId: row.contactId };
-}
-
-/** Serializes the opening of a conversation for one channel conversation (a transaction-scoped advisory lock). */
-export async function lockChannelConversation(tx: Sql, key: ChannelKey): Promise<void> {
-  const name = `${key.businessId}|${key.channel}|${key.channelConversationId}`;
-  await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))::text AS locked`, [name]);
-}
-
-/**
- * Under lockChannelConversation: the channel conversation's open conversation if there is one (opened meanwhile),
- * else a new one, in one statement (a statement after the lock, so that it sees what the lock's last holder
- * committed).
- */
-export async function openOrCreateConversation(
-  tx: Sql,
-  c: ChannelKey & {
-    reference: Record<string, unknown>;
-    contactId: string;
-    assignedAgentId: string | null;
-    status: ConversationStatus;
-    persisted: PersistedConversation;
-    at: Date;
-  },
-): Promise<{ id: string; contactId: string; assignedAgentId: string | null; opened: boolean }> {
-  const rows = await tx.query<{ id: string; contactId: string; assignedAgentId: string | null; opened: boolean }>(
-    `WITH open AS (
-       SELECT id, "contactId" FROM "Conversation"
-       WHERE "businessId" = $1::uuid AND channel = $2 AND "channelConversationId" = $3 AND status <> 'closed'
-       ORDER BY "createdAt" DESC LIMIT 1),
-     created AS (
-       INSERT INTO "Conversation" (id, "businessId", channel, "channelConversationId", reference, "contactId",
-         "assignedAgentId", status, snapshot, "lastActivityAt", "updatedAt")
-       SELECT $4::uuid, $1::uuid, $2, $3, $5::jsonb, $6::uuid, $7::uuid, $8::text::"ConversationStatus", $9::jsonb,
-         $10::timestamptz, $11::timestamptz
-       WHERE NOT EXISTS (SELECT 1 FROM open)
-       RETURNING id, "contactId", "assignedAgentId")
-     SELECT id::text AS id, "contactId"::text AS "contactId", NULL::text AS "assignedAgentId", false AS opened FROM open
-     UNION ALL
-     SELECT id::text, "contactId"::text, "assignedAgentId"::text, true FROM created`,
-    [
-      c.businessId,
-      c.channel,
-      c.channelConversationId,
-      newRowId(),
-      JSON.stringify(c.reference),
-      c.contactId,
-      c.assignedAgentId,
-      c.status,
-      JSON.stringify(c.persisted),
-      c.at.toISOString(),
-      new Date().toISOString(),
-    ],
-  );
-  const row = rows[0];
-  if (!row) throw new Error('a conversation was neither found nor created');
-  return row;
 }
 
 /** The `limit` messages before the newest one (the message being answered), oldest first. */
