@@ -52,15 +52,19 @@ export function senderWithoutPhoneCtes(
     const now = `${$(input.now.toISOString())}::timestamptz`;
     const created = { status: { from: null, to: 'guest' }, channel: { from: null, to: input.channel } };
     const reactivated = { status: { from: 'archived', to: 'active' } };
-    return `guest AS (
-      INSERT INTO "Contact" (id, "businessId", status, channel, "firstName", "lastName", "createdAt", "updatedAt")
-      SELECT ${guestId}, ${business}, 'guest'::"ContactStatus", ${$(input.channel)}, ${$(pseudonym.firstName)},
-        ${$(pseudonym.lastName)}, ${now}, ${now}
-      FROM ${used} WHERE "contactId" = ${guestId}
-      RETURNING id),
-    guest_email AS (
+    // the email first, then the contact: the contact's trigger finds the email and writes its searchText whole, and
+    // the identifiers' trigger has nothing left to change (the contact is written once)
+    return `guest_email AS (
       INSERT INTO "Identifier" ("businessId", kind, value, "contactId")
-      SELECT ${business}, 'email'::"IdentifierKind", ${$(pseudonym.email)}, id FROM guest),
+      SELECT ${business}, 'email'::"IdentifierKind", ${$(pseudonym.email)}, "contactId" FROM ${used}
+      WHERE "contactId" = ${guestId}
+      RETURNING "contactId"),
+    guest AS (
+      INSERT INTO "Contact" (id, "businessId", status, channel, "firstName", "lastName", "createdAt", "updatedAt")
+      SELECT "contactId", ${business}, 'guest'::"ContactStatus", ${$(input.channel)}, ${$(pseudonym.firstName)},
+        ${$(pseudonym.lastName)}, ${now}, ${now}
+      FROM guest_email
+      RETURNING id),
     guest_audit AS (
       INSERT INTO "AuditEvent" (id, "businessId", "actorType", "actorId", "entityType", "entityId", action, changes)
       SELECT ${$(uuidv7())}::uuid, ${business}, 'customer', NULL, 'contact', id::text, 'created',
