@@ -213,7 +213,7 @@ describe('event relay', () => {
         a!.publish(message('c-pace', 1000));
         a!.publish(message('c-pace', 1001)); // while the first is in flight
         await expect.poll(() => received.length, { timeout: 5000 }).toBe(2);
-        expect(received[0]!.at - t0).toBeLessThan(500);
+        expect(received[0]!.at - t0).toBeLessThan(900); // not held for the interval
         expect(received[1]!.at - t0).toBeGreaterThanOrEqual(990);
         expect(a!.stats().statements).toBe(2);
       } finally {
