@@ -60,7 +60,11 @@ export function instantAnswer(deps: Pick<ReplyDeps, 'agent' | 'business'>): Inst
   if (!instant) return undefined;
   return async (r, { underLock }) => {
     const b = underLock ? deps.business.fresh(r.businessId) : await deps.business(r.businessId);
-    if (!b) return undefined;
+    if (!b) {
+      // looked up once the lock is released (PGlite runs it after the transaction), for the next message
+      deps.business(r.businessId).catch(() => {});
+      return undefined;
+    }
     try {
       return instant(r.text, context(b, r, r.history));
     } catch {
