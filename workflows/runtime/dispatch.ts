@@ -199,9 +199,7 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
   ): Promise<{ ask: ConversationEffect; answered: ConversationStep; recent: Recent } | undefined> => {
     const instant = deps.instant;
     if (!instant) return undefined;
-    const outside = next.effects.filter(
-      (e) => e.type === 'ai.reply' || e.type === 'ai.extract' || e.type === 'details.save',
-    );
+    const outside = next.effects.filter(leavesDatabase);
     const ask = outside[0];
     if (outside.length !== 1 || ask?.type !== 'ai.reply') return undefined;
     const before = await recentAt(sql, conversation);
@@ -469,6 +467,10 @@ function withAnswer(
 function recentMessage(m: NewMessage): RecentMessage {
   return { id: m.id, createdAt: m.createdAt.getTime(), author: m.author, text: m.text };
 }
+
+/** An effect carried out from the outbox after the step, other than a delivery (outboxJobs). */
+const leavesDatabase = (e: ConversationEffect) =>
+  e.type === 'ai.reply' || e.type === 'ai.extract' || e.type === 'details.save';
 
 /** The step's effects that leave the database, as outbox jobs: the deliveries first, then the others in order. */
 function outboxJobs(
