@@ -57,9 +57,11 @@ export async function resolveInboundSender(db: Database, input: InboundSender): 
   if (!parsed.success) throw validationError(parsed.error);
   const { businessId, channel, profileName } = parsed.data;
   // SQL on the driver: it runs for every new conversation
-  const [business] = await db.query<{ country: string }>(`SELECT country FROM "Business" WHERE id = $1::uuid`, [
-    businessId,
-  ]);
+  const [business] = await db.query<{ country: string }>(
+    `SELECT country FROM "Business" WHERE id = $1::uuid`,
+    [businessId],
+    { prepare: true },
+  );
   if (!business) throw new DomainError('NOT_FOUND', 'no such business', 'businessId');
 
   if (parsed.data.phone === undefined) {
@@ -201,6 +203,7 @@ async function createGuest(db: Database, businessId: string, channel: string): P
           uuidv7(),
           JSON.stringify(changes),
         ],
+        { prepare: true },
       );
       return { contactId: id, status: 'guest', created: true, reactivated: false, assignedAgentId: null };
     } catch (e) {

@@ -105,6 +105,7 @@ export async function findOpenOrPrevious(
      WHERE "businessId" = $1::uuid AND channel = $2 AND "channelConversationId" = $3
      ORDER BY status = 'closed', "createdAt" DESC, id DESC LIMIT 1`,
     [key.businessId, key.channel, key.channelConversationId],
+    { prepare: true },
   );
   const row = rows[0];
   if (!row) return { open: null, previousContactId: undefined };
@@ -115,7 +116,7 @@ export async function findOpenOrPrevious(
 /** Serializes the opening of a conversation for one channel conversation (a transaction-scoped advisory lock). */
 export async function lockChannelConversation(tx: Sql, key: ChannelKey): Promise<void> {
   const name = `${key.businessId}|${key.channel}|${key.channelConversationId}`;
-  await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))::text AS locked`, [name]);
+  await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))::text AS locked`, [name], { prepare: true });
 }
 
 /**
@@ -162,6 +163,7 @@ export async function openOrCreateConversation(
       c.at.toISOString(),
       new Date().toISOString(),
     ],
+    { prepare: true },
   );
   const row = rows[0];
   if (!row) throw new Error('a conversation was neither found nor created');
@@ -174,6 +176,7 @@ export async function historyBeforeLast(db: Sql, conversationId: string, limit: 
     `SELECT author::text AS author, text FROM "Message" WHERE "conversationId" = $1::uuid
      ORDER BY "createdAt" DESC, id DESC LIMIT $2`,
     [conversationId, limit + 1],
+    { prepare: true },
   );
   return rows.slice(1).reverse();
 }
