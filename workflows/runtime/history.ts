@@ -56,6 +56,7 @@ export async function recentMessages(
        ORDER BY "createdAt" DESC, id DESC LIMIT $2) m ON true
      WHERE c.id = $1::uuid`,
     [conversationId, keep],
+    { prepare: true },
   );
   const first = rows[0];
   if (!first) return null;
