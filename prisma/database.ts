@@ -15,10 +15,43 @@ export type DatabaseKind = 'pglite' | 'postgres';
 /** The raw driver, for bulk paths where Prisma's client is the wrong tool (COPY, unnest). */
 export type Driver = { kind: 'pglite'; pglite: PGlite } | { kind: 'postgres'; pool: pg.Pool };
 
+export interface QueryOptions {
+  /**
+   * Parse and plan the statement once per connection (PostgreSQL: a named prepared statement, see preparedName): for
+   * the hot statements of fixed shape whose best plan does not depend on their parameters (lookups and writes by key),
+   * never for searches. Measured on the message path: parse and planning were ~60 % of PostgreSQL's CPU for a step's
+   * statement (docs/performance.md). PGlite: no effect (its query path has no named statements).
+   */
+  prepare?: boolean;
+}
+
 /** SQL on the raw driver, one statement at a time: the database itself, or one transaction's connection. */
 export interface Sql {
   /** Runs one SQL statement and returns its rows. */
-  query<R extends Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
+  query<R extends Record<string, unknown>>(text: string, params?: unknown[], options?: QueryOptions): Promise<R[]>;
+}
+
+/** Distinct statement texts that get a prepared statement at most: every connection prepares at most this many. */
+export const MAX_PREPARED = 200;
+const preparedNames = new Map<string, string>();
+
+/**
+ * The name of `text`'s prepared statement: one per distinct text in this process, so a name always means the same
+ * text on every connection (`pg` parses it on a connection the first time it runs there, and again on a connection
+ * that replaced a lost one). Undefined once MAX_PREPARED texts have names: the statement then runs unnamed.
+ */
+export function preparedName(text: string): string | undefined {
+  const known = preparedNames.get(text);
+  if (known !== undefined || preparedNames.size >= MAX_PREPARED) return known;
+  const name = `baton_${preparedNames.size + 1}`;
+  preparedNames.set(text, name);
+  return name;
+}
+
+/** `pg`'s query config for a statement: named when asked to be prepared and a name is left. */
+function pgQuery(text: string, values: unknown[], options: QueryOptions | undefined): pg.QueryConfig {
+  const name = options?.prepare ? preparedName(text) : undefined;
+  return name === undefined ? { text, values } : { name, text, values };
 }
 
 export interface Database extends Sql {
@@ -148,9 +181,13 @@ function build(
 ): Database {
   const prisma = new PrismaClient({ adapter });
   let closed = false;
-  const query = async <R extends Record<string, unknown>>(text: string, params: unknown[] = []) => {
+  const query = async <R extends Record<string, unknown>>(
+    text: string,
+    params: unknown[] = [],
+    options?: QueryOptions,
+  ) => {
     if (driver.kind === 'pglite') return (await driver.pglite.query<R>(text, params)).rows;
-    return (await driver.pool.query<R>(text, params)).rows;
+    return (await driver.pool.query<R>(pgQuery(text, params, options))).rows;
   };
   const transaction = <T>(fn: (tx: Sql) => Promise<T>): Promise<T> => {
     if (driver.kind === 'pglite')
@@ -162,8 +199,11 @@ function build(
       );
     return pgTransaction(driver.pool, (client) =>
       fn({
-        query: async <R extends Record<string, unknown>>(text: string, params: unknown[] = []) =>
-          (await client.query<R>(text, params)).rows,
+        query: async <R extends Record<string, unknown>>(
+          text: string,
+          params: unknown[] = [],
+          options?: QueryOptions,
+        ) => (await client.query<R>(pgQuery(text, params, options))).rows,
       }),
     );
   };

@@ -1,13 +1,14 @@
 // The messages benchmark's run `channel`: Baton's Bot Framework channel alone, without the database — createChannels
-// behind Fastify (the route, its checks, the kept connector clients, the gateway) and a stand-in for the runtime that
-// answers each message after the turn, through the gateway, as the runtime's outbox does. What Baton's Bot Framework
-// side costs beside the echo bot. Run as a process of its own:
+// on the server's Fastify set-up (createFastify: its request logging, error shape, body parsing; Baton's logger at the
+// benchmark's level, warn), the route, its checks, the kept connector clients, the gateway, and a stand-in for the
+// runtime that answers each message after the turn, through the gateway, as the runtime's outbox does. What Baton's
+// Bot Framework side costs beside the echo bot. Run as a process of its own:
 //   node bin/run.mjs bench/messages/channel-bot.ts <port> [typing]
 // With `typing`, a typing indicator goes out before each reply (what the runtime does for an AI answer that is slow).
-import Fastify from 'fastify';
-import { pino } from 'pino';
 import { createChannels, type ChannelGateway, type InboundMessage } from '../../bot/channels/index.ts';
 import { loadConfig } from '../../bot/config.ts';
+import { createFastify } from '../../bot/http/index.ts';
+import { createLogger } from '../../bot/logger.ts';
 
 const port = Number(process.argv[2]);
 const typing = process.argv[3] === 'typing';
@@ -27,13 +28,14 @@ const runtime = {
     });
   },
 };
+const logger = createLogger('warn');
 const channels = createChannels({
-  config: loadConfig({ LOG_LEVEL: 'silent', BATON_PUBLIC_REQUESTS_PER_MINUTE: '10000000' }),
-  logger: pino({ level: 'silent' }),
+  config: loadConfig({ LOG_LEVEL: 'warn', BATON_PUBLIC_REQUESTS_PER_MINUTE: '10000000' }),
+  logger,
   conversations: runtime,
   resolveBusiness: async () => ({ id: '00000000-0000-4000-8000-000000000001', slug: 'bench', name: 'Bench' }),
 });
-const app = Fastify();
+const app = createFastify(logger);
 await channels.register(app, { authorizeAdmin: async () => {} });
 await app.listen({ port, host: '127.0.0.1' });
 console.log(`channel bot listening on ${port}`);

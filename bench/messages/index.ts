@@ -31,8 +31,9 @@ const usage = `npm run bench -- messages [options]
                          channel       Baton's Bot Framework channel alone, no database: its route and gateway,
                                        a stand-in runtime replying at once (not in the default)
   --database NAME      the PostgreSQL database the runs create and drop (default baton_bench_messages)
-  --profile DIR        also write each Baton's CPU profile (node --cpu-prof) and the statements it sent to
-                       PostgreSQL in the measured window (counted in the process, per inbound message) to DIR
+  --profile DIR        also write each server's CPU profile (node --cpu-prof; the echo bots' too, to compare) and
+                       the statements it sent to PostgreSQL in the measured window (counted in the process, per
+                       inbound message) to DIR
   --help               this text
 CPU per message: the servers' (user + system, from /proc) plus, on PostgreSQL, its backends' (those connected to
 the benchmark's database; the server runs on this machine).
@@ -145,7 +146,7 @@ const CHANNEL = "Baton's Bot Framework channel alone (no database)";
 async function startEcho(name: string, databaseUrl?: string): Promise<Server> {
   const port = await freePort();
   const args = [String(port), ...(databaseUrl ? [databaseUrl] : [])];
-  const s = start(name, 'bench/messages/echo-bot.ts', args, {}, false);
+  const s = start(name, 'bench/messages/echo-bot.ts', args, {}, Boolean(profileDir));
   s.url = `http://127.0.0.1:${port}`;
   await waitReady(s, `${s.url}/`);
   return s;

@@ -15,6 +15,7 @@ import {
   type RuntimeEvent,
 } from '../../workflows/index.ts';
 import { authOf } from './auth.ts';
+import { eventStreamWriter, eventText, type EventStreamWriter } from './event-stream.ts';
 import { idParams } from './schemas.ts';
 import type { RouteModule } from './server.ts';
 
@@ -135,9 +136,12 @@ export const conversationRoutes: RouteModule = async (app, deps) => {
   );
 
   // Server-sent events: `conversation` (queue changes) and `message` events of the caller's business.
-  const streams = new Set<ServerResponse>();
+  const streams = new Map<ServerResponse, EventStreamWriter>();
   app.addHook('preClose', async () => {
-    for (const s of streams) s.end();
+    for (const [s, writer] of streams) {
+      writer.flush();
+      s.end();
+    }
     streams.clear();
   });
   app.get(
@@ -163,11 +167,11 @@ export const conversationRoutes: RouteModule = async (app, deps) => {
         'x-accel-buffering': 'no',
       });
       res.write(`event: ready\ndata: ${JSON.stringify({ businessId: auth.businessId })}\n\n`);
-      streams.add(res);
+      // events within SSE_FLUSH_MS of each other share one write (event-stream.ts)
+      const writer = eventStreamWriter(res);
+      streams.set(res, writer);
       const unsubscribe = rt.subscribe((event: RuntimeEvent) => {
-        if (event.businessId !== auth.businessId) return;
-        const { type, businessId: _businessId, ...data } = event;
-        res.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+        if (event.businessId === auth.businessId) writer.send(eventText(event));
       });
       const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), SSE_HEARTBEAT_MS);
       heartbeat.unref();

@@ -112,15 +112,24 @@ declare module 'fastify' {
   }
 }
 
-export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance> {
+/**
+ * Fastify as Baton's server runs it, before any route: its request logging (URLs masked), the error shape, lenient
+ * empty bodies. The messages benchmark's channel run serves /api/messages on the same.
+ */
+export function createFastify(baseLogger: Logger): FastifyInstance {
   // Request URLs are logged decoded, then masked: "?search=%2B447911000123" must not slip past the masking.
-  const logger = deps.logger.child(
+  const logger = baseLogger.child(
     {},
     { serializers: { req: (req: { method?: string; url?: string }) => logUrl(req) } },
   );
   const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, frameworkErrors });
   installErrorHandling(app);
   acceptEmptyBodies(app);
+  return app;
+}
+
+export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance> {
+  const app = createFastify(deps.logger);
 
   let tokenSecret = deps.tokenSecret;
   if (!tokenSecret) {

@@ -62,7 +62,9 @@ export async function resolveInboundSender(db: Database, input: InboundSender): 
   // SQL on the driver: it runs for every new conversation (the runtime knows the country from its cache)
   const [business] = parsed.data.country
     ? [{ country: parsed.data.country }]
-    : await db.query<{ country: string }>(`SELECT country FROM "Business" WHERE id = $1::uuid`, [businessId]);
+    : await db.query<{ country: string }>(`SELECT country FROM "Business" WHERE id = $1::uuid`, [businessId], {
+        prepare: true,
+      });
   if (!business) throw new DomainError('NOT_FOUND', 'no such business', 'businessId');
 
   if (parsed.data.phone === undefined) {
@@ -187,6 +189,7 @@ async function createGuest(db: Database, businessId: string, channel: string): P
         `WITH ${sender.resolve}, used AS (SELECT id AS "contactId" FROM sender), ${sender.write('used')}
          SELECT id::text AS id FROM guest`,
         params,
+        { prepare: true },
       );
       if (!row) throw new Error('a guest was not created');
       return { contactId: row.id, status: 'guest', created: true, reactivated: false, assignedAgentId: null };

@@ -183,4 +183,100 @@ describe(`durable effects survive SIGKILL on ${testDbKind()}`, { timeout: 600_00
       await db.close();
     }
   });
+  it('the offline agent answers in the step that stores the message: killed while delivering it, or right after the message came, nothing is lost and nothing is sent twice', async () => {
+    const data = await migratedBatonData('baton-crash-instant-');
+    dirs.push(data.dir);
+    const chat = await channel();
+    const port = await freePort();
+    const env: Record<string, string> = {
+      ...data.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      BATON_ADMIN_PASSWORD: PASSWORD,
+      BATON_TIMER_POLL_MS: '200',
+    };
+    const base = `http://127.0.0.1:${port}`;
+    let baton: Spawned | undefined;
+    const start = async () => {
+      baton = runTypeScript('bot/main.ts', [], env);
+      await waitFor(async () => ((await fetch(`${base}/healthz`)).ok ? true : undefined), 240_000);
+    };
+    const kill = async () => {
+      baton?.child.kill('SIGKILL');
+      await baton?.exit;
+    };
+    let n = 0;
+    const say = (text: string) =>
+      fetch(`${base}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          type: 'message',
+          id: `act-${++n}`,
+          channelId: 'emulator',
+          serviceUrl: chat.url,
+          locale: 'en-GB',
+          text,
+          from: { id: 'user-1', name: 'Jane', role: 'user' },
+          recipient: { id: 'bot-1', name: 'Bot', role: 'bot' },
+          conversation: { id: 'crash-instant' },
+        }),
+      }).catch(() => undefined); // the bot may die before it answers
+    const until = (what: () => boolean, ms = 60_000) => waitFor(async () => (what() ? true : undefined), ms);
+
+    try {
+      await start();
+      await say('Hello');
+      await until(() => chat.seen().length === 1);
+
+      // killed while the channel receives the answer: delivered again after the restart, with the same key
+      chat.hold();
+      void say('hi there');
+      await until(() => chat.received.length === 2);
+      await kill();
+      await start();
+      await until(() => chat.received.length === 3);
+      expect(chat.received[2]?.id).toBe(chat.received[1]?.id);
+      expect(chat.seen()).toHaveLength(2);
+
+      // killed right after the message came in: its step is written whole (then answered after the restart) or not
+      // at all (the channel would send it again)
+      void say('hello again');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await kill();
+      await start();
+      // the effect worker's first run is done once the server is up: what was written is delivered by now
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+
+      baton?.child.kill('SIGTERM');
+      expect(await baton?.exit).toBe(0);
+    } catch (e) {
+      console.error(baton?.output().slice(-6000));
+      throw e;
+    } finally {
+      await kill();
+      await chat.close();
+    }
+
+    const db = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.BATON_DATA_DIR! });
+    try {
+      const messages = await db.prisma.message.findMany({
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        select: { id: true, direction: true, author: true, text: true },
+      });
+      // every customer message with its answer right after it, each once; every answer delivered once
+      const inbound = messages.filter((m) => m.direction === 'inbound').map((m) => m.text);
+      expect(inbound.slice(0, 2)).toEqual(['Hello', 'hi there']);
+      expect(inbound.length === 2 || inbound[2] === 'hello again').toBe(true);
+      expect(messages.map((m) => m.author)).toEqual(inbound.flatMap(() => ['customer', 'ai']));
+      const answers = messages.filter((m) => m.author === 'ai');
+      expect(chat.seen()).toEqual(answers.map((m) => m.text));
+      expect(new Set(chat.received.map((r) => r.id))).toEqual(new Set(answers.map((m) => m.id)));
+      expect(await db.prisma.outboxEffect.count({ where: { doneAt: null } })).toBe(0);
+      expect(await db.prisma.outboxEffect.count({ where: { kind: 'ai.reply' } })).toBe(0);
+    } finally {
+      await db.close();
+    }
+  });
 });

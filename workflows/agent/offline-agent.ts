@@ -26,11 +26,11 @@ export class OfflineAgent implements AiAgent {
   }
 
   async reply(message: string, ctx: AgentContext): Promise<AgentReply> {
-    return this.replySync(message, ctx);
+    return this.instant(message, ctx);
   }
 
-  /** the same as reply(), synchronously: the OpenAI agent uses it for its fast path */
-  replySync(message: string, ctx: AgentContext): AgentReply {
+  /** the same as reply(), synchronously: the offline agent always answers at once */
+  instant(message: string, ctx: AgentContext): AgentReply {
     const lang = language(message, ctx.locale);
     // already queued for a person: answer from the FAQ, otherwise say who will reply — never offer a handover again
     if (ctx.awaitingTeam) {

@@ -120,13 +120,19 @@ export class OpenAiAgent implements AiAgent {
       .join('\n');
   }
 
-  async reply(message: string, ctx: AgentContext): Promise<AgentReply> {
+  /** A clear request for a person needs no model: fast, free and certain. Anything else is the model's. */
+  instant(message: string, ctx: AgentContext): AgentReply | undefined {
+    if (!wantsHuman(message)) return undefined;
     const lang = language(message, ctx.locale);
     // already queued: a request for a person gets the follow-up, not another handover
-    if (ctx.awaitingTeam && wantsHuman(message)) return { kind: 'reply', text: replies.awaitingTeam(lang) };
-    // a clear request for a person needs no model: fast, free and certain
-    if (wantsHuman(message))
-      return { kind: 'handover', reason: 'customer_asked', text: replies.handoverAsked(lang, ctx.businessName) };
+    if (ctx.awaitingTeam) return { kind: 'reply', text: replies.awaitingTeam(lang) };
+    return { kind: 'handover', reason: 'customer_asked', text: replies.handoverAsked(lang, ctx.businessName) };
+  }
+
+  async reply(message: string, ctx: AgentContext): Promise<AgentReply> {
+    const atOnce = this.instant(message, ctx);
+    if (atOnce) return atOnce;
+    const lang = language(message, ctx.locale);
     const messages: ChatCompletionMessageParam[] = [
       { role: 'system', content: this.systemPrompt(ctx) },
       ...ctx.history

@@ -65,6 +65,12 @@ export interface AiAgent {
   readonly name: string;
   /** Answer one customer message while the AI is in charge. Never throws: failures become a handover. */
   reply(message: string, ctx: AgentContext): Promise<AgentReply>;
+  /**
+   * The answer reply() would give, when the agent has it at once, without any I/O (pure computation): the runtime then
+   * writes the customer's message and the answer in one step. undefined: only reply() can answer (a model to ask),
+   * and the runtime asks it after the step, outside any lock. Never throws.
+   */
+  instant?(message: string, ctx: AgentContext): AgentReply | undefined;
   /** Read an email and a phone number out of a free-text answer to "what are your email and phone?" */
   extractDetails(message: string, ctx: ExtractionContext): Promise<DetailExtraction>;
 }

@@ -2,15 +2,24 @@
 import { getBusiness, type BusinessView } from '../../contacts/index.ts';
 import type { Database } from '../../prisma/index.ts';
 
-export type BusinessLookup = (businessId: string) => Promise<BusinessView>;
+export interface BusinessLookup {
+  (businessId: string): Promise<BusinessView>;
+  /** the business as cached, when it is still fresh; no query (for a caller inside a transaction) */
+  fresh(businessId: string): BusinessView | undefined;
+}
 
 export function cachedBusinesses(db: Database, ttlMs = 10_000): BusinessLookup {
   const cache = new Map<string, { at: number; business: BusinessView }>();
-  return async (businessId) => {
+  const fresh = (businessId: string) => {
     const cached = cache.get(businessId);
-    if (cached && Date.now() - cached.at < ttlMs) return cached.business;
+    return cached && Date.now() - cached.at < ttlMs ? cached.business : undefined;
+  };
+  const lookup = async (businessId: string) => {
+    const cached = fresh(businessId);
+    if (cached) return cached;
     const business = await getBusiness(db, businessId);
     cache.set(businessId, { at: Date.now(), business });
     return business;
   };
+  return Object.assign(lookup, { fresh });
 }

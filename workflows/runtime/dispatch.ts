@@ -5,14 +5,24 @@
 // here and unchanged (createDispatch), else between BEGIN, the row lock and COMMIT.
 import { DomainError } from '../../contacts/index.ts';
 import type { Database, Sql } from '../../prisma/index.ts';
+import type { AgentContext, AgentReply } from '../agent/types.ts';
 import {
   stepConversation,
   type ConversationEffect,
   type ConversationEvent,
   type ConversationStatus,
+  type ConversationStep,
   type Lang,
 } from '../conversation/index.ts';
 import type { MessageView } from './events.ts';
+import {
+  agentHistory,
+  recentMessages,
+  RecentHistories,
+  withMessages,
+  type Recent,
+  type RecentMessage,
+} from './history.ts';
 import { newEffects, type Claim, type ClaimedEffect, type EffectOutcome, type OutboxJob } from './outbox.ts';
 import { rememberNewest } from './recent.ts';
 import { timerWrites, writeStep, type StepWritten, type TimerWrite } from './step-write.ts';
@@ -90,7 +100,28 @@ export interface DispatchDeps {
   claim: () => Claim;
   /** told after the commit when the step scheduled a timer, to wake the poller when it falls due */
   timerScheduled: (delayMs: number) => void;
+  /**
+   * an AI agent that answers without I/O (AiAgent.instant; effects/reply.ts instantAnswer): a step that asks it
+   * (`ai.reply`) takes its answer at once and is written with the answer's step (`ai.replied`), in one statement.
+   * `historyLimit`: how many earlier messages it sees.
+   */
+  instant?: { answer: InstantAnswer; historyLimit: number } | undefined;
 }
+
+/** What the AI is asked in a step; `history` as AgentContext.history. */
+export interface InstantRequest {
+  conversationId: string;
+  businessId: string;
+  channel: string;
+  text: string;
+  lang: Lang;
+  locale?: string | undefined;
+  awaitingTeam?: boolean | undefined;
+  history: AgentContext['history'];
+}
+
+/** The AI's answer with no I/O, or undefined (the durable way: the `ai.reply` effect, after the step). */
+export type InstantAnswer = (r: InstantRequest, opts: { underLock: boolean }) => Promise<AgentReply | undefined>;
 
 /** Rolls a step's transaction back: its writes found the event must be dropped (already applied). */
 class Dropped extends Error {
@@ -108,6 +139,14 @@ class NotStepped extends Error {
 
 /** Conversations whose last committed step this instance knows (the oldest forgotten beyond). */
 const KNOWN = 10_000;
+/** Their recent messages (history.ts): at most as many, and about 8 MB of text and objects. */
+const HISTORY_WEIGHT = 4_000_000;
+
+/** A step and what it leaves to remember: the history at its version, when known. */
+interface Stepped {
+  committed: Committed;
+  recent: Recent | undefined;
+}
 
 /**
  * null: the event was dropped (a timer someone else fired, an effect already done, a redelivery, or `check` or
@@ -129,10 +168,72 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
     if (had && had.version > c.version) return;
     rememberNewest(known, c.id, c, KNOWN);
   };
+  const histories = new RecentHistories(KNOWN, HISTORY_WEIGHT);
+
+  /**
+   * The conversation's newest messages at its version: remembered, else read (`sql`: under the lock, or the database).
+   * undefined when the row is at another version than `conversation` (the optimistic write will find it changed).
+   */
+  const recentAt = async (sql: Sql, conversation: LockedConversation): Promise<Recent | undefined> => {
+    const keep = (deps.instant?.historyLimit ?? 0) + 1;
+    const had = histories.at(conversation.id, conversation.version);
+    if (had) return had;
+    const read = await recentMessages(sql, conversation.id, keep);
+    if (!read) return undefined;
+    histories.set(conversation.id, read.version, read.recent);
+    return read.version === conversation.version ? read.recent : undefined;
+  };
+
+  /**
+   * The AI's answer to the step's `ai.reply`, when the agent has it at once: the answer's step from the step's
+   * snapshot, and the history the AI saw. undefined: the durable way (the `ai.reply` effect, carried out after the
+   * commit, outside any lock). Only for a step whose only effect leaving the database is the `ai.reply`, so that
+   * what the customer is sent keeps its order.
+   */
+  const answerAtOnce = async (
+    sql: Sql,
+    conversation: LockedConversation,
+    next: ConversationStep,
+    written: NewMessage[],
+    opts: DispatchOptions,
+  ): Promise<{ ask: ConversationEffect; answered: ConversationStep; recent: Recent } | undefined> => {
+    const instant = deps.instant;
+    if (!instant) return undefined;
+    const outside = next.effects.filter(leavesDatabase);
+    const ask = outside[0];
+    if (outside.length !== 1 || ask?.type !== 'ai.reply') return undefined;
+    const before = await recentAt(sql, conversation);
+    if (!before) return undefined;
+    // what the AI would read once the step is committed: its messages too (historyBeforeLast)
+    const seen = withMessages(before, written.map(recentMessage), instant.historyLimit + 1);
+    const reply = await instant.answer(
+      {
+        conversationId: conversation.id,
+        businessId: conversation.businessId,
+        channel: conversation.channel,
+        text: ask.text,
+        lang: next.context.lang,
+        locale: opts.locale,
+        awaitingTeam: ask.awaitingTeam,
+        history: agentHistory(seen),
+      },
+      { underLock: sql !== db },
+    );
+    if (!reply) return undefined;
+    let answered: ConversationStep;
+    try {
+      // from the snapshot as the database would give it back
+      answered = stepConversation(JSON.parse(JSON.stringify(next.persisted)) as unknown, { type: 'ai.replied', reply });
+    } catch {
+      return undefined;
+    }
+    return { ask, answered, recent: before };
+  };
 
   /**
    * Steps `event` from `conversation` and writes it: `sql` is the locked transaction, or the database itself for a
-   * `remembered` conversation (the optimistic way).
+   * `remembered` conversation (the optimistic way). An `ai.reply` the agent answers at once is stepped and written
+   * with it (answerAtOnce).
    */
   const step = async (
     sql: Sql,
@@ -140,10 +241,10 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
     conversation: LockedConversation,
     event: ConversationEvent,
     opts: DispatchOptions,
-  ): Promise<{ committed: Committed; written: StepWritten } | { written: StepWritten; committed?: undefined }> => {
+  ): Promise<{ stepped: Stepped; written: StepWritten } | { written: StepWritten; stepped?: undefined }> => {
     const conversationId = conversation.id;
     const inbound = opts.inbound;
-    let next: ReturnType<typeof stepConversation>;
+    let next: ConversationStep;
     try {
       next = stepConversation(conversation.snapshot, event);
     } catch (e) {
@@ -162,22 +263,42 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
           channelMessageId: inbound.channelMessageId,
         })
       : undefined;
-    const { messages, timers, sent } = stepRows(conversationId, next.effects, at);
-    if (received) messages.unshift(received);
+    const rows = stepRows(conversationId, next.effects, at);
+    if (received) rows.messages.unshift(received);
+    const fused = await answerAtOnce(sql, conversation, next, rows.messages, opts);
+    // the steps written: the event's, and the answer's when the AI answered at once
+    const steps = fused ? [next, fused.answered] : [next];
+    const last = fused?.answered ?? next;
+    const { messages, timers, sent } = fused
+      ? withAnswer(rows, stepRows(conversationId, fused.answered.effects, at))
+      : rows;
+    const effects = fused ? [...next.effects.filter((e) => e !== fused.ask), ...fused.answered.effects] : next.effects;
     const claim = deps.claim();
-    const outbox = newEffects(conversationId, outboxJobs(sent, next.effects, next.context.lang, opts.locale), claim);
-    const assignedAgentId = next.status === 'human' ? next.context.agentId : conversation.assignedAgentId;
-    const snapshot = JSON.stringify(next.persisted);
+    const outbox = newEffects(conversationId, outboxJobs(sent, effects, last.context.lang, opts.locale), claim);
+    // each step's changes in turn
+    let status = conversation.status;
+    let assignedAgentId = conversation.assignedAgentId;
+    let closedAt: Date | null | undefined;
+    let waitingSince: Date | null | undefined;
+    for (const s of steps) {
+      if (s.status === 'human') assignedAgentId = s.context.agentId;
+      const closed = closedAtChange(status, s.status, at);
+      if (closed !== undefined) closedAt = closed;
+      const waiting = waitingSinceChange(status, s.status, at);
+      if (waiting !== undefined) waitingSince = waiting;
+      status = s.status;
+    }
+    const snapshot = JSON.stringify(last.persisted);
     const written = await writeStep(sql, {
       conversationId,
       version: conversation.version,
       snapshot,
-      status: next.status,
+      status,
       assignedAgentId,
       at,
       lastActivityAt: event.type === 'customer.message' || sent.length > 0 ? at : undefined,
-      closedAt: closedAtChange(conversation.status, next.status, at),
-      waitingSince: waitingSinceChange(conversation.status, next.status, at),
+      closedAt,
+      waitingSince,
       reference: inbound?.reference,
       messages,
       timers,
@@ -190,26 +311,30 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
     const saved: LockedConversation = {
       ...conversation,
       contactId: written.contactId,
-      status: next.status,
+      status,
       assignedAgentId,
       // as the database gives it back (the locking way reads it so)
       snapshot: JSON.parse(snapshot) as unknown,
       version: conversation.version + 1,
       reference: inbound ? inbound.reference : conversation.reference,
     };
+    const before = fused?.recent ?? histories.at(conversationId, conversation.version);
     return {
       written,
-      committed: {
-        conversation: saved,
-        status: next.status,
-        lang: next.context.lang,
-        effects: next.effects,
-        sent: sent.map(({ row, author }) => ({
-          message: messageView({ ...row, agent: row.agentId ? written.agents.get(row.agentId) : null }),
-          author,
-        })),
-        received: received && messageView(received),
-        outbox,
+      stepped: {
+        recent: before && withMessages(before, messages.map(recentMessage), (deps.instant?.historyLimit ?? 0) + 1),
+        committed: {
+          conversation: saved,
+          status,
+          lang: last.context.lang,
+          effects,
+          sent: sent.map(({ row, author }) => ({
+            message: messageView({ ...row, agent: row.agentId ? written.agents.get(row.agentId) : null }),
+            author,
+          })),
+          received: received && messageView(received),
+          outbox,
+        },
       },
     };
   };
@@ -223,16 +348,16 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
     } catch {
       return undefined;
     }
-    let stepped: Awaited<ReturnType<typeof step>>;
+    let result: Awaited<ReturnType<typeof step>>;
     try {
-      stepped = await step(db, true, conversation, event, opts);
+      result = await step(db, true, conversation, event, opts);
     } catch (e) {
       if (!(e instanceof NotStepped)) throw e;
       known.delete(conversationId);
       return undefined;
     }
-    const { committed, written } = stepped;
-    if (committed) return committed;
+    const { stepped, written } = result;
+    if (stepped) return stepped;
     known.delete(conversationId);
     // an effect's outcome is marked done only by its event's step, which changes the version: never reached
     if (written.saved) throw new Error(`conversation ${conversationId}: a step was saved, its effect done already`);
@@ -241,34 +366,44 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
   };
 
   const locking = (conversationId: string, event: ConversationEvent, opts: DispatchOptions) =>
-    db.transaction(async (tx): Promise<Committed | null> => {
+    db.transaction(async (tx): Promise<Stepped | null> => {
       const conversation = await lockConversation(tx, conversationId);
       if (!conversation) throw new DomainError('NOT_FOUND', 'no such conversation');
       if (opts.timerId && !(await takeTimer(tx, { id: opts.timerId, now: now(), instanceId }))) return null;
       if (opts.check?.(conversation) === 'skip') return null;
       if (opts.before && (await opts.before(tx, conversation)) === 'skip') return null;
-      const { committed, written } = await step(tx, false, conversation, event, opts);
-      if (committed) return committed;
+      const { stepped, written } = await step(tx, false, conversation, event, opts);
+      if (stepped) return stepped;
       if (written.redelivered) throw new Dropped(true);
       if (!written.effectDone) throw new Dropped(false);
       throw new DomainError('CONFLICT', 'the conversation changed meanwhile; try again');
     });
 
   return async (conversationId, event, opts = {}) => {
-    if (opts.created) remember(opts.created);
-    let committed: Committed | null | undefined = await optimistic(conversationId, event, opts);
-    if (committed === undefined) {
+    if (opts.created) {
+      remember(opts.created);
+      // just created: no message yet
+      histories.set(conversationId, opts.created.version, []);
+    }
+    let stepped: Stepped | null | undefined = await optimistic(conversationId, event, opts);
+    if (stepped === undefined) {
       try {
-        committed = await locking(conversationId, event, opts);
+        stepped = await locking(conversationId, event, opts);
       } catch (e) {
-        if (e instanceof DomainError && e.code === 'NOT_FOUND') known.delete(conversationId);
+        if (e instanceof DomainError && e.code === 'NOT_FOUND') {
+          known.delete(conversationId);
+          histories.delete(conversationId);
+        }
         if (!(e instanceof Dropped)) throw e;
         if (e.redelivered) opts.inbound?.redelivered();
         return null;
       }
     }
-    if (!committed) return null;
+    if (!stepped) return null;
+    // committed: what it is now, remembered
+    const { committed, recent } = stepped;
     remember(committed.conversation);
+    if (recent) histories.set(conversationId, committed.conversation.version, recent);
     for (const effect of committed.effects) {
       if (effect.type === 'timer.schedule') deps.timerScheduled(effect.delayMs);
     }
@@ -315,6 +450,27 @@ function stepRows(conversationId: string, effects: ConversationEffect[], at: Dat
   }
   return { messages, timers: timerWrites(timers), sent };
 }
+
+/** The rows of a step and of the AI's answer stepped with it, in order. */
+function withAnswer(
+  step: ReturnType<typeof stepRows>,
+  answer: ReturnType<typeof stepRows>,
+): ReturnType<typeof stepRows> {
+  return {
+    messages: [...step.messages, ...answer.messages],
+    timers: timerWrites([...step.timers, ...answer.timers]),
+    sent: [...step.sent, ...answer.sent],
+  };
+}
+
+/** A message row as the history keeps it. */
+function recentMessage(m: NewMessage): RecentMessage {
+  return { id: m.id, createdAt: m.createdAt.getTime(), author: m.author, text: m.text };
+}
+
+/** An effect carried out from the outbox after the step, other than a delivery (outboxJobs). */
+const leavesDatabase = (e: ConversationEffect) =>
+  e.type === 'ai.reply' || e.type === 'ai.extract' || e.type === 'details.save';
 
 /** The step's effects that leave the database, as outbox jobs: the deliveries first, then the others in order. */
 function outboxJobs(

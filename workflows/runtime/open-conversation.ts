@@ -81,6 +81,7 @@ export async function findOpenConversation(
     `SELECT id::text AS id, "contactId"::text AS "contactId" FROM "Conversation"
      WHERE "businessId" = $1::uuid AND channel = $2 AND "channelConversationId" = $3 AND status <> 'closed'`,
     [key.businessId, key.channel, key.channelConversationId],
+    { prepare: true },
   );
   return rows[0] ?? null;
 }
@@ -153,6 +154,8 @@ async function openStatement(db: Sql, c: NewConversation, known: KnownSender | u
      UNION ALL
      SELECT c.id::text, c."contactId"::text, c."assignedAgentId"::text, s.guest FROM created c CROSS JOIN sender s`,
     params,
+    // of fixed shape (one text for a guest's opening, one for a known sender's): parsed and planned once a connection
+    { prepare: true },
   );
   return rows[0];
 }

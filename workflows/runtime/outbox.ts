@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Database, Sql } from '../../prisma/index.ts';
+import { naturalBatch, type NaturalBatch } from './natural-batch.ts';
 
 const jobSchema = z.discriminatedUnion('kind', [
   /** a stored message to send on the conversation's channel; its id is the delivery's key */
@@ -70,15 +71,43 @@ export function newEffects(conversationId: string, jobs: OutboxJob[], claim: Cla
   return jobs.map((job) => ({ id: randomUUID(), conversationId, attempts: 1, createdAt: claim.at, job }));
 }
 
-/** Marks the effect done; false when it already was (another attempt finished it). SQL on the driver: it runs for
- * every delivery. */
-export async function completeEffect(db: Sql, id: string, outcome: EffectOutcome, now: Date): Promise<boolean> {
-  const done = await db.query(
-    `UPDATE "OutboxEffect" SET "doneAt" = $1::timestamptz, outcome = $2, "claimedUntil" = NULL
-     WHERE id = $3::uuid AND "doneAt" IS NULL RETURNING 1 AS done`,
-    [now.toISOString(), outcome, id],
+type DoneMark = { id: string; outcome: EffectOutcome; at: Date };
+
+/** The done marks of a database, each batch one statement (`UPDATE … FROM unnest(…)`). */
+const doneMarks = new WeakMap<Sql, NaturalBatch<DoneMark, boolean>>();
+
+async function markDone(db: Sql, marks: DoneMark[]): Promise<boolean[]> {
+  const done = await db.query<{ id: string }>(
+    `UPDATE "OutboxEffect" e SET "doneAt" = d.at, outcome = d.outcome, "claimedUntil" = NULL
+     FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS d(id, outcome, at)
+     WHERE e.id = d.id AND e."doneAt" IS NULL RETURNING e.id::text AS id`,
+    [marks.map((m) => m.id), marks.map((m) => m.outcome), marks.map((m) => m.at.toISOString())],
+    { prepare: true },
   );
-  return done.length === 1;
+  const marked = new Set(done.map((r) => r.id));
+  // the same effect twice in one batch: the first mark wins, as it would one after the other
+  const seen = new Set<string>();
+  return marks.map(({ id }) => {
+    const first = !seen.has(id);
+    seen.add(id);
+    return first && marked.has(id);
+  });
+}
+
+/**
+ * Marks the effect done; false when it already was (another attempt finished it). SQL on the driver: it runs for
+ * every delivery. Concurrent marks (other conversations' deliveries) share one statement: sent at once when none is
+ * in flight, else with the others waiting when it returns (naturalBatch). A mark lost in a crash before its
+ * statement committed leaves the effect claimed: the worker carries it out again when the claim's lease ends, as after
+ * a crash between the delivery and its mark.
+ */
+export async function completeEffect(db: Sql, id: string, outcome: EffectOutcome, now: Date): Promise<boolean> {
+  let batch = doneMarks.get(db);
+  if (!batch) {
+    batch = naturalBatch((marks: DoneMark[]) => markDone(db, marks));
+    doneMarks.set(db, batch);
+  }
+  return batch.add({ id, outcome, at: now });
 }
 
 /** Gives effects back, to be carried out again from `availableAt` (a retry's backoff). */

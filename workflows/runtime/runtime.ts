@@ -13,7 +13,13 @@ import { cachedBusinesses } from './business-cache.ts';
 import { createDispatch } from './dispatch.ts';
 import { createEffectLoop } from './effect-loop.ts';
 import { createEffectWorker } from './effect-worker.ts';
-import { AI_TYPING_AFTER_MS, createEffectHandlers, GatewayRegistry, showTyping } from './effects/index.ts';
+import {
+  AI_TYPING_AFTER_MS,
+  createEffectHandlers,
+  GatewayRegistry,
+  instantAnswer,
+  showTyping,
+} from './effects/index.ts';
 import type { RuntimeEvent } from './events.ts';
 import { createIntake, type InboundResult } from './intake.ts';
 import { createLiveEvents } from './live-events.ts';
@@ -105,7 +111,17 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
     const at = now();
     return { by: instanceId, at, until: new Date(at.getTime() + leaseMs) };
   };
-  const dispatch = createDispatch({ db, now, instanceId, claim, timerScheduled: (ms) => timers.wakeIn(ms) });
+  const historyLimit = options.historyLimit ?? 20;
+  // an agent that answers without I/O answers in the step that stored the customer's message
+  const answerNow = instantAnswer({ agent, business });
+  const dispatch = createDispatch({
+    db,
+    now,
+    instanceId,
+    claim,
+    timerScheduled: (ms) => timers.wakeIn(ms),
+    instant: answerNow && { answer: answerNow, historyLimit },
+  });
   const effects = createEffectHandlers({
     db,
     agent,
@@ -113,7 +129,7 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
     business,
     gateways,
     live,
-    historyLimit: options.historyLimit ?? 20,
+    historyLimit,
     typingAfterMs: options.aiTypingAfterMs ?? AI_TYPING_AFTER_MS,
   });
   const maxAttempts = options.maxEffectAttempts ?? 3;

@@ -167,6 +167,7 @@ export async function writeStep(db: Sql, w: StepWrite): Promise<StepWritten> {
        ${w.redeliveryOf !== undefined ? 'EXISTS (SELECT 1 FROM seen)' : 'false'} AS redelivered,
        ${agents} AS agents`,
     params,
+    { prepare: true },
   );
   const row = rows[0];
   if (!row) throw new Error('a step was written without a result');

@@ -97,6 +97,7 @@ export async function historyBeforeLast(db: Sql, conversationId: string, limit: 
     `SELECT author::text AS author, text FROM "Message" WHERE "conversationId" = $1::uuid
      ORDER BY "createdAt" DESC, id DESC LIMIT $2`,
     [conversationId, limit + 1],
+    { prepare: true },
   );
   return rows.slice(1).reverse();
 }

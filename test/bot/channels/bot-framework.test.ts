@@ -1,9 +1,9 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestAdapter } from 'botbuilder';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ActivityHandler, CloudAdapter, TestAdapter } from 'botbuilder';
 // botbuilder's own dependency (its token cache is not re-exported by botbuilder)
 import { AppCredentials } from 'botframework-connector';
-import { BatonMiddleware, createChannels, type Channels } from '../../../bot/channels/index.ts';
+import { BatonBot, BatonMiddleware, createChannels, type Channels } from '../../../bot/channels/index.ts';
 import { ConfigError } from '../../../bot/config.ts';
 import { channelsConfig, emulatorActivity, quietLogger, recordingChannel, recordingRuntime } from './support.ts';
 
@@ -108,6 +108,76 @@ describe('Bot Framework: POST /api/messages through CloudAdapter', () => {
       headers: { 'content-type': 'application/json' },
     });
     expect(bad.statusCode).toBe(400);
+  });
+
+  it("runs the turn from botbuilder's processActivity, without CloudAdapter.process's per-request zod checks", async () => {
+    const process = vi.spyOn(CloudAdapter.prototype, 'process');
+    try {
+      const before = runtime.inbound.length;
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/messages',
+        payload: emulatorActivity(channel.url, 'checked once'),
+      });
+      expect(res.statusCode).toBe(200);
+      expect(runtime.inbound.slice(before).map((m) => m.text)).toEqual(['checked once']);
+      expect(process).not.toHaveBeenCalled();
+    } finally {
+      process.mockRestore();
+    }
+  });
+
+  it('answers an invoke activity with its invoke response (ActivityHandler: 501 for an invoke it does not handle)', async () => {
+    const invoke = { ...emulatorActivity(channel.url, ''), type: 'invoke', name: 'something/unknown' };
+    const res = await app.inject({ method: 'POST', url: '/api/messages', payload: invoke });
+    expect(res.statusCode).toBe(501);
+  });
+});
+
+describe('BatonBot', () => {
+  const message = (text: string) => ({ type: 'message', text }) as const;
+
+  it("hands a message to the runtime without ActivityHandler's dispatch when it has no handler but its own", async () => {
+    const runtime = recordingRuntime({ echo: false });
+    const bot = new BatonBot({ conversations: runtime, defaultBusinessId: async () => business.id });
+    const dispatch = vi.spyOn(ActivityHandler.prototype as unknown as { onTurnActivity: () => void }, 'onTurnActivity');
+    try {
+      await new TestAdapter((context) => bot.run(context)).send(message('straight')).startTest();
+      expect(runtime.inbound.map((m) => m.text)).toEqual(['straight']);
+      expect(dispatch).not.toHaveBeenCalled();
+    } finally {
+      dispatch.mockRestore();
+    }
+  });
+
+  it("runs a developer's own handlers (onTurn, onMessage, onDialog) around the hand-over, as ActivityHandler orders them", async () => {
+    const runtime = recordingRuntime({ echo: false });
+    const seen: string[] = [];
+    const bot = new BatonBot({
+      conversations: {
+        handleInbound: async (m) => {
+          seen.push('runtime');
+          await runtime.handleInbound(m);
+        },
+      },
+      defaultBusinessId: async () => business.id,
+    });
+    bot
+      .onTurn(async (_context, next) => {
+        seen.push('turn');
+        await next();
+      })
+      .onMessage(async (_context, next) => {
+        seen.push('message');
+        await next();
+      })
+      .onDialog(async (_context, next) => {
+        seen.push('dialog');
+        await next();
+      });
+    await new TestAdapter((context) => bot.run(context)).send(message('around')).startTest();
+    expect(seen).toEqual(['turn', 'runtime', 'message', 'dialog']);
+    expect(runtime.inbound.map((m) => m.text)).toEqual(['around']);
   });
 });
 

@@ -173,4 +173,55 @@ describe('event relay', () => {
     },
     60_000,
   );
+  it.skipIf(testDbKind() === 'pglite')(
+    'statements start minIntervalMs apart: a steady stream shares them; after a quiet spell an event goes at once',
+    async () => {
+      const other = await asSecondInstance(db, 2);
+      const received: { id: string; at: number }[] = [];
+      let a: EventRelay | null = null;
+      let b: EventRelay | null = null;
+      try {
+        a = await startEventRelay(db, { instanceId: 'pace-a', logger: silentLogger, deliver: () => {} });
+        b = await startEventRelay(other, {
+          instanceId: 'pace-b',
+          logger: silentLogger,
+          deliver: (e) => received.push({ id: e.type === 'message' ? e.message.id : '', at: performance.now() }),
+        });
+        // an event every 5 ms for 0.6 s: one statement each would be 120
+        const published = new Map<string, number>();
+        for (let i = 0; i < 120; i++) {
+          published.set(`m${i}`, performance.now());
+          a!.publish(message('c-pace', i));
+          await new Promise((r) => setTimeout(r, 5));
+        }
+        await expect.poll(() => received.length, { timeout: 5000 }).toBe(120);
+        expect(received.map((r) => r.id)).toEqual([...published.keys()]);
+        // 0.6 s (or more, on a loaded machine) at 50 ms apart: about 12
+        expect(a!.stats().statements).toBeLessThanOrEqual(Math.ceil((performance.now() - published.get('m0')!) / 50));
+        expect(a!.stats().statements).toBeLessThan(40);
+        await a!.stop();
+
+        // 1 s apart: the first event after a quiet spell goes at once, the next waits for the interval
+        received.length = 0;
+        a = await startEventRelay(db, {
+          instanceId: 'pace-c',
+          logger: silentLogger,
+          deliver: () => {},
+          minIntervalMs: 1000,
+        });
+        const t0 = performance.now();
+        a!.publish(message('c-pace', 1000));
+        a!.publish(message('c-pace', 1001)); // while the first is in flight
+        await expect.poll(() => received.length, { timeout: 5000 }).toBe(2);
+        expect(received[0]!.at - t0).toBeLessThan(900); // not held for the interval
+        expect(received[1]!.at - t0).toBeGreaterThanOrEqual(990);
+        expect(a!.stats().statements).toBe(2);
+      } finally {
+        await a?.stop();
+        await b?.stop();
+        await other.close();
+      }
+    },
+    30_000,
+  );
 });

@@ -13,6 +13,7 @@ import { nothingRead, readDetails, saveDetails, type DetailsDeps } from './detai
 import { aiFailed, answer, type ReplyDeps } from './reply.ts';
 
 export { GatewayRegistry, showTyping } from './delivery.ts';
+export { instantAnswer } from './reply.ts';
 
 export type EffectDeps = ReplyDeps &
   DetailsDeps & {
