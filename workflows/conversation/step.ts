@@ -46,9 +46,25 @@ function toStep(snapshot: ConversationSnapshot, actions: { type: string; params:
   };
 }
 
+/** Conversation starts by input: a start is pure, the same few inputs come back (a business's settings, a channel). */
+const starts = new Map<string, ConversationStep>();
+const STARTS = 256;
+
 export function startConversation(input: ConversationInput): ConversationStep {
-  const [snapshot, actions] = initialTransition(conversationMachine, input);
-  return toStep(snapshot, actions, true);
+  // every field of the input, so that a field added later is part of the key
+  const key = JSON.stringify(input);
+  let step = starts.get(key);
+  if (!step) {
+    const [snapshot, actions] = initialTransition(conversationMachine, input);
+    step = toStep(snapshot, actions, true);
+    // a phone is one customer's: not worth keeping
+    if (input.knownPhone === null) {
+      if (starts.size >= STARTS) starts.delete(starts.keys().next().value as string);
+      starts.set(key, step);
+    }
+  }
+  // every caller gets its own copy (~6 µs, against ~60 µs for a start)
+  return structuredClone(step);
 }
 
 /** Restores a persisted snapshot. Throws (with the zod issue) when it is not one of ours. */

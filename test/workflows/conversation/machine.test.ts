@@ -1,6 +1,6 @@
 // Every transition of the conversation statechart, pure, with a simulated clock and no I/O.
 import { describe, expect, it } from 'vitest';
-import { wording, wordingFor } from '../../../workflows/conversation/index.ts';
+import { startConversation, wording, wordingFor } from '../../../workflows/conversation/index.ts';
 import { extraction, found, none, SimulatedConversation } from '../support/simulator.ts';
 
 const reply = (text: string) => ({ type: 'ai.replied', reply: { kind: 'reply', text } }) as const;
@@ -476,5 +476,35 @@ describe('transfer', () => {
     expect(c.send({ type: 'agent.message', agentId: 'a2', text: 'hi' })).toContainEqual(
       expect.objectContaining({ author: 'agent', agentId: 'a2' }),
     );
+  });
+});
+
+describe('start', () => {
+  const input = {
+    channel: 'msteams',
+    knownPhone: null,
+    askName: true,
+    handoverTimeoutMs: 120_000,
+    inactivityTimeoutMs: 86_400_000,
+  };
+
+  it('gives the same start for the same input, each caller its own copy (starts are remembered)', () => {
+    const first = startConversation(input);
+    (first.context.capture as Record<string, unknown>).mutated = true;
+    first.persisted.context.handovers = 7;
+    const second = startConversation(input);
+    expect(second.context.capture).not.toHaveProperty('mutated');
+    expect(second.persisted.context.handovers).toBe(0);
+    expect(second).not.toBe(first);
+  });
+
+  it('tells inputs apart: another timeout or channel starts from its own input', () => {
+    const a = startConversation(input);
+    const b = startConversation({ ...input, handoverTimeoutMs: 60_000, channel: 'webchat' });
+    expect(a.context.handoverTimeoutMs).toBe(120_000);
+    expect(b.context.handoverTimeoutMs).toBe(60_000);
+    expect(b.context.channel).toBe('webchat');
+    expect(startConversation(input)).toEqual(a);
+    expect(b.persisted.context).toMatchObject({ handoverTimeoutMs: 60_000, channel: 'webchat' });
   });
 });
