@@ -490,7 +490,7 @@ describe('start', () => {
 
   it('gives the same start for the same input, each caller its own copy (starts are remembered)', () => {
     const first = startConversation(input);
-    (first.context.capture as Record<string, unknown>).mutated = true;
+    (first.context.capture as unknown as Record<string, unknown>).mutated = true;
     first.persisted.context.handovers = 7;
     const second = startConversation(input);
     expect(second.context.capture).not.toHaveProperty('mutated');
