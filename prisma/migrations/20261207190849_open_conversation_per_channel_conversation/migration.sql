@@ -1,6 +1,6 @@
 -- At most one open conversation per channel conversation. A customer's first message opens one with one statement,
--- INSERT … ON CONFLICT DO NOTHING on this index (workflows/runtime/open.ts), instead of a transaction around an
--- advisory lock; an agent's reopen next to a newer open conversation is refused by it (CONFLICT).
+-- INSERT … ON CONFLICT DO NOTHING on this index (workflows/runtime/open-conversation.ts), instead of a transaction around an
+-- advisory lock. An agent's reopen next to a newer open conversation is refused by it (CONFLICT).
 --
 -- Before, the intake opened conversations under that advisory lock, so two open ones of one channel conversation
 -- could only come from an agent reopening an old one while the customer opened a new one. Should a database hold
