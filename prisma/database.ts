@@ -9,6 +9,7 @@ import { PrismaClient } from './generated/client.ts';
 import { allMigrationsApplied, applyMigrations, type MigrationDriver } from './migrations.ts';
 import { lockDataDir } from './lock/index.ts';
 import { openPGlite } from './pglite.ts';
+import { pglitePreparedQuery } from './pglite-prepared.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -20,7 +21,8 @@ export interface QueryOptions {
    * Parse and plan the statement once per connection (PostgreSQL: a named prepared statement, see preparedName): for
    * the hot statements of fixed shape whose best plan does not depend on their parameters (lookups and writes by key),
    * never for searches. Measured on the message path: parse and planning were ~60 % of PostgreSQL's CPU for a step's
-   * statement (docs/performance.md). PGlite: no effect (its query path has no named statements).
+   * statement (docs/performance.md). PGlite: a named statement too (prisma/pglite-prepared.ts), parsed once, then
+   * one call into its WebAssembly PostgreSQL per run instead of six.
    */
   prepare?: boolean;
 }
@@ -186,15 +188,27 @@ function build(
     params: unknown[] = [],
     options?: QueryOptions,
   ) => {
-    if (driver.kind === 'pglite') return (await driver.pglite.query<R>(text, params)).rows;
+    if (driver.kind === 'pglite') {
+      const name = options?.prepare ? preparedName(text) : undefined;
+      if (name !== undefined) return pglitePreparedQuery<R>({ pglite: driver.pglite }, name, text, params);
+      return (await driver.pglite.query<R>(text, params)).rows;
+    }
     return (await driver.pool.query<R>(pgQuery(text, params, options))).rows;
   };
   const transaction = <T>(fn: (tx: Sql) => Promise<T>): Promise<T> => {
     if (driver.kind === 'pglite')
       return driver.pglite.transaction((t) =>
         fn({
-          query: async <R extends Record<string, unknown>>(text: string, params: unknown[] = []) =>
-            (await t.query<R>(text, params)).rows,
+          query: async <R extends Record<string, unknown>>(
+            text: string,
+            params: unknown[] = [],
+            options?: QueryOptions,
+          ) => {
+            const name = options?.prepare ? preparedName(text) : undefined;
+            if (name !== undefined)
+              return pglitePreparedQuery<R>({ pglite: driver.pglite, transaction: t }, name, text, params);
+            return (await t.query<R>(text, params)).rows;
+          },
         }),
       );
     return pgTransaction(driver.pool, (client) =>
