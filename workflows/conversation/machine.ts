@@ -218,9 +218,10 @@ const customerAnswered = { actions: ['rememberLang', 'askAi', 'touch'] } as cons
 
 export const conversationMachine = machineSetup.createMachine({
   id: 'conversation',
-  context: ({ input }) => ({
-    ...input,
-    lang: input.lang ?? 'en',
+  // xstate's pure transition() builds an inert actor with no input each time: not worth an exception
+  context: ({ input }: { input: ConversationInput | undefined }) => ({
+    ...(input as ConversationInput),
+    lang: input?.lang ?? 'en',
     handovers: 0,
     agentId: null,
     capture: emptyCapture(),
