@@ -2,7 +2,7 @@
 // the database (messages, timers) and, in the outbox, what must leave it; save the snapshot. No I/O but the
 // database's runs while the row is locked: the effect loop carries the outbox out after the commit. SQL on the raw
 // driver: the step's writes are one statement (step-write.ts), on its own when the conversation's last step is known
-// here and unchanged (createDispatch), else between BEGIN, the row lock and COMMIT.
+// here or read without a lock, and unchanged (createDispatch), else between BEGIN, the row lock and COMMIT.
 import { DomainError } from '../../contacts/index.ts';
 import type { Database, Sql } from '../../prisma/index.ts';
 import type { AgentContext, AgentReply } from '../agent/types.ts';
@@ -26,7 +26,14 @@ import {
 import { newEffects, type Claim, type ClaimedEffect, type EffectOutcome, type OutboxJob } from './outbox.ts';
 import { rememberNewest } from './recent.ts';
 import { timerWrites, writeStep, type StepWritten, type TimerWrite } from './step-write.ts';
-import { lockConversation, messageView, newMessage, type LockedConversation, type NewMessage } from './store.ts';
+import {
+  lockConversation,
+  messageView,
+  newMessage,
+  readConversation,
+  type LockedConversation,
+  type NewMessage,
+} from './store.ts';
 import { takeTimer } from './timers.ts';
 
 export interface DispatchOptions {
@@ -153,10 +160,11 @@ interface Stepped {
  * `before` said skip).
  *
  * Two ways to run a step. The optimistic one, for an event that needs no query under the lock (no `before`, no
- * timer): from the conversation as this instance last committed it (`known`), the step's writes in one statement
- * outside a transaction, which writes nothing unless the row is still at that version (writeStep). The locking one:
- * BEGIN, the row lock, the step's writes, COMMIT. When the optimistic write finds the row changed (another step,
- * another instance), or nothing is known of it, the event is stepped again the locking way, from the row as it is:
+ * timer): from the conversation as this instance last committed it (`known`), or else as a plain SELECT reads it
+ * (another instance stepped it last, a restart), the step's writes in one statement outside a transaction, which
+ * writes nothing unless the row is still at that version (writeStep). The locking one: BEGIN, the row lock, the
+ * step's writes, COMMIT. When the optimistic write finds the row changed (another step, another instance), the event
+ * is stepped again the locking way, from the row as it is:
  * a step is applied once, on the state it was computed from, so events still take effect one at a time.
  */
 export function createDispatch(deps: DispatchDeps): Dispatch {
@@ -340,8 +348,11 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
   };
 
   const optimistic = async (conversationId: string, event: ConversationEvent, opts: DispatchOptions) => {
-    const conversation = known.get(conversationId);
-    if (!conversation || opts.before || opts.timerId) return undefined;
+    if (opts.before || opts.timerId) return undefined;
+    // not known here (another instance stepped it last, a restart, forgotten): read as it is, without a lock; the
+    // write below checks the version all the same
+    const conversation = known.get(conversationId) ?? (await readConversation(db, conversationId));
+    if (!conversation) return undefined;
     // a refusal or a skip is decided on the row as it is (the locking way); going on, the write checks the version
     try {
       if (opts.check?.(conversation) === 'skip') return undefined;

@@ -79,15 +79,23 @@ export function newMessage(
   };
 }
 
-/** Locks the conversation's row for this transaction: events of one conversation run one at a time, across instances. */
-export async function lockConversation(tx: Sql, id: string): Promise<LockedConversation | null> {
-  const rows = await tx.query<LockedConversation>(
-    `SELECT id::text AS id, "businessId"::text AS "businessId", channel, "channelConversationId",
+const CONVERSATION_ROW = `SELECT id::text AS id, "businessId"::text AS "businessId", channel, "channelConversationId",
        "contactId"::text AS "contactId", status::text AS status, "assignedAgentId"::text AS "assignedAgentId",
        snapshot, version, reference
-     FROM "Conversation" WHERE id = $1::uuid FOR UPDATE`,
-    [id],
-  );
+     FROM "Conversation" WHERE id = $1::uuid`;
+
+/** Locks the conversation's row for this transaction: events of one conversation run one at a time, across instances. */
+export async function lockConversation(tx: Sql, id: string): Promise<LockedConversation | null> {
+  const rows = await tx.query<LockedConversation>(`${CONVERSATION_ROW} FOR UPDATE`, [id], { prepare: true });
+  return rows[0] ?? null;
+}
+
+/**
+ * The conversation's row as it is now, without a lock: a step computed from it is written only if the row is still
+ * at its version (writeStep), so it is as safe as the locked way and one statement instead of BEGIN, lock, COMMIT.
+ */
+export async function readConversation(db: Sql, id: string): Promise<LockedConversation | null> {
+  const rows = await db.query<LockedConversation>(CONVERSATION_ROW, [id], { prepare: true });
   return rows[0] ?? null;
 }
 

@@ -83,6 +83,31 @@ describe('optimistic steps', () => {
     await b.rt.stop();
   });
 
+  it('a conversation another runtime stepped last is read without a lock and stepped without a transaction', async () => {
+    const { business } = await makeBusiness(db);
+    const clock = new Clock();
+    const a = runtime(clock, 'opt-c');
+    const b = runtime(clock, 'opt-d');
+    const first = await a.rt.handleInbound(inbound(business.id, 'chat-o3', 'hello'));
+    // b never saw it: it reads the row as it is and writes only if it is still at that version
+    const second = await b.rt.handleInbound(inbound(business.id, 'chat-o3', 'and you?'));
+    expect(second.conversationId).toBe(first.conversationId);
+    expect(b.counted.transactions).toBe(0);
+    expect(b.gateway.texts()).toEqual(['You said: and you?']);
+    // and back on a, whose remembered version is stale now: still right, each message stepped once
+    await a.rt.handleInbound(inbound(business.id, 'chat-o3', 'bye'));
+    expect((await messages(first.conversationId)).map((m) => m.text)).toEqual([
+      'hello',
+      'You said: hello',
+      'and you?',
+      'You said: and you?',
+      'bye',
+      'You said: bye',
+    ]);
+    const row = await db.prisma.conversation.findUniqueOrThrow({ where: { id: first.conversationId } });
+    expect(row.version).toBe(6);
+  });
+
   it('messages of one conversation at once: each stepped once, one at a time', async () => {
     const { business } = await makeBusiness(db);
     const clock = new Clock();
