@@ -123,6 +123,7 @@ export interface InstantRequest {
   text: string;
   lang: Lang;
   locale?: string | undefined;
+  /** a person will reply (after the capture): the agent offers no handover */
   awaitingTeam?: boolean | undefined;
   history: AgentContext['history'];
 }

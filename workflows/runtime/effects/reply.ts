@@ -6,7 +6,7 @@ import type { AgentContext, AgentReply, AiAgent } from '../../agent/types.ts';
 import type { ConversationEvent, Lang } from '../../conversation/index.ts';
 import type { BusinessView } from '../../../contacts/index.ts';
 import type { BusinessLookup } from '../business-cache.ts';
-import type { InstantAnswer } from '../dispatch.ts';
+import type { InstantAnswer, InstantRequest } from '../dispatch.ts';
 import { historyBeforeLast } from '../store.ts';
 
 export interface ReplyDeps {
@@ -16,16 +16,8 @@ export interface ReplyDeps {
   historyLimit: number;
 }
 
-export interface ReplyRequest {
-  conversationId: string;
-  businessId: string;
-  channel: string;
-  text: string;
-  lang: Lang;
-  locale?: string | undefined;
-  /** a person will reply (after the capture): the agent offers no handover */
-  awaitingTeam?: boolean | undefined;
-}
+/** What the AI is asked by the `ai.reply` effect: as in a step, the history read here. */
+export type ReplyRequest = Omit<InstantRequest, 'history'>;
 
 /** When the AI cannot answer at all: hand over, saying so in the customer's language. */
 export function aiFailed(lang: Lang): AgentReply {
