@@ -52,6 +52,47 @@ async function channel() {
 // again after the kill during delivery. PGlite does keep every returned commit through a SIGKILL —
 // test/prisma/pglite-kill.test.ts — and the restart's take-over of effects no longer gives back the claims the new
 // process made itself: test/workflows/runtime/start-up.db.test.ts.)
+
+/** A Baton server process the test starts, SIGKILLs and stops, and the Bot Framework messages it is sent. */
+function killableBaton(env: Record<string, string>, port: number, serviceUrl: string) {
+  const base = `http://127.0.0.1:${port}`;
+  let baton: Spawned | undefined;
+  let n = 0;
+  return {
+    base,
+    async start() {
+      baton = runTypeScript('bot/main.ts', [], env);
+      await waitFor(async () => ((await fetch(`${base}/healthz`)).ok ? true : undefined), 240_000);
+    },
+    async kill() {
+      baton?.child.kill('SIGKILL');
+      await baton?.exit;
+    },
+    /** SIGTERM; resolves with its exit code */
+    async stop() {
+      baton?.child.kill('SIGTERM');
+      return baton?.exit;
+    },
+    output: () => baton?.output().slice(-6000),
+    say: (text: string, conversation: string) =>
+      fetch(`${base}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          type: 'message',
+          id: `act-${++n}`,
+          channelId: 'emulator',
+          serviceUrl,
+          locale: 'en-GB',
+          text,
+          from: { id: 'user-1', name: 'Jane', role: 'user' },
+          recipient: { id: 'bot-1', name: 'Bot', role: 'bot' },
+          conversation: { id: conversation },
+        }),
+      }).catch(() => undefined), // the bot may die before it answers
+  };
+}
+
 describe(`durable effects survive SIGKILL on ${testDbKind()}`, { timeout: 600_000 }, () => {
   const dirs: string[] = [];
   afterAll(async () => {
@@ -76,33 +117,9 @@ describe(`durable effects survive SIGKILL on ${testDbKind()}`, { timeout: 600_00
       OPENAI_MAX_RETRIES: '0',
       OPENAI_TIMEOUT_MS: '60000',
     };
-    const base = `http://127.0.0.1:${port}`;
-    let baton: Spawned | undefined;
-    const start = async () => {
-      baton = runTypeScript('bot/main.ts', [], env);
-      await waitFor(async () => ((await fetch(`${base}/healthz`)).ok ? true : undefined), 240_000);
-    };
-    const kill = async () => {
-      baton?.child.kill('SIGKILL');
-      await baton?.exit;
-    };
-    let n = 0;
-    const say = (text: string, conversation = 'crash-1') =>
-      fetch(`${base}/api/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          type: 'message',
-          id: `act-${++n}`,
-          channelId: 'emulator',
-          serviceUrl: chat.url,
-          locale: 'en-GB',
-          text,
-          from: { id: 'user-1', name: 'Jane', role: 'user' },
-          recipient: { id: 'bot-1', name: 'Bot', role: 'bot' },
-          conversation: { id: conversation },
-        }),
-      }).catch(() => undefined); // the bot may die before it answers
+    const baton = killableBaton(env, port, chat.url);
+    const { start, kill, base } = baton;
+    const say = (text: string, conversation = 'crash-1') => baton.say(text, conversation);
     const until = (what: () => boolean, ms = 60_000) => waitFor(async () => (what() ? true : undefined), ms);
     const count = (text: string) => chat.seen().filter((t) => t === text).length;
 
@@ -155,10 +172,9 @@ describe(`durable effects survive SIGKILL on ${testDbKind()}`, { timeout: 600_00
       const readBack = wording.readBack('jane.doe@example.com', '+447911123456');
       await until(() => count(readBack) === 1);
 
-      baton?.child.kill('SIGTERM');
-      expect(await baton?.exit).toBe(0);
+      expect(await baton.stop()).toBe(0);
     } catch (e) {
-      console.error(baton?.output().slice(-6000));
+      console.error(baton.output());
       throw e;
     } finally {
       await kill();
@@ -196,33 +212,9 @@ describe(`durable effects survive SIGKILL on ${testDbKind()}`, { timeout: 600_00
       BATON_ADMIN_PASSWORD: PASSWORD,
       BATON_TIMER_POLL_MS: '200',
     };
-    const base = `http://127.0.0.1:${port}`;
-    let baton: Spawned | undefined;
-    const start = async () => {
-      baton = runTypeScript('bot/main.ts', [], env);
-      await waitFor(async () => ((await fetch(`${base}/healthz`)).ok ? true : undefined), 240_000);
-    };
-    const kill = async () => {
-      baton?.child.kill('SIGKILL');
-      await baton?.exit;
-    };
-    let n = 0;
-    const say = (text: string) =>
-      fetch(`${base}/api/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          type: 'message',
-          id: `act-${++n}`,
-          channelId: 'emulator',
-          serviceUrl: chat.url,
-          locale: 'en-GB',
-          text,
-          from: { id: 'user-1', name: 'Jane', role: 'user' },
-          recipient: { id: 'bot-1', name: 'Bot', role: 'bot' },
-          conversation: { id: 'crash-instant' },
-        }),
-      }).catch(() => undefined); // the bot may die before it answers
+    const baton = killableBaton(env, port, chat.url);
+    const { start, kill } = baton;
+    const say = (text: string) => baton.say(text, 'crash-instant');
     const until = (what: () => boolean, ms = 60_000) => waitFor(async () => (what() ? true : undefined), ms);
 
     try {
@@ -249,10 +241,9 @@ describe(`durable effects survive SIGKILL on ${testDbKind()}`, { timeout: 600_00
       // the effect worker's first run is done once the server is up: what was written is delivered by now
       await new Promise((resolve) => setTimeout(resolve, 1000));
 
-      baton?.child.kill('SIGTERM');
-      expect(await baton?.exit).toBe(0);
+      expect(await baton.stop()).toBe(0);
     } catch (e) {
-      console.error(baton?.output().slice(-6000));
+      console.error(baton.output());
       throw e;
     } finally {
       await kill();
