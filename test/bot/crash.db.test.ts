@@ -53,8 +53,21 @@ async function channel() {
 // test/prisma/pglite-kill.test.ts — and the restart's take-over of effects no longer gives back the claims the new
 // process made itself: test/workflows/runtime/start-up.db.test.ts.)
 
-/** A Baton server process the test starts, SIGKILLs and stops, and the Bot Framework messages it is sent. */
-function killableBaton(env: Record<string, string>, port: number, serviceUrl: string) {
+/**
+ * A Baton server process on `dataEnv` (its data, plus `extra`) that the test starts, SIGKILLs and stops, and the Bot
+ * Framework messages it is sent.
+ */
+async function killableBaton(dataEnv: Record<string, string>, serviceUrl: string, extra: Record<string, string> = {}) {
+  const port = await freePort();
+  const env: Record<string, string> = {
+    ...dataEnv,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    BATON_ADMIN_PASSWORD: PASSWORD,
+    BATON_TIMER_POLL_MS: '200',
+    ...extra,
+  };
   const base = `http://127.0.0.1:${port}`;
   let baton: Spawned | undefined;
   let n = 0;
@@ -104,20 +117,12 @@ describe(`durable effects survive SIGKILL on ${testDbKind()}`, { timeout: 600_00
     dirs.push(data.dir);
     const ai = await startFakeOpenAi();
     const chat = await channel();
-    const port = await freePort();
-    const env: Record<string, string> = {
-      ...data.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      BATON_ADMIN_PASSWORD: PASSWORD,
-      BATON_TIMER_POLL_MS: '200',
+    const baton = await killableBaton(data.env, chat.url, {
       OPENAI_API_KEY: 'sk-test',
       OPENAI_BASE_URL: ai.baseUrl,
       OPENAI_MAX_RETRIES: '0',
       OPENAI_TIMEOUT_MS: '60000',
-    };
-    const baton = killableBaton(env, port, chat.url);
+    });
     const { start, kill, base } = baton;
     const say = (text: string, conversation = 'crash-1') => baton.say(text, conversation);
     const until = (what: () => boolean, ms = 60_000) => waitFor(async () => (what() ? true : undefined), ms);
@@ -184,7 +189,7 @@ describe(`durable effects survive SIGKILL on ${testDbKind()}`, { timeout: 600_00
 
     // Nothing twice, nothing left: each answer once in the customer's chat and once in the database.
     expect(chat.seen().filter((t) => t === 'We open at nine.' || t === 'Yes, we deliver.')).toHaveLength(2);
-    const db = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.BATON_DATA_DIR! });
+    const db = await openDatabase({ databaseUrl: data.env.DATABASE_URL, dataDir: data.env.BATON_DATA_DIR! });
     try {
       const messages = await db.prisma.message.findMany({ select: { direction: true, text: true } });
       const outbound = messages.filter((m) => m.direction === 'outbound').map((m) => m.text);
@@ -203,16 +208,7 @@ describe(`durable effects survive SIGKILL on ${testDbKind()}`, { timeout: 600_00
     const data = await migratedBatonData('baton-crash-instant-');
     dirs.push(data.dir);
     const chat = await channel();
-    const port = await freePort();
-    const env: Record<string, string> = {
-      ...data.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      BATON_ADMIN_PASSWORD: PASSWORD,
-      BATON_TIMER_POLL_MS: '200',
-    };
-    const baton = killableBaton(env, port, chat.url);
+    const baton = await killableBaton(data.env, chat.url);
     const { start, kill } = baton;
     const say = (text: string) => baton.say(text, 'crash-instant');
     const until = (what: () => boolean, ms = 60_000) => waitFor(async () => (what() ? true : undefined), ms);
@@ -250,7 +246,7 @@ describe(`durable effects survive SIGKILL on ${testDbKind()}`, { timeout: 600_00
       await chat.close();
     }
 
-    const db = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.BATON_DATA_DIR! });
+    const db = await openDatabase({ databaseUrl: data.env.DATABASE_URL, dataDir: data.env.BATON_DATA_DIR! });
     try {
       const messages = await db.prisma.message.findMany({
         orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
