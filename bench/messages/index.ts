@@ -1,5 +1,5 @@
 // npm run bench -- messages [--customers 20] [--seconds 15] [--runs echo,durable-echo,pglite,postgres,two]
-//   [--profile DIR]
+//   [--profile DIR [--cpu-only]]
 // Issue 18's message-path benchmark. Virtual customers talk to a bot over the Bot Framework protocol (bench/messages/
 // load.ts): each starts conversations, says "Hello" and "what are your opening hours?", and waits for the bot's reply at
 // a local serviceUrl before the next. Runs, one after another in this process's lifetime: the baseline, a bare
@@ -34,6 +34,7 @@ const usage = `npm run bench -- messages [options]
   --profile DIR        also write each server's CPU profile (node --cpu-prof; the echo bots' too, to compare) and
                        the statements it sent to PostgreSQL in the measured window (counted in the process, per
                        inbound message) to DIR
+  --cpu-only           with --profile: the CPU profiles only, no statement counting (it costs the server CPU)
   --help               this text
 CPU per message: the servers' (user + system, from /proc) plus, on PostgreSQL, its backends' (those connected to
 the benchmark's database; the server runs on this machine).
@@ -46,6 +47,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: 'echo,durable-echo,pglite,postgres,two' },
     database: { type: 'string', default: 'baton_bench_messages' },
     profile: { type: 'string' },
+    'cpu-only': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -62,6 +64,7 @@ const RUNS = ['echo', 'durable-echo', 'echo-two', 'channel', 'pglite', 'postgres
 type RunName = (typeof RUNS)[number];
 const runs = values.runs.split(',').map((r) => r.trim()) as RunName[];
 for (const r of runs) if (!RUNS.includes(r)) throw new Error(`--runs: unknown run ${r} (${RUNS.join(', ')})`);
+const countStatements = !values['cpu-only'];
 const profileDir = values.profile ? path.resolve(values.profile) : undefined;
 if (profileDir) mkdirSync(profileDir, { recursive: true });
 
@@ -94,8 +97,8 @@ function start(name: string, entry: string, args: string[], env: Record<string, 
   let countsFile: string | undefined;
   if (profile && profileDir) {
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`);
-    nodeArgs.push('--import', path.join(ROOT, 'bench/messages/count-statements.mjs'));
-    countsFile = path.join(profileDir, `${name}.statements.json`);
+    if (countStatements) nodeArgs.push('--import', path.join(ROOT, 'bench/messages/count-statements.mjs'));
+    if (countStatements) countsFile = path.join(profileDir, `${name}.statements.json`);
   }
   const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'bin/run.mjs'), entry, ...args], {
     cwd: ROOT,
