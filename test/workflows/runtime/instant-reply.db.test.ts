@@ -86,6 +86,38 @@ async function historyBeforeAnswer(conversationId: string) {
   return { answer: all.at(-1), history: all.slice(0, -1).slice(-(HISTORY_LIMIT + 1), -1) };
 }
 
+/**
+ * `on` running each statement alone in its own transaction and reading, in that transaction, how many rows of
+ * "Conversation" it updated and how many of those updates were HOT (heap-only: no index written).
+ */
+function countingHotUpdates(on: Database) {
+  const counted = { updated: 0, hot: 0 };
+  // the backend's counts not yet reported (they add up over its transactions, and are reported at most once a second,
+  // at a transaction's end): read before and after the statement, in its transaction
+  const read = async (tx: Sql) => {
+    const [c] = await tx.query<{ updated: string; hot: string }>(
+      `SELECT pg_stat_get_xact_tuples_updated('"Conversation"'::regclass)::text AS updated,
+         pg_stat_get_xact_tuples_hot_updated('"Conversation"'::regclass)::text AS hot`,
+    );
+    return { updated: Number(c?.updated), hot: Number(c?.hot) };
+  };
+  const counting = <T>(fn: (tx: Sql) => Promise<T>) =>
+    on.transaction(async (tx) => {
+      const before = await read(tx);
+      const result = await fn(tx);
+      const after = await read(tx);
+      counted.updated += after.updated - before.updated;
+      counted.hot += after.hot - before.hot;
+      return result;
+    });
+  const database: Database = {
+    ...on,
+    query: (text, params, options) => counting((tx) => tx.query(text, params, options)),
+    transaction: counting,
+  };
+  return { database, counted };
+}
+
 const outboxKinds = async (conversationId: string) =>
   (await db.prisma.outboxEffect.findMany({ where: { conversationId }, orderBy: { seq: 'asc' } })).map((e) => e.kind);
 
@@ -122,6 +154,25 @@ describe('an AI agent that answers at once', () => {
     });
     expect(stored.map((m) => m.author)).toEqual(['customer', 'ai', 'customer', 'ai']);
     expect(stored.map((m) => m.text).filter((_, i) => i % 2 === 1)).toEqual(gateway.texts());
+    await rt.stop();
+  });
+
+  it("a customer's message updates its conversation without a new index entry (a HOT update)", async () => {
+    // every message changes the row's snapshot, version and lastActivityAt: none of them is in an index (migration
+    // conversation_hot_updates), so the row's next version stays on its page and no index is written
+    const { business } = await makeBusiness(db);
+    const { database, counted } = countingHotUpdates(db);
+    const clock = new Clock();
+    const { rt } = runtime(recordingOffline().agent, clock, 'instant-hot', database);
+    // the first message changes the conversation's status (an indexed column): not that one
+    await rt.handleInbound(inbound(business.id, 'chat-hot', 'Hello'));
+    counted.updated = counted.hot = 0;
+    for (const text of ['Hello', 'hi', 'Hello again']) {
+      clock.advance(5);
+      expect((await rt.handleInbound(inbound(business.id, 'chat-hot', text))).status).toBe('ai');
+    }
+    expect(counted.updated).toBe(3);
+    expect(counted.hot).toBe(counted.updated);
     await rt.stop();
   });
 
