@@ -62,8 +62,10 @@ export interface EventRelayOptions {
 export async function startEventRelay(db: Database, opts: EventRelayOptions): Promise<EventRelay | null> {
   if (db.driver.kind !== 'postgres') return null;
   const client = await db.driver.pool.connect();
+  // this connection's own NOTIFYs come back to it (it LISTENs): known by the sender's process id, skipped unread
+  const [own] = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows;
   client.on('notification', (n) => {
-    if (n.channel !== RELAY_CHANNEL || !n.payload) return;
+    if (n.channel !== RELAY_CHANNEL || !n.payload || n.processId === own?.pid) return;
     try {
       const envelope = envelopeSchema.parse(JSON.parse(n.payload));
       if (envelope.origin === opts.instanceId) return;
