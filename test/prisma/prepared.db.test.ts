@@ -72,6 +72,13 @@ describe('prepared statements', () => {
     // a statement without rows
     expect(await d.query(`UPDATE prep_t SET n = $1 WHERE id = $2`, [8, ids[0]], { prepare: true })).toEqual([]);
     expect(await d.query(SELECT, [ids[0]], { prepare: true })).toMatchObject([{ n: 8, next: 9 }]);
+    // several rows in order, a column name twice (the later one wins) and a column named __proto__: as unprepared
+    const ODD = `SELECT g AS n, g * 10 AS n, 'p' AS "__proto__" FROM generate_series(1, $1::int) AS g`;
+    const odd = await d.query<Record<string, unknown>>(ODD, [3], { prepare: true });
+    expect(odd).toEqual(await d.query(ODD, [3]));
+    expect(odd.map((r) => r.n)).toEqual([10, 20, 30]);
+    expect(Object.getPrototypeOf(odd[0])).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(odd[0], '__proto__')?.value).toBe('p');
     // each text once, under its name (PGlite: its one connection; PostgreSQL: the test below)
     if (d.kind === 'pglite')
       expect(await prepared(d, preparedName(SELECT)!)).toEqual([{ name: preparedName(SELECT), statement: SELECT }]);
