@@ -5,7 +5,7 @@
 // channel conversation's earlier contact, or a new guest written only with the conversation).
 import { senderWithoutPhoneCtes, type SqlParam } from '../../contacts/index.ts';
 import type { Sql } from '../../prisma/index.ts';
-import type { ConversationStep } from '../conversation/index.ts';
+import { persistedCopy, type ConversationStep } from '../conversation/index.ts';
 import { newRowId, type ChannelKey, type LockedConversation } from './store.ts';
 
 export interface Opening {
@@ -172,7 +172,7 @@ function opening(c: NewConversation, row: OpenRow): Opening {
     contactId,
     status: start.status,
     assignedAgentId,
-    snapshot: JSON.parse(JSON.stringify(start.persisted)) as unknown,
+    snapshot: persistedCopy(JSON.stringify(start.persisted)),
     version: 0,
     reference: c.reference,
   };
