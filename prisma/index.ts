@@ -1,5 +1,6 @@
 // Public entry of the data layer: the database handle, migrations, and Prisma's generated types.
 export { openDatabase, fromPGlite, migrationDriver, pgTransaction, preparedName, MAX_PREPARED } from './database.ts';
+export { newRowId } from './row-id.ts';
 export type { Database, DatabaseKind, DatabaseOptions, Driver, QueryOptions, Sql } from './database.ts';
 export { applyMigrations, pendingSchemaChanges, authorMigration } from './migrations.ts';
 export { pgliteStartParams, pgliteExtensions } from './pglite.ts';

@@ -3,7 +3,7 @@
 // contact is written only when the caller used it, so that a message that found its conversation opened meanwhile
 // leaves no guest behind. Knows nothing of conversations: the caller says where the earlier contact comes from and
 // which contact it used.
-import { v7 as uuidv7 } from 'uuid';
+import { newRowId } from '../../prisma/row-id.ts';
 import { guestPseudonym } from './guests.ts';
 
 /** Adds a value to the caller's statement's parameters and returns its placeholder (`$n`). */
@@ -38,7 +38,7 @@ export function senderWithoutPhoneCtes(
   input: { businessId: string; channel: string; previous: string; now: Date },
 ): SenderCtes {
   const business = `${$(input.businessId)}::uuid`;
-  const guestId = `${$(uuidv7())}::uuid`;
+  const guestId = `${$(newRowId())}::uuid`;
   const resolve = `earlier AS (
       SELECT c.id, c.status::text AS status, CASE WHEN u.active THEN u.id END AS "assignedAgentId"
       FROM "Contact" c LEFT JOIN "User" u ON u.id = c."assignedAgentId"
@@ -67,7 +67,7 @@ export function senderWithoutPhoneCtes(
       RETURNING id),
     guest_audit AS (
       INSERT INTO "AuditEvent" (id, "businessId", "actorType", "actorId", "entityType", "entityId", action, changes)
-      SELECT ${$(uuidv7())}::uuid, ${business}, 'customer', NULL, 'contact', id::text, 'created',
+      SELECT ${$(newRowId())}::uuid, ${business}, 'customer', NULL, 'contact', id::text, 'created',
         ${$(JSON.stringify(created))}::json
       FROM guest),
     reactivated AS (
@@ -76,7 +76,7 @@ export function senderWithoutPhoneCtes(
       RETURNING id),
     reactivated_audit AS (
       INSERT INTO "AuditEvent" (id, "businessId", "actorType", "actorId", "entityType", "entityId", action, changes)
-      SELECT ${$(uuidv7())}::uuid, ${business}, 'customer', NULL, 'contact', id::text, 'reactivated',
+      SELECT ${$(newRowId())}::uuid, ${business}, 'customer', NULL, 'contact', id::text, 'reactivated',
         ${$(JSON.stringify(reactivated))}::json
       FROM reactivated)`;
   };

@@ -55,18 +55,43 @@ const fold = (s: string) =>
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase();
 
+/** Words whose terms are remembered (the same words come back in every question), and the longest one kept. */
+const TERMS = 10_000;
+const TERM_WORD_MAX = 40;
+const termsOfWords = new Map<string, string | null>();
+
 /** a word as the index sees it: folded, stop words dropped, a plural "s"/"es" cut */
 function termOf(word: string): string | null {
+  const known = termsOfWords.get(word);
+  if (known !== undefined) return known;
   const t = fold(word);
-  return t.length < 2 || STOP_WORDS.has(t) ? null : t.replace(/(?<=\w{3})(s|es)$/, '');
+  const term = t.length < 2 || STOP_WORDS.has(t) ? null : t.replace(/(?<=\w{3})(s|es)$/, '');
+  if (word.length <= TERM_WORD_MAX) {
+    if (termsOfWords.size >= TERMS) termsOfWords.delete(termsOfWords.keys().next().value as string);
+    termsOfWords.set(word, term);
+  }
+  return term;
 }
 
 const words = (text: string) => text.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+
+/** MiniSearch's tokenizer, which the index uses (none of its own is given) and so does its search of a query. */
+const tokenize = MiniSearch.getDefault('tokenize') as (text: string) => string[];
+
+/** Queries whose answers an index remembers (the oldest forgotten beyond), and the longest key it keeps. */
+const ANSWERS = 1_000;
+const ANSWER_KEY_MAX = 1_000;
 
 export class FaqIndex {
   private readonly search: MiniSearch<FaqEntry & { id: number }>;
   /** in how many entries (and the about text) each term occurs */
   private readonly df = new Map<string, number>();
+  /**
+   * The answers found, by what the search sees of the query (the key in `answer`): the FAQ never changes in an
+   * index and an answer depends on nothing else, so "Opening hours?" and "opening hours" share one. Bounded in
+   * entries and key length.
+   */
+  private readonly answers = new Map<string, FaqEntry | null>();
 
   constructor(readonly faq: Faq) {
     this.search = new MiniSearch<FaqEntry & { id: number }>({
@@ -100,10 +125,28 @@ export class FaqIndex {
         .filter((t): t is string => t !== null),
     );
     if (terms.size === 0) return undefined;
-    for (const result of this.search.search(query).slice(0, 3)) {
+    // what the search sees of the query: its terms as the index makes them (MiniSearch: its tokenizer, then
+    // processTerm), given to it as they are, so that the answer depends on the key alone
+    const searched = tokenize(query)
+      .map(termOf)
+      .filter((t): t is string => !!t);
+    const key = `${terms.size} ${JSON.stringify(searched)}`;
+    const known = this.answers.get(key);
+    if (known !== undefined) return known ? { ...known } : undefined;
+    const found = this.find(searched, terms.size);
+    if (key.length <= ANSWER_KEY_MAX) {
+      this.answers.set(key, found ?? null);
+      if (this.answers.size > ANSWERS) this.answers.delete(this.answers.keys().next().value as string);
+    }
+    return found && { ...found };
+  }
+
+  private find(searched: string[], meaningful: number): FaqEntry | undefined {
+    const results = this.search.search(searched.join(' '), { tokenize: () => searched, processTerm: (t) => t });
+    for (const result of results.slice(0, 3)) {
       const evidence = result.terms.filter((t) => !this.isCommon(t));
       if (evidence.length === 0) continue;
-      if (new Set(result.queryTerms).size < Math.ceil(terms.size / 3) || result.score < 1) continue;
+      if (new Set(result.queryTerms).size < Math.ceil(meaningful / 3) || result.score < 1) continue;
       return { question: result['question'] as string, answer: result['answer'] as string };
     }
     return undefined;

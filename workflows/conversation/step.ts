@@ -67,9 +67,35 @@ export function startConversation(input: ConversationInput): ConversationStep {
   return structuredClone(step);
 }
 
+/** Persisted snapshots known to be the machine's own, as the database gives them back (persistedCopy). */
+const ours = new WeakSet<object>();
+
+function deepFreeze(value: unknown): void {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const v of Object.values(value)) deepFreeze(v);
+}
+
+/**
+ * A snapshot the machine gave (`ConversationStep.persisted`, here as the JSON written to the database) as the
+ * database gives it back: frozen, and restored without the check a row read from the database gets (it is the
+ * machine's own: it cannot fail it).
+ */
+export function persistedCopy(json: string): unknown {
+  const copy = JSON.parse(json) as unknown;
+  if (copy !== null && typeof copy === 'object') {
+    deepFreeze(copy);
+    ours.add(copy);
+  }
+  return copy;
+}
+
 /** Restores a persisted snapshot. Throws (with the zod issue) when it is not one of ours. */
 export function restoreConversation(persisted: unknown): ConversationSnapshot {
-  const parsed = persistedSchema.parse(persisted);
+  const parsed =
+    persisted !== null && typeof persisted === 'object' && ours.has(persisted)
+      ? (persisted as z.infer<typeof persistedSchema>)
+      : persistedSchema.parse(persisted);
   return conversationMachine.resolveState({
     value: parsed.value,
     context: parsed.context as unknown as ConversationContext,

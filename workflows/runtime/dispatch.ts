@@ -7,6 +7,7 @@ import { DomainError } from '../../contacts/index.ts';
 import type { Database, Sql } from '../../prisma/index.ts';
 import type { AgentContext, AgentReply } from '../agent/types.ts';
 import {
+  persistedCopy,
   stepConversation,
   type ConversationEffect,
   type ConversationEvent,
@@ -232,7 +233,7 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
     let answered: ConversationStep;
     try {
       // from the snapshot as the database would give it back
-      answered = stepConversation(JSON.parse(JSON.stringify(next.persisted)) as unknown, { type: 'ai.replied', reply });
+      answered = stepConversation(persistedCopy(JSON.stringify(next.persisted)), { type: 'ai.replied', reply });
     } catch {
       return undefined;
     }
@@ -323,7 +324,7 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
       status,
       assignedAgentId,
       // as the database gives it back (the locking way reads it so)
-      snapshot: JSON.parse(snapshot) as unknown,
+      snapshot: persistedCopy(snapshot),
       version: conversation.version + 1,
       reference: inbound ? inbound.reference : conversation.reference,
     };

@@ -5,7 +5,7 @@
 // channel conversation's earlier contact, or a new guest written only with the conversation).
 import { senderWithoutPhoneCtes, type SqlParam } from '../../contacts/index.ts';
 import type { Sql } from '../../prisma/index.ts';
-import type { ConversationStep } from '../conversation/index.ts';
+import { persistedCopy, type ConversationStep } from '../conversation/index.ts';
 import { newRowId, type ChannelKey, type LockedConversation } from './store.ts';
 
 export interface Opening {
@@ -47,14 +47,17 @@ const UNIQUE_VIOLATION = '23505';
  * (a follow-up query only when another message opened it at the same moment).
  */
 export async function openConversation(db: Sql, conversation: NewConversation, sender?: KnownSender): Promise<Opening> {
-  // each start computed once (a guest's and a known contact's: which one is decided in the statement)
-  const starts = new Map<boolean, ConversationStep>();
-  const start = (askName: boolean) => {
+  // each start computed and serialised once (a guest's and a known contact's: which one is decided in the statement)
+  const starts = new Map<boolean, Start>();
+  const started = (askName: boolean) => {
     let s = starts.get(askName);
-    if (!s) starts.set(askName, (s = conversation.start(askName)));
+    if (!s) {
+      const step = conversation.start(askName);
+      starts.set(askName, (s = { status: step.status, json: JSON.stringify(step.persisted) }));
+    }
     return s;
   };
-  const c = { ...conversation, start };
+  const c = { ...conversation, started };
   for (let attempt = 1; ; attempt++) {
     let row: OpenRow | undefined;
     try {
@@ -97,6 +100,12 @@ export async function newerOpenConversation(db: Sql, conversationId: string): Pr
   return rows[0]?.id ?? null;
 }
 
+/** A conversation's start as the statement writes it: its status and its snapshot's JSON. */
+type Start = { status: ConversationStep['status']; json: string };
+
+/** A new conversation with its starts computed once (openConversation). */
+type Opener = NewConversation & { started: (askName: boolean) => Start };
+
 type OpenRow = {
   id: string;
   contactId: string;
@@ -109,7 +118,7 @@ type OpenRow = {
  * The open one, else the INSERT (with the sender's CTEs): no row when neither, i.e. the INSERT met another's open
  * conversation on the index, committed after this statement's snapshot was taken.
  */
-async function openStatement(db: Sql, c: NewConversation, known: KnownSender | undefined) {
+async function openStatement(db: Sql, c: Opener, known: KnownSender | undefined) {
   const params: unknown[] = [];
   const $: SqlParam = (v) => {
     params.push(v);
@@ -132,8 +141,8 @@ async function openStatement(db: Sql, c: NewConversation, known: KnownSender | u
         now: c.at,
       });
   // a known sender: its one start, whichever branch
-  const guest = c.start(known ? known.guest : true);
-  const other = known ? guest : c.start(false);
+  const guest = c.started(known ? known.guest : true);
+  const other = known ? guest : c.started(false);
   const writes = sender.write('created');
   const rows = await db.query<OpenRow>(
     `WITH open AS (SELECT id, "contactId" FROM "Conversation" WHERE ${key} AND status <> 'closed'),
@@ -144,7 +153,7 @@ async function openStatement(db: Sql, c: NewConversation, known: KnownSender | u
        SELECT ${$(newRowId())}::uuid, ${business}, ${channel}, ${channelConversationId}, ${$(JSON.stringify(c.reference))}::jsonb,
          s.id, s."assignedAgentId",
          (CASE WHEN s.guest THEN ${$(guest.status)} ELSE ${$(other.status)} END)::"ConversationStatus",
-         (CASE WHEN s.guest THEN ${$(JSON.stringify(guest.persisted))} ELSE ${$(JSON.stringify(other.persisted))} END)::jsonb,
+         (CASE WHEN s.guest THEN ${$(guest.json)} ELSE ${$(other.json)} END)::jsonb,
          ${$(c.at.toISOString())}::timestamptz, ${$(new Date().toISOString())}::timestamptz
        FROM sender s WHERE NOT EXISTS (SELECT 1 FROM open)
        ON CONFLICT ("businessId", channel, "channelConversationId") WHERE status <> 'closed' DO NOTHING
@@ -160,10 +169,10 @@ async function openStatement(db: Sql, c: NewConversation, known: KnownSender | u
   return rows[0];
 }
 
-function opening(c: NewConversation, row: OpenRow): Opening {
+function opening(c: Opener, row: OpenRow): Opening {
   const { id, contactId, assignedAgentId } = row;
   if (row.guest === null) return { id, contactId, assignedAgentId: null, opened: false, created: undefined };
-  const start = c.start(row.guest);
+  const start = c.started(row.guest);
   const created: LockedConversation = {
     id,
     businessId: c.businessId,
@@ -172,7 +181,7 @@ function opening(c: NewConversation, row: OpenRow): Opening {
     contactId,
     status: start.status,
     assignedAgentId,
-    snapshot: JSON.parse(JSON.stringify(start.persisted)) as unknown,
+    snapshot: persistedCopy(start.json),
     version: 0,
     reference: c.reference,
   };

@@ -2,7 +2,7 @@
 // step-write.ts). Those that run for every message are SQL on the raw driver (`Sql`): a Prisma model query cost
 // ~1.5 ms of CPU here, a Prisma raw query ~0.75 ms, the same statement on the driver ~0.3 ms.
 // Functions taking a `Sql` named `tx` run inside a conversation's transaction; the others on their own.
-import { v7 as uuidv7 } from 'uuid';
+import { newRowId } from '../../prisma/row-id.ts';
 import type { Database, Sql } from '../../prisma/index.ts';
 import type { Author } from '../agent/types.ts';
 import type { ConversationStatus } from '../conversation/index.ts';
@@ -55,12 +55,8 @@ interface MessageRow {
   agent?: { firstName: string; lastName: string } | null;
 }
 
-/**
- * A new row's id: a UUIDv7 (time-ordered, as Prisma's `uuid(7)` default made them), generated here for the rows the
- * runtime writes in SQL. The `uuid` package's v7 is monotonic within the process: messages of one step keep their
- * order when their createdAt is the same millisecond (the history orders by createdAt, then id).
- */
-export const newRowId = (): string => uuidv7();
+/** A new row's id: a UUIDv7, monotonic within the process (prisma/row-id.ts). */
+export { newRowId };
 
 /** A message to write with a step; createdAt is the clock's, as Prisma's `now()` default was. */
 export function newMessage(

@@ -42,32 +42,57 @@ export function parseInbound(msg: unknown): { message: InboundMessage; cleaned: 
   const parsed = inboundSchema.safeParse(msg);
   if (!parsed.success) throw validationError(parsed.error);
   const cleaned: InboundCleaning[] = [];
-  const clean = (field: string, value: string): string => {
+  // `field` is built only when something was cleaned: a reference has a dozen strings, and they are rarely dirty
+  const cleanAt = (path: readonly string[], value: string, suffix = ''): string => {
     const result = cleanText(value);
-    if (result.cleaned) cleaned.push({ field, ...result.cleaned });
+    if (result.cleaned) cleaned.push({ field: path.join('.') + suffix, ...result.cleaned });
     return result.text;
   };
   const { text, sender, reference } = parsed.data;
   const message: InboundMessage = {
     ...parsed.data,
-    text: clean('text', text),
+    text: cleanAt(['text'], text),
     sender: {
       ...sender,
-      ...(sender.profileName === undefined ? {} : { profileName: clean('sender.profileName', sender.profileName) }),
+      ...(sender.profileName === undefined
+        ? {}
+        : { profileName: cleanAt(['sender', 'profileName'], sender.profileName) }),
     },
-    reference: cleanJson(reference, 'reference', clean) as Record<string, unknown>,
+    reference: cleanJson(reference, ['reference'], cleanAt) as Record<string, unknown>,
   };
   return { message, cleaned };
 }
 
-/** A JSON value with each of its strings (keys included) passed through `clean`. */
-function cleanJson(value: unknown, path: string, clean: (field: string, s: string) => string): unknown {
+/**
+ * A copy of a JSON value with each of its strings (keys included) passed through `clean`, told where it is (`path`,
+ * changed while walking; a key's field is its object's, " (a key)" after it).
+ */
+function cleanJson(
+  value: unknown,
+  path: string[],
+  clean: (path: readonly string[], s: string, suffix?: string) => string,
+): unknown {
   if (typeof value === 'string') return clean(path, value);
-  if (Array.isArray(value)) return value.map((v, i) => cleanJson(v, `${path}.${i}`, clean));
+  if (Array.isArray(value))
+    return value.map((v, i) => {
+      path.push(String(i));
+      const copy = cleanJson(v, path, clean);
+      path.pop();
+      return copy;
+    });
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [clean(`${path} (a key)`, k), cleanJson(v, `${path}.${k}`, clean)]),
-  );
+  const copy: Record<string, unknown> = {};
+  for (const k of Object.keys(value)) {
+    const key = clean(path, k, ' (a key)');
+    path.push(k);
+    const inner = cleanJson((value as Record<string, unknown>)[k], path, clean);
+    path.pop();
+    // an own property, as any other key (an assignment to __proto__ would set the prototype)
+    if (key === '__proto__')
+      Object.defineProperty(copy, key, { value: inner, enumerable: true, writable: true, configurable: true });
+    else copy[key] = inner;
+  }
+  return copy;
 }
 
 export const agentTextSchema = z

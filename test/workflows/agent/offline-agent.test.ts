@@ -237,4 +237,40 @@ describe('FAQ retrieval on the example FAQ', () => {
     expect(answeredOffTopic).toEqual([]);
     expect(right).toBeGreaterThanOrEqual(12);
   });
+
+  it('answers a question the same however often it is asked and however it is written (answers are remembered)', () => {
+    const fresh = (q: string) => new FaqIndex(parseFaq(FAQ)).answer(q);
+    for (const [q] of answerable) {
+      const first = index.answer(q);
+      expect(index.answer(q)).toEqual(first);
+      expect(index.answer(q.toUpperCase())).toEqual(fresh(q.toUpperCase()));
+      expect(index.answer(`  ${q}!!`)).toEqual(fresh(`  ${q}!!`));
+    }
+    // a caller changing an answer changes no later one
+    const got = index.answer('refund policy?');
+    if (got) got.answer = 'changed';
+    expect(index.answer('refund policy?')?.answer).toMatch(/refund/);
+    // beyond what it remembers, it still answers
+    for (let i = 0; i < 1_500; i++) index.answer(`question number ${i} about nothing`);
+    expect(index.answer('are you open on sunday?')?.answer).toMatch(/Sundays/);
+  });
+});
+
+describe('the offline agent remembers what it read in a message', () => {
+  it('answers a message the same each time, whatever the context that changes the answer', () => {
+    const agent = new OfflineAgent({ faqMarkdown: FAQ });
+    const fallback = agent.instant('tell me a joke', ctx()).text;
+    const english = agent.instant('hello', ctx()).text;
+    for (let round = 0; round < 2; round++) {
+      expect(agent.instant('hello', ctx()).kind).toBe('reply');
+      expect(agent.instant('are you open on sunday?', ctx()).text).toMatch(/Sundays/);
+      expect(agent.instant('are you open on sunday?', { ...ctx(), awaitingTeam: true }).text).toMatch(/Sundays/);
+      // "yes" after the fallback's offer is a request for a person; without the offer it is not
+      expect(agent.instant('yes', ctx([{ author: 'ai', text: fallback }])).kind).toBe('handover');
+      expect(agent.instant('yes', ctx()).kind).toBe('reply');
+      // the channel's locale decides the language, not what was remembered of the text
+      expect(agent.instant('hello', ctx([], 'es-ES')).text).not.toBe(agent.instant('hello', ctx()).text);
+      expect(agent.instant('hello', ctx()).text).toBe(english);
+    }
+  });
 });

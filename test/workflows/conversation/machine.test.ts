@@ -1,6 +1,13 @@
 // Every transition of the conversation statechart, pure, with a simulated clock and no I/O.
 import { describe, expect, it } from 'vitest';
-import { startConversation, wording, wordingFor } from '../../../workflows/conversation/index.ts';
+import {
+  persistedCopy,
+  restoreConversation,
+  startConversation,
+  stepConversation,
+  wording,
+  wordingFor,
+} from '../../../workflows/conversation/index.ts';
 import { extraction, found, none, SimulatedConversation } from '../support/simulator.ts';
 
 const reply = (text: string) => ({ type: 'ai.replied', reply: { kind: 'reply', text } }) as const;
@@ -506,5 +513,35 @@ describe('start', () => {
     expect(b.context.channel).toBe('webchat');
     expect(startConversation(input)).toEqual(a);
     expect(b.persisted.context).toMatchObject({ handoverTimeoutMs: 60_000, channel: 'webchat' });
+  });
+});
+
+describe('persistedCopy (a snapshot the machine gave, as the database gives it back)', () => {
+  const start = startConversation({
+    channel: 'webchat',
+    knownPhone: null,
+    askName: true,
+    handoverTimeoutMs: 120_000,
+    inactivityTimeoutMs: 86_400_000,
+  });
+
+  it('is frozen, and steps as a snapshot read from the database does', () => {
+    const json = JSON.stringify(start.persisted);
+    const copy = persistedCopy(json) as { context: { capture: object } };
+    expect(Object.isFrozen(copy)).toBe(true);
+    expect(Object.isFrozen(copy.context.capture)).toBe(true);
+    const event = { type: 'customer.message', text: 'hello', lang: 'en' } as const;
+    const fromCopy = stepConversation(copy, event);
+    const fromRow = stepConversation(JSON.parse(json), event);
+    expect(fromCopy.persisted).toEqual(fromRow.persisted);
+    expect(fromCopy.effects).toEqual(fromRow.effects);
+    // the copy is unchanged, and steps again the same
+    expect(JSON.stringify(copy)).toBe(json);
+    expect(stepConversation(copy, event).persisted).toEqual(fromRow.persisted);
+  });
+
+  it('leaves the check to every other snapshot: one that is not ours still throws', () => {
+    expect(() => restoreConversation({ value: 'ai', context: { handovers: 'x' } })).toThrow();
+    expect(() => restoreConversation(JSON.parse('{"value":"ai"}'))).toThrow();
   });
 });

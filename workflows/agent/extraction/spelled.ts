@@ -9,8 +9,19 @@ const TLDS = new Set<string>((require('tlds') as string[]).map((t) => t.toLowerC
 
 export const isKnownTld = (tld: string) => TLDS.has(tld.toLowerCase());
 
+// the last text folded: the offline agent folds a customer's message once for each thing it looks for in it
+let lastText: string | undefined;
+let lastFolded = '';
+
 /** lower-case, accents removed, unusual spaces and dashes made plain */
 export function fold(text: string): string {
+  if (text === lastText) return lastFolded;
+  lastFolded = foldText(text);
+  lastText = text;
+  return lastFolded;
+}
+
+function foldText(text: string): string {
   return text
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
