@@ -6,6 +6,7 @@ import {
   type Activity,
   type ActivityHandlerBase,
   type Middleware,
+  type ResourceResponse,
   type TurnContext,
 } from 'botbuilder';
 import { validateAndFixActivity } from 'botbuilder/lib/activityValidator.js';
@@ -14,6 +15,7 @@ import type { Logger } from 'pino';
 import { ConfigError, type Config } from '../config.ts';
 import { checkActivity, watchedTurn } from './activity-check.ts';
 import { ReusingBotFrameworkAuthentication } from './connector-clients.ts';
+import { sendActivityVia, type ConnectorClientLike } from './connector-send.ts';
 import { LOCAL_ONLY_MESSAGE } from './local-only.ts';
 import type { LimitHook } from './rate-limits.ts';
 
@@ -44,8 +46,25 @@ export interface TurnAnswer {
  * validateAndFixActivity (timestamps to Dates), then CloudAdapterBase.processActivity, which authenticates the
  * request (the JWT, when an app id is set), runs the middleware and the turn, and gives the invoke response. Failures
  * answer as process answers them: AuthenticationError 401, anything else 500, with the error's message.
+ *
+ * Its sends (a turn's replies, the runtime's proactive deliveries and typing indicators) post each activity through
+ * the turn's connector client with `sendActivityVia` (connector-send.ts): the same request as botframework-connector's
+ * `replyToActivity`/`sendToConversation`, through the same client pipeline, without core-client's operation
+ * machinery. The activities botbuilder does not post (delay, invokeResponse, trace) go to CloudAdapter's own.
  */
 export class BatonCloudAdapter extends CloudAdapter {
+  override async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
+    const connector = context.turnState.get<ConnectorClientLike | undefined>(this.ConnectorClientKey);
+    if (!activities.length || typeof connector?.client?.sendRequest !== 'function' || !activities.every(posted))
+      return super.sendActivities(context, activities);
+    const responses: ResourceResponse[] = [];
+    for (const activity of activities) {
+      delete activity.id; // as CloudAdapterBase: the channel gives the id
+      responses.push(await sendActivityVia(connector, activity));
+    }
+    return responses;
+  }
+
   async processChecked(
     activity: Activity,
     authHeader: string,
@@ -65,6 +84,15 @@ export class BatonCloudAdapter extends CloudAdapter {
       return { status: 500, body: err.message };
     }
   }
+}
+
+/** An activity CloudAdapterBase.sendActivities posts to the channel (the others it keeps or drops). */
+function posted(activity: Partial<Activity>): boolean {
+  return (
+    activity.type !== 'delay' &&
+    activity.type !== 'invokeResponse' &&
+    !(activity.type === 'trace' && activity.channelId !== 'emulator')
+  );
 }
 
 export interface BotFrameworkAdapter {
