@@ -3,7 +3,7 @@
 // contact is written only when the caller used it, so that a message that found its conversation opened meanwhile
 // leaves no guest behind. Knows nothing of conversations: the caller says where the earlier contact comes from and
 // which contact it used.
-import { newRowId } from '../../prisma/row-id.ts';
+import { newRowId } from '../../prisma/index.ts';
 import { guestPseudonym } from './guests.ts';
 
 /** Adds a value to the caller's statement's parameters and returns its placeholder (`$n`). */

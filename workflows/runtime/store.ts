@@ -2,8 +2,7 @@
 // step-write.ts). Those that run for every message are SQL on the raw driver (`Sql`): a Prisma model query cost
 // ~1.5 ms of CPU here, a Prisma raw query ~0.75 ms, the same statement on the driver ~0.3 ms.
 // Functions taking a `Sql` named `tx` run inside a conversation's transaction; the others on their own.
-import { newRowId } from '../../prisma/row-id.ts';
-import type { Database, Sql } from '../../prisma/index.ts';
+import { newRowId, type Database, type Sql } from '../../prisma/index.ts';
 import type { Author } from '../agent/types.ts';
 import type { ConversationStatus } from '../conversation/index.ts';
 import { agentFullName } from './agent-names.ts';
