@@ -1,6 +1,6 @@
 // One way in to the database, whichever it is: embedded PGlite or a PostgreSQL server.
 import v8 from 'node:v8';
-import type { PGlite } from '@electric-sql/pglite';
+import type { PGlite, Transaction } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
@@ -9,7 +9,7 @@ import { PrismaClient } from './generated/client.ts';
 import { allMigrationsApplied, applyMigrations, type MigrationDriver } from './migrations.ts';
 import { lockDataDir } from './lock/index.ts';
 import { openPGlite } from './pglite.ts';
-import { pglitePreparedQuery } from './pglite-prepared.ts';
+import { pglitePreparedQuery, type PGliteScope } from './pglite-prepared.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -175,6 +175,18 @@ export async function pgTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient
   }
 }
 
+/** A statement on PGlite, on the database or in one of its transactions: prepared when asked (preparedName). */
+async function pgliteQuery<R extends Record<string, unknown>>(
+  scope: PGliteScope & { transaction?: Transaction | undefined },
+  text: string,
+  params: unknown[],
+  options: QueryOptions | undefined,
+): Promise<R[]> {
+  const name = options?.prepare ? preparedName(text) : undefined;
+  if (name !== undefined) return pglitePreparedQuery<R>(scope, name, text, params);
+  return (await (scope.transaction ?? scope.pglite).query<R>(text, params)).rows;
+}
+
 function build(
   kind: DatabaseKind,
   driver: Driver,
@@ -188,27 +200,15 @@ function build(
     params: unknown[] = [],
     options?: QueryOptions,
   ) => {
-    if (driver.kind === 'pglite') {
-      const name = options?.prepare ? preparedName(text) : undefined;
-      if (name !== undefined) return pglitePreparedQuery<R>({ pglite: driver.pglite }, name, text, params);
-      return (await driver.pglite.query<R>(text, params)).rows;
-    }
+    if (driver.kind === 'pglite') return pgliteQuery<R>({ pglite: driver.pglite }, text, params, options);
     return (await driver.pool.query<R>(pgQuery(text, params, options))).rows;
   };
   const transaction = <T>(fn: (tx: Sql) => Promise<T>): Promise<T> => {
     if (driver.kind === 'pglite')
       return driver.pglite.transaction((t) =>
         fn({
-          query: async <R extends Record<string, unknown>>(
-            text: string,
-            params: unknown[] = [],
-            options?: QueryOptions,
-          ) => {
-            const name = options?.prepare ? preparedName(text) : undefined;
-            if (name !== undefined)
-              return pglitePreparedQuery<R>({ pglite: driver.pglite, transaction: t }, name, text, params);
-            return (await t.query<R>(text, params)).rows;
-          },
+          query: <R extends Record<string, unknown>>(text: string, params: unknown[] = [], options?: QueryOptions) =>
+            pgliteQuery<R>({ pglite: driver.pglite, transaction: t }, text, params, options),
         }),
       );
     return pgTransaction(driver.pool, (client) =>
