@@ -4,9 +4,9 @@
 // for it on the index, finds it. A sender without a phone is resolved in the same statement (contacts' CTEs: the
 // channel conversation's earlier contact, or a new guest written only with the conversation).
 import { senderWithoutPhoneCtes, type SqlParam } from '../../contacts/index.ts';
-import type { Sql } from '../../prisma/index.ts';
+import { newRowId, type Sql } from '../../prisma/index.ts';
 import { persistedCopy, type ConversationStep } from '../conversation/index.ts';
-import { newRowId, type ChannelKey, type LockedConversation } from './store.ts';
+import type { ChannelKey, LockedConversation } from './store.ts';
 
 export interface Opening {
   id: string;

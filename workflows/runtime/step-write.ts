@@ -1,10 +1,10 @@
 // A step's writes, in one statement (data-modifying CTEs): the snapshot, the messages it stores, its timers, its
 // outbox rows, the outbox effect it is the outcome of. One round trip instead of one per row, all of them or none.
 // The statement is built for the step (its rows as parameters), so its text varies with what the step writes.
-import type { Sql } from '../../prisma/index.ts';
+import { newRowId, type Sql } from '../../prisma/index.ts';
 import type { ConversationStatus, TimerEventType } from '../conversation/index.ts';
 import type { Claim, ClaimedEffect, EffectOutcome } from './outbox.ts';
-import { newRowId, type NewMessage } from './store.ts';
+import type { NewMessage } from './store.ts';
 
 /** A timer the step (re)schedules or cancels; at most one per key (the last the step asked for: timerWrites). */
 export type TimerWrite =

@@ -54,9 +54,6 @@ interface MessageRow {
   agent?: { firstName: string; lastName: string } | null;
 }
 
-/** A new row's id: a UUIDv7, monotonic within the process (prisma/row-id.ts). */
-export { newRowId };
-
 /** A message to write with a step; createdAt is the clock's, as Prisma's `now()` default was. */
 export function newMessage(
   m: Omit<NewMessage, 'id' | 'createdAt' | 'agentId' | 'channelMessageId'> &
