@@ -35,6 +35,7 @@ const usage = `npm run bench -- messages [options]
                        the statements it sent to PostgreSQL in the measured window (counted in the process, per
                        inbound message) to DIR
   --cpu-only           with --profile: the CPU profiles only, no statement counting (it costs the server CPU)
+  --node-args ARGS     the Baton servers' Node options (default "--max-semi-space-size=8"), to compare settings
   --help               this text
 CPU per message: the servers' (user + system, from /proc) plus, on PostgreSQL, its backends' (those connected to
 the benchmark's database; the server runs on this machine).
@@ -48,6 +49,7 @@ const { values } = parseArgs({
     database: { type: 'string', default: 'baton_bench_messages' },
     profile: { type: 'string' },
     'cpu-only': { type: 'boolean', default: false },
+    'node-args': { type: 'string', default: '--max-semi-space-size=8' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -93,7 +95,9 @@ function cpuMs(pid: number | undefined): number {
 }
 
 function start(name: string, entry: string, args: string[], env: Record<string, string>, profile: boolean): Server {
-  const nodeArgs = ['--max-semi-space-size=8'];
+  const nodeArgs = name.startsWith('baton-')
+    ? values['node-args'].split(' ').filter(Boolean)
+    : ['--max-semi-space-size=8'];
   let countsFile: string | undefined;
   if (profile && profileDir) {
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`);

@@ -183,6 +183,21 @@ export async function queueNextDue(db: Database, opts: { now: Date; whatsapp: bo
   );
 }
 
+/**
+ * Whether a pass has anything to do: a broadcast sending, or one scheduled that has fallen due. One prepared
+ * statement on the driver, so an idle pass costs next to nothing (each second, next to the messages: through Prisma
+ * the pass's four statements cost ~0.5 ms of CPU each on PostgreSQL and 1.5–2.8 ms on PGlite).
+ */
+export async function hasWork(db: Database, now: Date): Promise<boolean> {
+  const rows = await db.query<{ work: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM "Broadcast" WHERE status = 'sending'
+       OR (status = 'scheduled' AND "scheduledAt" <= $1::timestamptz)) AS work`,
+    [now.toISOString()],
+    { prepare: true },
+  );
+  return rows[0]?.work === true;
+}
+
 /** Broadcasts that are sending and have nothing queued or in flight become `completed`. */
 export async function completeFinished(db: Database, now: Date): Promise<string[]> {
   const rows = await db.prisma.$queryRaw<{ id: string }[]>`

@@ -7,6 +7,7 @@ import type { Database } from '../../prisma/index.ts';
 import { isGoneLocally } from '../runtime/instance.ts';
 import {
   claimRecipients,
+  hasWork,
   completeFinished,
   markInterrupted,
   queueNextDue,
@@ -191,6 +192,7 @@ export function createBroadcastSender(options: BroadcastSenderOptions): Broadcas
   }
 
   async function drainOnce(): Promise<number> {
+    if (!(await hasWork(db, now()))) return 0;
     const whatsapp = () => channels.whatsappRunning?.() ?? channels.whatsappReady();
     while (await queueNextDue(db, { now: now(), whatsapp: whatsapp() })) {
       /* queue every broadcast that is due */
