@@ -1,0 +1,123 @@
+// The step's pure transition in its one shared inert scope (workflows/conversation/step.ts) against xstate's own
+// `transition()` / `initialTransition()`, which build a new inert actor for each call: on random event sequences, several
+// conversations stepped in turn, every next snapshot (as persisted) and every action must be the same.
+import fc from 'fast-check';
+import { initialTransition, transition } from 'xstate';
+import { describe, expect, it } from 'vitest';
+import {
+  conversationMachine,
+  type ConversationEvent,
+  type ConversationInput,
+} from '../../../workflows/conversation/index.ts';
+import {
+  pureInitialTransition,
+  pureTransition,
+  type ConversationSnapshot,
+} from '../../../workflows/conversation/step.ts';
+
+const found = (value: string) => ({ status: 'found' as const, value });
+const none = { status: 'none' as const };
+
+const event: fc.Arbitrary<ConversationEvent> = fc.oneof(
+  fc
+    .record({ text: fc.constantFrom('hello', 'hola', 'a person please', 'yes', 'no', 'j@example.com +447911123456') })
+    .chain(({ text }) =>
+      fc.constantFrom<ConversationEvent>(
+        { type: 'customer.message', text },
+        { type: 'customer.message', text, lang: 'es' },
+      ),
+    ),
+  fc.constantFrom<ConversationEvent>(
+    { type: 'ai.replied', reply: { kind: 'reply', text: 'hi' } },
+    { type: 'ai.replied', reply: { kind: 'handover', reason: 'ai_failed', text: 'finding a person' } },
+    { type: 'handover.timeout', key: 'handover:1' },
+    { type: 'handover.timeout', key: 'handover:2' },
+    { type: 'inactivity.timeout', key: 'inactivity' },
+    {
+      type: 'details.extracted',
+      extraction: { email: found('j@example.com'), phone: found('+447911123456'), declined: false },
+    },
+    { type: 'details.extracted', extraction: { email: found('j@example.com'), phone: none, declined: false } },
+    { type: 'details.extracted', extraction: { email: none, phone: none, declined: true } },
+    { type: 'details.extracted', extraction: { email: none, phone: none, declined: false }, text: 'what?' },
+    { type: 'details.saved', email: 'j@example.com', phone: '+447911123456', outcome: 'updated' },
+    { type: 'details.saved', email: 'j@example.com', phone: null, outcome: 'promoted' },
+    { type: 'details.refused', field: 'email' },
+    { type: 'details.failed', reason: 'gave up' },
+    { type: 'agent.claimed', agentId: 'a1' },
+    { type: 'agent.message', agentId: 'a1', text: 'Sam here' },
+    { type: 'agent.closed', agentId: 'a1' },
+    { type: 'agent.closed', agentId: null },
+    { type: 'agent.transferred', agentId: 'a2' },
+    { type: 'agent.reopened', agentId: 'a1' },
+  ),
+);
+
+const input: fc.Arbitrary<ConversationInput> = fc.record({
+  channel: fc.constantFrom('webchat', 'whatsapp', 'msteams'),
+  knownPhone: fc.constantFrom(null, '+447911123456'),
+  handoverTimeoutMs: fc.constantFrom(60_000, 300_000),
+  inactivityTimeoutMs: fc.constantFrom(600_000, 3_600_000),
+  lang: fc.constantFrom(undefined, 'en' as const, 'es' as const),
+  askName: fc.constantFrom(undefined, true, false),
+});
+
+const persisted = (s: ConversationSnapshot) => conversationMachine.getPersistedSnapshot(s);
+const actionsOf = (actions: { type: string; params?: unknown }[]) =>
+  actions.map((a) => ({ type: a.type, params: a.params }));
+
+describe('the step in one shared inert scope', () => {
+  it('gives what xstate’s transition() gives, conversation after conversation, event after event', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ input, events: fc.array(fc.tuple(fc.nat(), event), { maxLength: 25 }) }), {
+          minLength: 1,
+          maxLength: 4,
+        }),
+        (conversations) => {
+          const ours: ConversationSnapshot[] = [];
+          const theirs: ConversationSnapshot[] = [];
+          for (const c of conversations) {
+            const [a, aActions] = pureInitialTransition(c.input);
+            const [b, bActions] = initialTransition(conversationMachine, c.input);
+            expect(persisted(a)).toEqual(persisted(b));
+            expect(actionsOf(aActions)).toEqual(actionsOf(bActions));
+            ours.push(a);
+            theirs.push(b);
+          }
+          // the conversations' events interleaved: each event goes to the conversation its number picks
+          const all = conversations.flatMap((c) => c.events);
+          for (const [n, e] of all) {
+            const i = n % ours.length;
+            const [a, aActions] = pureTransition(ours[i]!, e);
+            const [b, bActions] = transition(conversationMachine, theirs[i]!, e);
+            expect(persisted(a)).toEqual(persisted(b));
+            expect(a.value).toEqual(b.value);
+            expect(actionsOf(aActions)).toEqual(actionsOf(bActions));
+            ours[i] = a;
+            theirs[i] = b;
+          }
+        },
+      ),
+      { numRuns: 600 },
+    );
+  });
+
+  it('does not leak a step’s actions into the next, even when a step throws', () => {
+    const [start] = pureInitialTransition({
+      channel: 'webchat',
+      knownPhone: null,
+      handoverTimeoutMs: 60_000,
+      inactivityTimeoutMs: 600_000,
+    });
+    const [, first] = pureTransition(start, { type: 'customer.message', text: 'hello' });
+    expect(first.length).toBeGreaterThan(0);
+    // an event the machine ignores in `ai`: no actions at all, none carried over from the step before
+    const [, none2] = pureTransition(start, { type: 'details.failed', reason: 'x' });
+    const [, theirs] = transition(conversationMachine, start, { type: 'details.failed', reason: 'x' });
+    expect(actionsOf(none2)).toEqual(actionsOf(theirs));
+    expect(() => pureTransition(start, null as unknown as ConversationEvent)).toThrow();
+    const [, again] = pureTransition(start, { type: 'customer.message', text: 'hello' });
+    expect(actionsOf(again)).toEqual(actionsOf(first));
+  });
+});
