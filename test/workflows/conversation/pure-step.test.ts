@@ -67,6 +67,20 @@ const actionsOf = (actions: { type: string; params?: unknown }[]) =>
   actions.map((a) => ({ type: a.type, params: a.params }));
 
 describe('the step in one shared inert scope', () => {
+  it('is only safe for a machine that invokes nothing and has no delays: this one', () => {
+    type Node = (typeof conversationMachine)['root'];
+    const nodes: Node[] = [];
+    const walk = (n: Node) => {
+      nodes.push(n);
+      for (const child of Object.values(n.states)) walk(child as Node);
+    };
+    walk(conversationMachine.root);
+    expect(nodes.length).toBeGreaterThan(5);
+    for (const n of nodes) {
+      expect({ id: n.id, invoke: n.invoke.length, after: n.after.length }).toEqual({ id: n.id, invoke: 0, after: 0 });
+    }
+  });
+
   it('gives what xstate’s transition() gives, conversation after conversation, event after event', () => {
     fc.assert(
       fc.property(
