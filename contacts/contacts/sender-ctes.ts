@@ -58,8 +58,8 @@ export function senderWithoutPhoneCtes(
     // The guest's searchText is written here, as contact_search_text() makes it of its names and email, and the
     // statement says so (baton.search_text_written: this contact, this statement) before the email's row is
     // inserted: the search-text triggers are not called for the guest (migration *_contact_search_text_hot_writers;
-    // they cost ~60 µs of PostgreSQL's CPU a guest). The CASE sets it only for a guest the caller used, then
-    // inserts. The contact comes from the email's row: both are written only for that guest.
+    // ~250 µs of PostgreSQL's CPU a guest, docs/performance.md). The CASE sets it only for a guest the caller used,
+    // then inserts. The contact comes from the email's row: both are written only for that guest.
     return `guest_email AS (
       INSERT INTO "Identifier" ("businessId", kind, value, "contactId")
       SELECT ${business}, 'email'::"IdentifierKind", ${email}, "contactId" FROM ${used}
