@@ -150,15 +150,13 @@ export async function fillContacts(
       [TABLES],
     );
     for (const ix of indexes) await query(`DROP INDEX "${ix.name}"`);
-    await query(`ALTER TABLE "Contact" DISABLE TRIGGER contact_search_text`);
-    await query(`ALTER TABLE "Identifier" DISABLE TRIGGER identifier_search_text_insert`);
+    // searchText written with the rows (contact_search_text), the search-text triggers off for this transaction
+    await query(`SET LOCAL baton.search_text_by_writer = on`);
     for (let from = 1; from <= n; from += chunk) {
       const to = Math.min(n, from + chunk - 1);
       await fillRange(query, businessId, n, from, to);
       progress(to);
     }
-    await query(`ALTER TABLE "Contact" ENABLE ALWAYS TRIGGER contact_search_text`);
-    await query(`ALTER TABLE "Identifier" ENABLE ALWAYS TRIGGER identifier_search_text_insert`);
     for (const ix of indexes) await query(ix.def);
   });
   await db.query('ANALYZE "Contact", "Identifier", "ContactTag", "Tag"');

@@ -173,8 +173,7 @@ async function resolveContact(
 
 /**
  * A new guest: the contact, its pseudonymous email and the audit entry in one statement on the raw driver (the same
- * CTEs the conversation runtime opens a conversation with: sender-ctes.ts). The identifiers' trigger completes the
- * contact's searchText with the email at the statement's end, as it does after a separate INSERT.
+ * CTEs the conversation runtime opens a conversation with: sender-ctes.ts, which write the contact's searchText).
  */
 async function createGuest(db: Database, businessId: string, channel: string): Promise<ResolvedSender> {
   for (let attempt = 0; ; attempt++) {

@@ -95,6 +95,89 @@ describe('opening a conversation', () => {
     expect(await db.prisma.contact.count({ where: { businessId: business.id } })).toBe(1);
   });
 
+  it('a new guest costs no search-text trigger call and gets its searchText; a later statement’s email calls one', async () => {
+    const { business } = await makeBusiness(db);
+    await db.transaction(async (tx) => {
+      // calls of the search-text trigger functions in this transaction (counted with track_functions = 'all')
+      await tx.query(`SET LOCAL track_functions = 'all'`);
+      const calls = async () =>
+        Object.fromEntries(
+          (
+            await tx.query<{ name: string; n: number }>(
+              `SELECT proname AS name, coalesce(pg_stat_get_xact_function_calls(oid), 0)::int AS n FROM pg_proc
+               WHERE proname IN ('contact_search_text_of_contact', 'contact_search_text_of_identifiers',
+                 'contact_search_text_of_new_email')`,
+            )
+          ).map((r) => [r.name, r.n]),
+        );
+      const callsDuring = async (write: () => Promise<unknown>) => {
+        const before = await calls();
+        await write();
+        const after = await calls();
+        return Object.fromEntries(Object.entries(after).map(([name, n]) => [name, n - (before[name] ?? 0)]));
+      };
+      const none = {
+        contact_search_text_of_contact: 0,
+        contact_search_text_of_identifiers: 0,
+        contact_search_text_of_new_email: 0,
+      };
+      const searchText = async (contactId: string) =>
+        (
+          await tx.query<{ text: string; expected: string }>(
+            `SELECT c."searchText" AS text, contact_search_text(c."firstName", c."middleName", c."lastName",
+               c."businessName", (SELECT value FROM "Identifier" WHERE "contactId" = c.id AND kind = 'email')) AS expected
+             FROM "Contact" c WHERE c.id = $1::uuid`,
+            [contactId],
+          )
+        )[0]!;
+
+      // the guest's opening calls none
+      let opened: Awaited<ReturnType<typeof openConversation>> | undefined;
+      expect(
+        await callsDuring(async () => (opened = await openConversation(tx, newConversation(business.id, 'text-1')))),
+      ).toEqual(none);
+      const guest = opened!.contactId;
+      const text = await searchText(guest);
+      expect(text.text).toBe(text.expected);
+      expect(text.text).toMatch(/^guest .+@/);
+
+      // a returning visitor: the guest's CTEs insert no row, and call nothing
+      await tx.query(`UPDATE "Conversation" SET status = 'closed' WHERE id = $1::uuid`, [opened!.id]);
+      expect(
+        await callsDuring(async () => {
+          const again = await openConversation(tx, newConversation(business.id, 'text-1'));
+          expect(again).toMatchObject({ opened: true, contactId: guest });
+        }),
+      ).toEqual(none);
+
+      // the opening statement's word that it wrote the guest's text holds for that statement only: a later statement
+      // of the same transaction giving the guest another email is kept by the triggers
+      await tx.query(`DELETE FROM "Identifier" WHERE "contactId" = $1::uuid AND kind = 'email'`, [guest]);
+      expect(
+        await callsDuring(() =>
+          tx.query(
+            `INSERT INTO "Identifier" ("businessId", kind, value, "contactId")
+             VALUES ($1::uuid, 'email', 'Later@Example.test', $2::uuid)`,
+            [business.id, guest],
+          ),
+        ),
+      ).toEqual({ ...none, contact_search_text_of_new_email: 1 });
+      const later = await searchText(guest);
+      expect(later.text).toBe(later.expected);
+      expect(later.text).toMatch(/ later@example\.test$/);
+      // and a contact inserted without its text calls the contact's trigger (the counter counts)
+      expect(
+        await callsDuring(() =>
+          tx.query(
+            `INSERT INTO "Contact" (id, "businessId", status, channel, "firstName", "updatedAt")
+             VALUES (gen_random_uuid(), $1::uuid, 'active', 'test', 'Oona', now())`,
+            [business.id],
+          ),
+        ),
+      ).toEqual({ ...none, contact_search_text_of_contact: 1 });
+    });
+  });
+
   it('concurrent first messages of one channel conversation open one conversation for one guest', async () => {
     const { business } = await makeBusiness(db);
     const c = counting();
