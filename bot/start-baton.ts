@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { ensureFirstBusiness, resumeImports, storedTokenSecret } from '../contacts/index.ts';
-import { openDatabase, type Database } from '../prisma/index.ts';
+import { openDatabase, startVacuumer, type Database } from '../prisma/index.ts';
 import {
   createAgent,
   createBroadcastSender,
@@ -147,6 +147,18 @@ export async function startBaton(config: Config, options: StartOptions = {}): Pr
       logger.error({ err: e }, 'resuming imports failed'),
     );
 
+    // The embedded database has no autovacuum (single-user mode): Baton vacuums and analyzes its tables itself, by
+    // autovacuum's rules, every 10 minutes (prisma/vacuum.ts). A PostgreSQL server does it on its own.
+    const vacuumer =
+      db.kind === 'pglite'
+        ? startVacuumer(db, {
+            onPass: (p) => {
+              if (p.done.length) logger.info({ done: p.done }, 'database vacuumed');
+            },
+            onError: (e) => logger.error({ err: e }, 'vacuuming the database failed'),
+          })
+        : undefined;
+
     let stopping: Promise<void> | undefined;
     const stop = () =>
       (stopping ??= (async () => {
@@ -154,6 +166,7 @@ export async function startBaton(config: Config, options: StartOptions = {}): Pr
         await sender.stop();
         await liveChannels.stop();
         await runtime.stop();
+        await vacuumer?.stop();
         await db.close();
         logger.info('Baton stopped');
       })());

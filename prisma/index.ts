@@ -7,3 +7,5 @@ export { pgliteStartParams, pgliteExtensions } from './pglite.ts';
 export { DataDirLockedError, isDataDirLockedError, LOCK_FILE } from './lock/index.ts';
 export type { LockHolder } from './lock/index.ts';
 export * from './generated/client.ts';
+export { startVacuumer, vacuumPass, maintenanceFor, maintenanceStatement } from './vacuum.ts';
+export type { Vacuumer, VacuumPass, TableStats, Maintenance } from './vacuum.ts';
