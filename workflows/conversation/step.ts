@@ -1,7 +1,14 @@
 // One pure step of a conversation: persisted snapshot + event → next snapshot, status and effects.
 // Uses xstate's pure `transition()`, so no actor is kept in memory between events (the database
 // holds the snapshot) and nothing runs but what the runtime does with the returned effects.
-import { initialTransition, transition, type SnapshotFrom } from 'xstate';
+import {
+  createActor,
+  initialTransition,
+  type AnyActor,
+  type AnyActorLogic,
+  type AnyActorScope,
+  type SnapshotFrom,
+} from 'xstate';
 import { z } from 'zod';
 import type { ConversationEffect, ConversationEvent } from './effects.ts';
 import { conversationMachine, type ConversationContext, type ConversationInput } from './machine.ts';
@@ -102,9 +109,41 @@ export function restoreConversation(persisted: unknown): ConversationSnapshot {
   });
 }
 
+/**
+ * The inert actor xstate's `transition()` builds for every call (createInertActorScope), built once: its constructor
+ * computes the machine's initial state (~40 % of a step's CPU) only to throw it away. The machine invokes and spawns
+ * nothing, so no step registers anything in its system (test/workflows/conversation/transition.test.ts compares both
+ * ways), and a step's actions are collected, never executed (`actionExecutor`), its deferred ones dropped (`defer`).
+ */
+let inertSelf: AnyActor | undefined;
+
+/** xstate's pure `transition(conversationMachine, snapshot, event)`, with the inert actor built once. */
+export function machineTransition(
+  snapshot: ConversationSnapshot,
+  event: ConversationEvent,
+): [ConversationSnapshot, { type: string; params: unknown }[]] {
+  // as xstate builds it: no input
+  inertSelf ??= createActor(conversationMachine as AnyActorLogic);
+  const actions: { type: string; params: unknown }[] = [];
+  const scope = {
+    self: inertSelf,
+    defer: () => {},
+    id: '',
+    logger: () => {},
+    sessionId: '',
+    stopChild: () => {},
+    system: inertSelf.system,
+    emit: () => {},
+    actionExecutor: (action: { type: string; params: unknown }) => {
+      actions.push(action);
+    },
+  } as unknown as AnyActorScope;
+  return [conversationMachine.transition(snapshot, event, scope), actions];
+}
+
 export function stepConversation(persisted: unknown, event: ConversationEvent): ConversationStep {
   const before = restoreConversation(persisted);
-  const [after, actions] = transition(conversationMachine, before, event);
+  const [after, actions] = machineTransition(before, event);
   const changed = actions.length > 0 || after.value !== before.value || after.context !== before.context;
   return toStep(after, actions, changed);
 }
