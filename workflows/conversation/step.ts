@@ -77,6 +77,17 @@ export function startConversation(input: ConversationInput): ConversationStep {
 /** Persisted snapshots known to be the machine's own, as the database gives them back (persistedCopy). */
 const ours = new WeakSet<object>();
 
+/**
+ * The copies made lately, by their JSON: most conversations' snapshots are alike (a conversation with the AI holds
+ * its business's settings, its channel and its language, nothing of its own), and a copy is frozen, so one copy
+ * serves every step that writes the same JSON. Beyond COPIES texts the oldest is forgotten.
+ */
+const copies = new Map<string, object>();
+const COPIES = 1_000;
+
+/** The machine's state restored from one of our copies (restoreConversation): xstate never changes a snapshot. */
+const restored = new WeakMap<object, ConversationSnapshot>();
+
 function deepFreeze(value: unknown): void {
   if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
   Object.freeze(value);
@@ -86,27 +97,35 @@ function deepFreeze(value: unknown): void {
 /**
  * A snapshot the machine gave (`ConversationStep.persisted`, here as the JSON written to the database) as the
  * database gives it back: frozen, and restored without the check a row read from the database gets (it is the
- * machine's own: it cannot fail it).
+ * machine's own: it cannot fail it). The same JSON gives the same frozen object.
  */
 export function persistedCopy(json: string): unknown {
+  const known = copies.get(json);
+  if (known !== undefined) return known;
   const copy = JSON.parse(json) as unknown;
   if (copy !== null && typeof copy === 'object') {
     deepFreeze(copy);
     ours.add(copy);
+    if (copies.size >= COPIES) copies.delete(copies.keys().next().value as string);
+    copies.set(json, copy);
   }
   return copy;
 }
 
 /** Restores a persisted snapshot. Throws (with the zod issue) when it is not one of ours. */
 export function restoreConversation(persisted: unknown): ConversationSnapshot {
-  const parsed =
-    persisted !== null && typeof persisted === 'object' && ours.has(persisted)
-      ? (persisted as z.infer<typeof persistedSchema>)
-      : persistedSchema.parse(persisted);
-  return conversationMachine.resolveState({
+  const own = persisted !== null && typeof persisted === 'object' && ours.has(persisted);
+  if (own) {
+    const known = restored.get(persisted);
+    if (known) return known;
+  }
+  const parsed = own ? (persisted as z.infer<typeof persistedSchema>) : persistedSchema.parse(persisted);
+  const snapshot = conversationMachine.resolveState({
     value: parsed.value,
     context: parsed.context as unknown as ConversationContext,
   });
+  if (own) restored.set(persisted, snapshot);
+  return snapshot;
 }
 
 /**

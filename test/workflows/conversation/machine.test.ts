@@ -530,6 +530,9 @@ describe('persistedCopy (a snapshot the machine gave, as the database gives it b
     const copy = persistedCopy(json) as { context: { capture: object } };
     expect(Object.isFrozen(copy)).toBe(true);
     expect(Object.isFrozen(copy.context.capture)).toBe(true);
+    // the same JSON, the same frozen copy
+    expect(persistedCopy(json)).toBe(copy);
+    expect(persistedCopy(`${json} `)).toEqual(copy);
     const event = { type: 'customer.message', text: 'hello', lang: 'en' } as const;
     const fromCopy = stepConversation(copy, event);
     const fromRow = stepConversation(JSON.parse(json), event);
