@@ -4,6 +4,7 @@ import {
   persistedCopy,
   restoreConversation,
   startConversation,
+  startedSnapshot,
   stepConversation,
   wording,
   wordingFor,
@@ -513,6 +514,20 @@ describe('start', () => {
     expect(b.context.channel).toBe('webchat');
     expect(startConversation(input)).toEqual(a);
     expect(b.persisted.context).toMatchObject({ handoverTimeoutMs: 60_000, channel: 'webchat' });
+  });
+});
+
+describe('startedSnapshot (a start as the database keeps it)', () => {
+  it('is the start’s status and its persisted snapshot’s JSON, for every input, asked once or again', () => {
+    for (const channel of ['webchat', 'emulator', 'whatsapp'])
+      for (const knownPhone of [null, '+447911123456'])
+        for (const askName of [true, false])
+          for (const handoverTimeoutMs of [60_000, 120_000])
+            for (let again = 0; again < 2; again++) {
+              const input = { channel, knownPhone, askName, handoverTimeoutMs, inactivityTimeoutMs: 86_400_000 };
+              const step = startConversation(input);
+              expect(startedSnapshot(input)).toEqual({ status: step.status, json: JSON.stringify(step.persisted) });
+            }
   });
 });
 
