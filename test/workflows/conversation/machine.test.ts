@@ -5,6 +5,7 @@ import {
   restoreConversation,
   startConversation,
   startedSnapshot,
+  statusOf,
   stepConversation,
   wording,
   wordingFor,
@@ -514,6 +515,16 @@ describe('start', () => {
     expect(b.context.channel).toBe('webchat');
     expect(startConversation(input)).toEqual(a);
     expect(b.persisted.context).toMatchObject({ handoverTimeoutMs: 60_000, channel: 'webchat' });
+  });
+});
+
+describe('statusOf', () => {
+  it('is the top state, and refuses any other', () => {
+    for (const status of ['ai', 'waiting', 'capture', 'followup', 'human', 'closed'])
+      expect(statusOf(restoreConversation({ value: status, context: { handovers: 0, capture: {} } }))).toBe(status);
+    expect(statusOf({ value: { capture: 'asking' } } as never)).toBe('capture');
+    expect(() => statusOf({ value: 'elsewhere' } as never)).toThrow(/Invalid option/);
+    expect(() => statusOf({ value: {} } as never)).toThrow();
   });
 });
 
