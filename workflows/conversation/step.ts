@@ -29,10 +29,13 @@ export type PersistedConversation = z.infer<typeof persistedSchema> & Record<str
 // built once: a zod schema costs far more to build than to use, and this runs on every event
 const statusSchema = z.enum(['ai', 'waiting', 'capture', 'followup', 'human', 'closed']);
 
+const statuses: ReadonlySet<unknown> = new Set(statusSchema.options);
+
 export function statusOf(snapshot: ConversationSnapshot): ConversationStatus {
   const value = snapshot.value;
   const top = typeof value === 'string' ? value : Object.keys(value)[0];
-  return statusSchema.parse(top);
+  // one of them (every step): no parse; else zod's error, as before
+  return statuses.has(top) ? (top as ConversationStatus) : statusSchema.parse(top);
 }
 
 /**
@@ -96,28 +99,50 @@ function toStep(snapshot: ConversationSnapshot, actions: { type: string; params:
 }
 
 /** Conversation starts by input: a start is pure, the same few inputs come back (a business's settings, a channel). */
-const starts = new Map<string, ConversationStep>();
+const starts = new Map<string, { step: ConversationStep; json: string }>();
 const STARTS = 256;
 
-export function startConversation(input: ConversationInput): ConversationStep {
+function started(input: ConversationInput): { step: ConversationStep; json: string } {
   // every field of the input, so that a field added later is part of the key
   const key = JSON.stringify(input);
-  let step = starts.get(key);
-  if (!step) {
+  let start = starts.get(key);
+  if (!start) {
     const [snapshot, actions] = pureInitialTransition(input);
-    step = toStep(snapshot, actions, true);
+    const step = toStep(snapshot, actions, true);
+    start = { step, json: JSON.stringify(step.persisted) };
     // a phone is one customer's: not worth keeping
     if (input.knownPhone === null) {
       if (starts.size >= STARTS) starts.delete(starts.keys().next().value as string);
-      starts.set(key, step);
+      starts.set(key, start);
     }
   }
+  return start;
+}
+
+export function startConversation(input: ConversationInput): ConversationStep {
   // every caller gets its own copy (~6 µs, against ~60 µs for a start)
-  return structuredClone(step);
+  return structuredClone(started(input).step);
+}
+
+/** A start as the database keeps it: its status and its persisted snapshot's JSON (no copy needed: a string). */
+export function startedSnapshot(input: ConversationInput): { status: ConversationStatus; json: string } {
+  const { step, json } = started(input);
+  return { status: step.status, json };
 }
 
 /** Persisted snapshots known to be the machine's own, as the database gives them back (persistedCopy). */
 const ours = new WeakSet<object>();
+
+/**
+ * The copies made lately, by their JSON: most conversations' snapshots are alike (a conversation with the AI holds
+ * its business's settings, its channel and its language, nothing of its own), and a copy is frozen, so one copy
+ * serves every step that writes the same JSON. Beyond COPIES texts the oldest is forgotten.
+ */
+const copies = new Map<string, object>();
+const COPIES = 1_000;
+
+/** The machine's state restored from one of our copies (restoreConversation): xstate never changes a snapshot. */
+const restored = new WeakMap<object, ConversationSnapshot>();
 
 function deepFreeze(value: unknown): void {
   if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
@@ -128,27 +153,35 @@ function deepFreeze(value: unknown): void {
 /**
  * A snapshot the machine gave (`ConversationStep.persisted`, here as the JSON written to the database) as the
  * database gives it back: frozen, and restored without the check a row read from the database gets (it is the
- * machine's own: it cannot fail it).
+ * machine's own: it cannot fail it). The same JSON gives the same frozen object.
  */
 export function persistedCopy(json: string): unknown {
+  const known = copies.get(json);
+  if (known !== undefined) return known;
   const copy = JSON.parse(json) as unknown;
   if (copy !== null && typeof copy === 'object') {
     deepFreeze(copy);
     ours.add(copy);
+    if (copies.size >= COPIES) copies.delete(copies.keys().next().value as string);
+    copies.set(json, copy);
   }
   return copy;
 }
 
 /** Restores a persisted snapshot. Throws (with the zod issue) when it is not one of ours. */
 export function restoreConversation(persisted: unknown): ConversationSnapshot {
-  const parsed =
-    persisted !== null && typeof persisted === 'object' && ours.has(persisted)
-      ? (persisted as z.infer<typeof persistedSchema>)
-      : persistedSchema.parse(persisted);
-  return conversationMachine.resolveState({
+  const own = persisted !== null && typeof persisted === 'object' && ours.has(persisted);
+  if (own) {
+    const known = restored.get(persisted);
+    if (known) return known;
+  }
+  const parsed = own ? (persisted as z.infer<typeof persistedSchema>) : persistedSchema.parse(persisted);
+  const snapshot = conversationMachine.resolveState({
     value: parsed.value,
     context: parsed.context as unknown as ConversationContext,
   });
+  if (own) restored.set(persisted, snapshot);
+  return snapshot;
 }
 
 export function stepConversation(persisted: unknown, event: ConversationEvent): ConversationStep {

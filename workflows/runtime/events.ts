@@ -23,3 +23,19 @@ export type RuntimeEvent =
       reason: string;
     }
   | { type: 'message'; businessId: string; conversationId: string; message: MessageView };
+
+const dataJsons = new WeakMap<RuntimeEvent, string>();
+
+/**
+ * The event's fields but its type and its business, as JSON, made once per event: the console's stream sends it as
+ * is (bot/http/event-stream.ts) and the relay wraps it (relay-queue.ts eventJson), so an event is serialised once.
+ */
+export function eventDataJson(event: RuntimeEvent): string {
+  let json = dataJsons.get(event);
+  if (json === undefined) {
+    const { type: _type, businessId: _businessId, ...data } = event;
+    json = JSON.stringify(data);
+    dataJsons.set(event, json);
+  }
+  return json;
+}

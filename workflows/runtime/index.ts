@@ -2,6 +2,7 @@
 export { createConversationRuntime } from './runtime.ts';
 export type { ConversationRuntime, ConversationRuntimeOptions, InboundResult } from './runtime.ts';
 export type { RuntimeEvent, MessageView } from './events.ts';
+export { eventDataJson } from './events.ts';
 export { localInstanceId, isGoneLocally } from './instance.ts';
 export {
   listConversations,

@@ -2,7 +2,7 @@
 // resolved to a contact), store the message with the step it causes, skip a channel's redelivery.
 import { isDomainError, resolveInboundSender } from '../../contacts/index.ts';
 import type { Database } from '../../prisma/index.ts';
-import { startConversation, type ConversationStatus } from '../conversation/index.ts';
+import { startedSnapshot, type ConversationStatus } from '../conversation/index.ts';
 import type { InboundMessage } from '../contracts.ts';
 import type { BusinessLookup } from './business-cache.ts';
 import type { RunEvent } from './effect-loop.ts';
@@ -122,7 +122,7 @@ async function openFor(deps: IntakeDeps, msg: InboundMessage): Promise<Opening> 
     reference: msg.reference,
     at: deps.now(),
     start: (askName: boolean) =>
-      startConversation({
+      startedSnapshot({
         channel: msg.channel,
         knownPhone: msg.sender.phone ?? null,
         askName,

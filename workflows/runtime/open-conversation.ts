@@ -20,8 +20,8 @@ export interface Opening {
 
 export interface NewConversation extends ChannelKey {
   reference: Record<string, unknown>;
-  /** the conversation machine's start: for a guest (`askName`), or for a known contact */
-  start: (askName: boolean) => ConversationStep;
+  /** the conversation machine's start as stored (startedSnapshot): for a guest (`askName`), or for a known contact */
+  start: (askName: boolean) => Start;
   at: Date;
 }
 
@@ -47,14 +47,11 @@ const UNIQUE_VIOLATION = '23505';
  * (a follow-up query only when another message opened it at the same moment).
  */
 export async function openConversation(db: Sql, conversation: NewConversation, sender?: KnownSender): Promise<Opening> {
-  // each start computed and serialised once (a guest's and a known contact's: which one is decided in the statement)
+  // each start computed once (a guest's and a known contact's: which one is decided in the statement)
   const starts = new Map<boolean, Start>();
   const started = (askName: boolean) => {
     let s = starts.get(askName);
-    if (!s) {
-      const step = conversation.start(askName);
-      starts.set(askName, (s = { status: step.status, json: JSON.stringify(step.persisted) }));
-    }
+    if (!s) starts.set(askName, (s = conversation.start(askName)));
     return s;
   };
   const c = { ...conversation, started };
@@ -101,7 +98,7 @@ export async function newerOpenConversation(db: Sql, conversationId: string): Pr
 }
 
 /** A conversation's start as the statement writes it: its status and its snapshot's JSON. */
-type Start = { status: ConversationStep['status']; json: string };
+export type Start = { status: ConversationStep['status']; json: string };
 
 /** A new conversation with its starts computed once (openConversation). */
 type Opener = NewConversation & { started: (askName: boolean) => Start };

@@ -1,5 +1,5 @@
 // The relay's outgoing queue (pure: no I/O): bounded, coalesced, and cut into NOTIFY payloads of many events each.
-import type { RuntimeEvent } from './events.ts';
+import { eventDataJson, type RuntimeEvent } from './events.ts';
 
 /** PostgreSQL's NOTIFY payload limit is 8000 bytes; a payload carries as many events as fit in this. */
 export const MAX_PAYLOAD = 7000;
@@ -17,9 +17,14 @@ export interface RelayQueueStats {
   queued: number;
 }
 
-/** One event as JSON, its message text cut so that it fits a payload. */
+/**
+ * One event as JSON (its type and business, then the rest as the console's stream has it: eventDataJson), its message
+ * text cut so that it fits a payload.
+ */
 export function eventJson(event: RuntimeEvent): string {
-  const json = JSON.stringify(event);
+  const data = eventDataJson(event);
+  const head = `{"type":${JSON.stringify(event.type)},"businessId":${JSON.stringify(event.businessId)}`;
+  const json = data === '{}' ? `${head}}` : `${head},${data.slice(1)}`;
   if (json.length <= MAX_PAYLOAD - 100 || event.type !== 'message') return json;
   const text = `${event.message.text.slice(0, MAX_TEXT)}…`;
   return JSON.stringify({ ...event, message: { ...event.message, text } });

@@ -66,13 +66,27 @@ export function timerWrites(writes: TimerWrite[]): TimerWrite[] {
 
 const iso = (d: Date) => d.toISOString();
 
+/** The distinct agents who wrote the step's messages, in order of their first message. */
+function agentIdsOf(w: StepWrite): string[] {
+  return [...new Set(w.messages.flatMap((m) => (m.agentId ? [m.agentId] : [])))];
+}
+
 /**
- * Writes the step, if the row is still at `version`, the customer's message was not handed over before and the effect
- * it is the outcome of is not done yet: the snapshot's UPDATE checks all three (each a CTE read in the statement's
- * snapshot; after a concurrent update PostgreSQL re-checks the version on the row as it is then), and every other
- * write reads the UPDATE's result. Nothing is written otherwise, so the statement is safe outside a transaction too.
+ * What a step's statement text depends on (stepStatement): which guards and writes it has and how many rows of
+ * each. Everything else is a parameter.
  */
-export async function writeStep(db: Sql, w: StepWrite): Promise<StepWritten> {
+export function stepShape(w: StepWrite, agents: number): string {
+  let timers = '';
+  for (const t of w.timers) timers += t.kind === 'schedule' ? 's' : 'c';
+  return `${w.redeliveryOf !== undefined ? 'r' : ''}${w.effectDone ? 'e' : ''}|${w.messages.length}|${timers}|${w.outbox.length}|${agents}`;
+}
+
+/**
+ * The step's statement and its parameters (`ids`: the new timer rows' ids). Built in full for a shape not seen yet:
+ * writeStep then keeps its text per shape and fills only the parameters (stepParams, the same values in the same
+ * order: test/workflows/runtime/step-write.test.ts).
+ */
+export function stepStatement(w: StepWrite, ids: () => string = newRowId): { text: string; params: unknown[] } {
   const params: unknown[] = [];
   const $ = (v: unknown) => {
     params.push(v);
@@ -81,7 +95,6 @@ export async function writeStep(db: Sql, w: StepWrite): Promise<StepWritten> {
   const conv = $(w.conversationId);
   const ctes: string[] = [];
   const guards: string[] = [];
-
   if (w.redeliveryOf !== undefined) {
     ctes.push(`seen AS (SELECT 1 FROM "Message"
       WHERE "conversationId" = ${conv}::uuid AND "channelMessageId" = ${$(w.redeliveryOf)} AND direction = 'inbound'
@@ -125,7 +138,7 @@ export async function writeStep(db: Sql, w: StepWrite): Promise<StepWritten> {
   for (const [i, t] of w.timers.entries()) {
     if (t.kind === 'schedule')
       ctes.push(`timer${i} AS (INSERT INTO "DurableTimer" (id, "conversationId", event, key, "dueAt")
-        SELECT ${$(newRowId())}::uuid, ${conv}::uuid, ${$(t.event)}, ${$(t.key)}, ${$(iso(t.dueAt))}::timestamptz
+        SELECT ${$(ids())}::uuid, ${conv}::uuid, ${$(t.event)}, ${$(t.key)}, ${$(iso(t.dueAt))}::timestamptz
         WHERE ${ifSaved}
         ON CONFLICT ("conversationId", key) DO UPDATE SET event = EXCLUDED.event, "dueAt" = EXCLUDED."dueAt",
           "claimedAt" = NULL, "claimedBy" = NULL, "firedAt" = NULL, "cancelledAt" = NULL)`);
@@ -149,26 +162,84 @@ export async function writeStep(db: Sql, w: StepWrite): Promise<StepWritten> {
       SELECT * FROM (VALUES ${rows.join(', ')}) o WHERE ${ifSaved})`);
   }
 
-  const agentIds = [...new Set(w.messages.flatMap((m) => (m.agentId ? [m.agentId] : [])))];
+  const agentIds = agentIdsOf(w);
   const agents =
     agentIds.length > 0
       ? `(SELECT json_agg(json_build_object('id', u.id::text, 'firstName', u."firstName", 'lastName', u."lastName"))
           FROM "User" u WHERE u.id IN (${agentIds.map((id) => `${$(id)}::uuid`).join(', ')}))`
       : 'NULL::json';
+  const text = `WITH ${ctes.join(',\n')}
+     SELECT (SELECT "contactId" FROM saved) AS "contactId",
+       ${w.effectDone ? 'EXISTS (SELECT 1 FROM done)' : 'true'} AS done,
+       ${w.redeliveryOf !== undefined ? 'EXISTS (SELECT 1 FROM seen)' : 'false'} AS redelivered,
+       ${agents} AS agents`;
+  return { text, params };
+}
+
+/** stepStatement's parameters alone, in its order. */
+export function stepParams(w: StepWrite, agentIds: string[], ids: () => string): unknown[] {
+  const at = iso(w.at);
+  const params: unknown[] = [w.conversationId];
+  if (w.redeliveryOf !== undefined) params.push(w.redeliveryOf);
+  if (w.effectDone) params.push(w.effectDone.id);
+  params.push(
+    w.snapshot,
+    w.status,
+    w.assignedAgentId,
+    at,
+    w.lastActivityAt ? iso(w.lastActivityAt) : null,
+    w.closedAt !== undefined,
+    w.closedAt ? iso(w.closedAt) : null,
+    w.waitingSince !== undefined,
+    w.waitingSince ? iso(w.waitingSince) : null,
+    w.reference === undefined ? null : JSON.stringify(w.reference),
+    w.version,
+  );
+  if (w.effectDone) params.push(at, w.effectDone.outcome);
+  for (const m of w.messages)
+    params.push(m.id, m.direction, m.author, m.agentId, m.text, m.channelMessageId, iso(m.createdAt));
+  for (const t of w.timers) {
+    if (t.kind === 'schedule') params.push(ids(), t.event, t.key, iso(t.dueAt));
+    else params.push(iso(t.at), t.key);
+  }
+  if (w.outbox.length > 0) {
+    params.push(iso(w.claim.at), w.claim.by, iso(w.claim.until));
+    for (const e of w.outbox) params.push(e.id, e.job.kind, JSON.stringify(e.job));
+  }
+  for (const id of agentIds) params.push(id);
+  return params;
+}
+
+/** Statement texts by shape (stepShape): a few dozen shapes occur; beyond this many, the oldest is forgotten. */
+const SHAPES = 256;
+const statements = new Map<string, string>();
+
+/**
+ * Writes the step, if the row is still at `version`, the customer's message was not handed over before and the effect
+ * it is the outcome of is not done yet: the snapshot's UPDATE checks all three (each a CTE read in the statement's
+ * snapshot; after a concurrent update PostgreSQL re-checks the version on the row as it is then), and every other
+ * write reads the UPDATE's result. Nothing is written otherwise, so the statement is safe outside a transaction too.
+ * The statement's text is built once per shape (the same string each time, so its prepared statement is found at
+ * once); its parameters per step.
+ */
+export async function writeStep(db: Sql, w: StepWrite): Promise<StepWritten> {
+  const agentIds = agentIdsOf(w);
+  const shape = stepShape(w, agentIds.length);
+  let text = statements.get(shape);
+  let params: unknown[];
+  if (text === undefined) {
+    ({ text, params } = stepStatement(w));
+    if (statements.size >= SHAPES) statements.delete(statements.keys().next().value as string);
+    statements.set(shape, text);
+  } else {
+    params = stepParams(w, agentIds, newRowId);
+  }
   const rows = await db.query<{
     contactId: string | null;
     done: boolean;
     redelivered: boolean;
     agents: { id: string; firstName: string; lastName: string }[] | null;
-  }>(
-    `WITH ${ctes.join(',\n')}
-     SELECT (SELECT "contactId" FROM saved) AS "contactId",
-       ${w.effectDone ? 'EXISTS (SELECT 1 FROM done)' : 'true'} AS done,
-       ${w.redeliveryOf !== undefined ? 'EXISTS (SELECT 1 FROM seen)' : 'false'} AS redelivered,
-       ${agents} AS agents`,
-    params,
-    { prepare: true },
-  );
+  }>(text, params, { prepare: true });
   const row = rows[0];
   if (!row) throw new Error('a step was written without a result');
   return {

@@ -4,6 +4,8 @@ import {
   persistedCopy,
   restoreConversation,
   startConversation,
+  startedSnapshot,
+  statusOf,
   stepConversation,
   wording,
   wordingFor,
@@ -516,6 +518,30 @@ describe('start', () => {
   });
 });
 
+describe('statusOf', () => {
+  it('is the top state, and refuses any other', () => {
+    for (const status of ['ai', 'waiting', 'capture', 'followup', 'human', 'closed'])
+      expect(statusOf(restoreConversation({ value: status, context: { handovers: 0, capture: {} } }))).toBe(status);
+    expect(statusOf({ value: { capture: 'asking' } } as never)).toBe('capture');
+    expect(() => statusOf({ value: 'elsewhere' } as never)).toThrow(/Invalid option/);
+    expect(() => statusOf({ value: {} } as never)).toThrow();
+  });
+});
+
+describe('startedSnapshot (a start as the database keeps it)', () => {
+  it('is the start’s status and its persisted snapshot’s JSON, for every input, asked once or again', () => {
+    for (const channel of ['webchat', 'emulator', 'whatsapp'])
+      for (const knownPhone of [null, '+447911123456'])
+        for (const askName of [true, false])
+          for (const handoverTimeoutMs of [60_000, 120_000])
+            for (let again = 0; again < 2; again++) {
+              const input = { channel, knownPhone, askName, handoverTimeoutMs, inactivityTimeoutMs: 86_400_000 };
+              const step = startConversation(input);
+              expect(startedSnapshot(input)).toEqual({ status: step.status, json: JSON.stringify(step.persisted) });
+            }
+  });
+});
+
 describe('persistedCopy (a snapshot the machine gave, as the database gives it back)', () => {
   const start = startConversation({
     channel: 'webchat',
@@ -530,6 +556,9 @@ describe('persistedCopy (a snapshot the machine gave, as the database gives it b
     const copy = persistedCopy(json) as { context: { capture: object } };
     expect(Object.isFrozen(copy)).toBe(true);
     expect(Object.isFrozen(copy.context.capture)).toBe(true);
+    // the same JSON, the same frozen copy
+    expect(persistedCopy(json)).toBe(copy);
+    expect(persistedCopy(`${json} `)).toEqual(copy);
     const event = { type: 'customer.message', text: 'hello', lang: 'en' } as const;
     const fromCopy = stepConversation(copy, event);
     const fromRow = stepConversation(JSON.parse(json), event);

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { archiveContact, isDomainError } from '../../../contacts/index.ts';
 import type { Database, Sql } from '../../../prisma/index.ts';
-import { startConversation } from '../../../workflows/conversation/index.ts';
+import { startedSnapshot } from '../../../workflows/conversation/index.ts';
 import { createConversationRuntime } from '../../../workflows/runtime/index.ts';
 import { openConversation } from '../../../workflows/runtime/open-conversation.ts';
 import { asSecondInstance, createTestDatabase } from '../../support/db.ts';
@@ -45,7 +45,7 @@ const newConversation = (businessId: string, chat: string) => ({
   reference: { conversation: { id: chat } },
   at: new Date(),
   start: (askName: boolean) =>
-    startConversation({
+    startedSnapshot({
       channel: 'webchat',
       knownPhone: null,
       askName,
