@@ -32,6 +32,7 @@ import {
   messageView,
   newMessage,
   readConversation,
+  readConversationRecent,
   type LockedConversation,
   type NewMessage,
 } from './store.ts';
@@ -349,11 +350,23 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
     };
   };
 
+  /**
+   * A conversation not known here, as it is: with an agent that answers at once, its newest messages too, at the same
+   * version, in the same statement (the answer needs them: one round trip instead of two).
+   */
+  const readUnknown = async (conversationId: string) => {
+    if (!deps.instant) return readConversation(db, conversationId);
+    const read = await readConversationRecent(db, conversationId, deps.instant.historyLimit + 1);
+    if (!read) return null;
+    histories.set(conversationId, read.conversation.version, read.recent);
+    return read.conversation;
+  };
+
   const optimistic = async (conversationId: string, event: ConversationEvent, opts: DispatchOptions) => {
     if (opts.before || opts.timerId) return undefined;
     // not known here (another instance stepped it last, a restart, forgotten): read as it is, without a lock; the
     // write below checks the version all the same
-    const conversation = known.get(conversationId) ?? (await readConversation(db, conversationId));
+    const conversation = known.get(conversationId) ?? (await readUnknown(conversationId));
     if (!conversation) return undefined;
     // a refusal or a skip is decided on the row as it is (the locking way); going on, the write checks the version
     try {

@@ -91,6 +91,42 @@ export async function readConversation(db: Sql, id: string): Promise<LockedConve
   return rows[0] ?? null;
 }
 
+/**
+ * readConversation with the conversation's `keep` newest messages at that same version (oldest first), in one
+ * statement: for a conversation another instance stepped last, whose history the AI's answer needs (before: the row,
+ * then the messages with the version, two round trips). The messages are those recentMessages (history.ts) reads.
+ */
+export async function readConversationRecent(
+  db: Sql,
+  id: string,
+  keep: number,
+): Promise<{
+  conversation: LockedConversation;
+  recent: { id: string; createdAt: number; author: Author; text: string }[];
+} | null> {
+  const rows = await db.query<
+    LockedConversation & { recent: { id: string; at: number | string; author: Author; text: string }[] }
+  >(
+    `SELECT id::text AS id, "businessId"::text AS "businessId", channel, "channelConversationId",
+       "contactId"::text AS "contactId", status::text AS status, "assignedAgentId"::text AS "assignedAgentId",
+       snapshot, version, reference,
+       (SELECT coalesce(json_agg(json_build_object('id', m.id::text, 'at', floor(extract(epoch FROM m."createdAt") * 1000)::bigint,
+           'author', m.author::text, 'text', m.text) ORDER BY m."createdAt", m.id), '[]'::json)
+        FROM (SELECT id, "createdAt", author, text FROM "Message" WHERE "conversationId" = c.id
+              ORDER BY "createdAt" DESC, id DESC LIMIT $2) m) AS recent
+     FROM "Conversation" c WHERE id = $1::uuid`,
+    [id, keep],
+    { prepare: true },
+  );
+  const row = rows[0];
+  if (!row) return null;
+  const { recent, ...conversation } = row;
+  return {
+    conversation,
+    recent: recent.map((m) => ({ id: m.id, createdAt: Number(m.at), author: m.author, text: m.text })),
+  };
+}
+
 /** The `limit` messages before the newest one (the message being answered), oldest first. */
 export async function historyBeforeLast(db: Sql, conversationId: string, limit: number) {
   const rows = await db.query<{ author: Author; text: string }>(

@@ -157,6 +157,29 @@ describe('an AI agent that answers at once', () => {
     await rt.stop();
   });
 
+  it('a conversation another instance stepped last: its row and newest messages read in one statement', async () => {
+    const { business } = await makeBusiness(db);
+    const a = recordingOffline();
+    const first = runtime(a.agent, new Clock(), 'instant-elsewhere-a');
+    const { conversationId: id } = await first.rt.handleInbound(inbound(business.id, 'chat-i7', 'Hello'));
+    const b = recordingOffline();
+    const { database, counted } = counting(db);
+    const second = runtime(b.agent, new Clock(), 'instant-elsewhere-b', database);
+    await second.rt.handleInbound(inbound(business.id, 'chat-i7', 'what are your opening hours?'));
+    // the open conversation found, the row with its messages, the step with the AI's answer
+    const steps = counted.statements.filter((s) => !/^UPDATE "OutboxEffect"( e)? SET "doneAt"/.test(s));
+    expect(steps).toHaveLength(3);
+    expect(steps[1]).toMatch(/^SELECT .* FROM "Message" WHERE "conversationId" = c\.id/);
+    expect(counted.transactions).toBe(0);
+    // the AI saw what the history query reads
+    const { answer, history } = await historyBeforeAnswer(id);
+    expect(b.asked.at(-1)?.reply.text).toBe(answer?.text);
+    expect(b.asked.at(-1)?.history).toEqual(history);
+    expect(history.length).toBeGreaterThan(0);
+    await first.rt.stop();
+    await second.rt.stop();
+  });
+
   it("a customer's message updates its conversation without a new index entry (a HOT update)", async () => {
     // every message changes the row's snapshot, version and lastActivityAt: none of them is in an index (migration
     // conversation_hot_updates), so the row's next version stays on its page and no index is written
