@@ -64,6 +64,8 @@ export interface DispatchOptions {
     | undefined;
   /** the conversation as its creator just committed it: the first step may start from it (the optimistic way) */
   created?: LockedConversation | undefined;
+  /** the conversation as the opening statement found it, with its newest messages when it read them */
+  found?: { conversation: LockedConversation; recent: Recent | undefined } | undefined;
   /** a durable timer being fired: taken in the same transaction, or the event is dropped */
   timerId?: string | undefined;
   /** customer locale, passed on to the AI agent */
@@ -410,6 +412,13 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
       remember(opts.created);
       // just created: no message yet
       histories.set(conversationId, opts.created.version, []);
+    }
+    // found open by the opening statement (another instance stepped it last): as it read it, unless what this
+    // instance knows is as new; a step from it is written only if the row is still at its version, as ever
+    const found = opts.found;
+    if (found && (known.get(conversationId)?.version ?? -1) < found.conversation.version) {
+      remember(found.conversation);
+      if (found.recent) histories.set(conversationId, found.conversation.version, found.recent);
     }
     let stepped: Stepped | null | undefined = await optimistic(conversationId, event, opts);
     if (stepped === undefined) {

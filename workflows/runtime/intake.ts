@@ -26,6 +26,8 @@ export interface IntakeDeps {
   business: BusinessLookup;
   live: LiveEvents;
   run: RunEvent;
+  /** the newest messages a conversation found open comes back with (the AI's history when it answers at once) */
+  recentKeep?: number;
 }
 
 export type Intake = (msg: InboundMessage) => Promise<InboundResult>;
@@ -43,8 +45,8 @@ export function createIntake(deps: IntakeDeps): Intake {
     const key = `${msg.businessId}|${msg.channel}|${msg.channelConversationId}`;
     for (let attempt = 0; ; attempt++) {
       const hint = open.get(key);
-      const { id, opened, assignedAgentId, created } = hint
-        ? { id: hint, opened: false, assignedAgentId: null, created: undefined }
+      const { id, opened, assignedAgentId, created, found } = hint
+        ? { id: hint, opened: false, assignedAgentId: null, created: undefined, found: undefined }
         : await openFor(deps, msg);
       if (opened) {
         const { businessId } = msg;
@@ -71,6 +73,7 @@ export function createIntake(deps: IntakeDeps): Intake {
           check: recording.check,
           inbound: recording.inbound,
           created,
+          found,
           committed: (step) => {
             const message = step.received;
             if (message) deps.live.emit({ type: 'message', businessId: msg.businessId, conversationId: id, message });
@@ -121,6 +124,7 @@ async function openFor(deps: IntakeDeps, msg: InboundMessage): Promise<Opening> 
     ...key,
     reference: msg.reference,
     at: deps.now(),
+    recentKeep: deps.recentKeep ?? 0,
     start: (askName: boolean) =>
       startedSnapshot({
         channel: msg.channel,

@@ -6,6 +6,7 @@
 import { senderWithoutPhoneCtes, type SqlParam } from '../../contacts/index.ts';
 import { newRowId, type Sql } from '../../prisma/index.ts';
 import { persistedCopy, type ConversationStep } from '../conversation/index.ts';
+import type { RecentMessage } from './history.ts';
 import type { ChannelKey, LockedConversation } from './store.ts';
 
 export interface Opening {
@@ -16,6 +17,11 @@ export interface Opening {
   opened: boolean;
   /** opened: the new row as committed, for the dispatch's first step (version 0, the column's default) */
   created: LockedConversation | undefined;
+  /**
+   * found open by the statement: the row as it read it, with its newest messages at that version (`recentKeep`,
+   * oldest first), so that the step after needs no read of its own (another instance stepped it last)
+   */
+  found?: { conversation: LockedConversation; recent: RecentMessage[] | undefined } | undefined;
 }
 
 export interface NewConversation extends ChannelKey {
@@ -23,6 +29,8 @@ export interface NewConversation extends ChannelKey {
   /** the conversation machine's start as stored (startedSnapshot): for a guest (`askName`), or for a known contact */
   start: (askName: boolean) => Start;
   at: Date;
+  /** a conversation found open comes back with its newest messages, this many (0: none) */
+  recentKeep?: number;
 }
 
 /** The sender, when the caller resolved it (a phone's contact). */
@@ -109,6 +117,13 @@ type OpenRow = {
   assignedAgentId: string | null;
   /** null: found open; else opened, for a guest or not */
   guest: boolean | null;
+  /** found open: the rest of its row, and its newest messages (null when opened) */
+  status: LockedConversation['status'] | null;
+  agentId: string | null;
+  snapshot: unknown;
+  version: number | null;
+  reference: Record<string, unknown> | null;
+  recent: { id: string; at: number | string; author: RecentMessage['author']; text: string }[] | null;
 };
 
 /**
@@ -142,7 +157,8 @@ async function openStatement(db: Sql, c: Opener, known: KnownSender | undefined)
   const other = known ? guest : c.started(false);
   const writes = sender.write('created');
   const rows = await db.query<OpenRow>(
-    `WITH open AS (SELECT id, "contactId" FROM "Conversation" WHERE ${key} AND status <> 'closed'),
+    `WITH open AS (SELECT id, "contactId", status, "assignedAgentId", snapshot, version, reference FROM "Conversation"
+       WHERE ${key} AND status <> 'closed'),
      ${sender.resolve},
      created AS (
        INSERT INTO "Conversation" (id, "businessId", channel, "channelConversationId", reference, "contactId",
@@ -155,10 +171,17 @@ async function openStatement(db: Sql, c: Opener, known: KnownSender | undefined)
        FROM sender s WHERE NOT EXISTS (SELECT 1 FROM open)
        ON CONFLICT ("businessId", channel, "channelConversationId") WHERE status <> 'closed' DO NOTHING
        RETURNING id, "contactId", "assignedAgentId")${writes ? `,\n     ${writes}` : ''}
-     SELECT id::text AS id, "contactId"::text AS "contactId", NULL::text AS "assignedAgentId", NULL::boolean AS guest
-     FROM open
+     SELECT o.id::text AS id, o."contactId"::text AS "contactId", NULL::text AS "assignedAgentId", NULL::boolean AS guest,
+       o.status::text AS status, o."assignedAgentId"::text AS "agentId", o.snapshot, o.version, o.reference,
+       (SELECT coalesce(json_agg(json_build_object('id', m.id::text,
+           'at', floor(extract(epoch FROM m."createdAt") * 1000)::bigint, 'author', m.author::text, 'text', m.text)
+           ORDER BY m."createdAt", m.id), '[]'::json)
+        FROM (SELECT id, "createdAt", author, text FROM "Message" WHERE "conversationId" = o.id
+              ORDER BY "createdAt" DESC, id DESC LIMIT ${$(c.recentKeep ?? 0)}::int) m) AS recent
+     FROM open o
      UNION ALL
-     SELECT c.id::text, c."contactId"::text, c."assignedAgentId"::text, s.guest FROM created c CROSS JOIN sender s`,
+     SELECT c.id::text, c."contactId"::text, c."assignedAgentId"::text, s.guest,
+       NULL, NULL, NULL::jsonb, NULL::int, NULL::jsonb, NULL::json FROM created c CROSS JOIN sender s`,
     params,
     // of fixed shape (one text for a guest's opening, one for a known sender's): parsed and planned once a connection
     { prepare: true },
@@ -168,7 +191,30 @@ async function openStatement(db: Sql, c: Opener, known: KnownSender | undefined)
 
 function opening(c: Opener, row: OpenRow): Opening {
   const { id, contactId, assignedAgentId } = row;
-  if (row.guest === null) return { id, contactId, assignedAgentId: null, opened: false, created: undefined };
+  if (row.guest === null) {
+    const found =
+      row.status !== null && row.version !== null
+        ? {
+            conversation: {
+              id,
+              businessId: c.businessId,
+              channel: c.channel,
+              channelConversationId: c.channelConversationId,
+              contactId,
+              status: row.status,
+              assignedAgentId: row.agentId,
+              snapshot: row.snapshot,
+              version: row.version,
+              reference: row.reference ?? {},
+            },
+            // none asked for: unknown, not empty
+            recent: c.recentKeep
+              ? (row.recent ?? []).map((m) => ({ id: m.id, createdAt: Number(m.at), author: m.author, text: m.text }))
+              : undefined,
+          }
+        : undefined;
+    return { id, contactId, assignedAgentId: null, opened: false, created: undefined, found };
+  }
   const start = c.started(row.guest);
   const created: LockedConversation = {
     id,

@@ -145,7 +145,14 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
   };
   const worker = createEffectWorker({ db, logger, instanceId, loop: resumed, claim, track, isGone, notServedHere });
   const timers = createTimerPoller({ db, now, logger, loop, track, instanceId, isGone });
-  const intake = createIntake({ db, now, business, live, run: loop.run });
+  const intake = createIntake({
+    db,
+    now,
+    business,
+    live,
+    run: loop.run,
+    recentKeep: answerNow ? historyLimit + 1 : 0,
+  });
   const agents = createAgentActions({
     db,
     run: loop.run,

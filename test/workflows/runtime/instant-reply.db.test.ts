@@ -8,6 +8,8 @@ import { OfflineAgent } from '../../../workflows/agent/offline-agent.ts';
 import { OpenAiAgent } from '../../../workflows/agent/openai-agent.ts';
 import type { AgentContext, AgentReply, AiAgent } from '../../../workflows/agent/types.ts';
 import { createConversationRuntime, wording } from '../../../workflows/index.ts';
+import { recentMessages } from '../../../workflows/runtime/history.ts';
+import { readConversation, readConversationRecent } from '../../../workflows/runtime/store.ts';
 import { asSecondInstance, createTestDatabase } from '../../support/db.ts';
 import { Clock, inbound, makeBusiness, RecordingGateway, silentLogger, testAgent } from '../support/fixtures.ts';
 
@@ -157,7 +159,7 @@ describe('an AI agent that answers at once', () => {
     await rt.stop();
   });
 
-  it('a conversation another instance stepped last: its row and newest messages read in one statement', async () => {
+  it('a conversation another instance stepped last: found with its row and newest messages by the opening statement, then stepped: two statements', async () => {
     const { business } = await makeBusiness(db);
     const a = recordingOffline();
     const first = runtime(a.agent, new Clock(), 'instant-elsewhere-a');
@@ -166,10 +168,11 @@ describe('an AI agent that answers at once', () => {
     const { database, counted } = counting(db);
     const second = runtime(b.agent, new Clock(), 'instant-elsewhere-b', database);
     await second.rt.handleInbound(inbound(business.id, 'chat-i7', 'what are your opening hours?'));
-    // the open conversation found, the row with its messages, the step with the AI's answer
+    // the open conversation found with its row and newest messages, the step with the AI's answer
     const steps = counted.statements.filter((s) => !/^UPDATE "OutboxEffect"( e)? SET "doneAt"/.test(s));
-    expect(steps).toHaveLength(3);
-    expect(steps[1]).toMatch(/^SELECT .* FROM "Message" WHERE "conversationId" = c\.id/);
+    expect(steps).toHaveLength(2);
+    expect(steps[0]).toMatch(/^WITH open AS .* FROM "Message" WHERE "conversationId" = o\.id/);
+    expect(steps[1]).toMatch(/^WITH .*UPDATE "Conversation"/);
     expect(counted.transactions).toBe(0);
     // the AI saw what the history query reads
     const { answer, history } = await historyBeforeAnswer(id);
@@ -178,6 +181,25 @@ describe('an AI agent that answers at once', () => {
     expect(history.length).toBeGreaterThan(0);
     await first.rt.stop();
     await second.rt.stop();
+  });
+
+  it('a conversation read with its newest messages in one statement reads what the row and the history query read', async () => {
+    const { business } = await makeBusiness(db);
+    const { agent } = recordingOffline();
+    const { rt } = runtime(agent, new Clock(), 'instant-read-recent');
+    const { conversationId: id } = await rt.handleInbound(inbound(business.id, 'chat-i8', 'Hello'));
+    for (const text of ['what do you sell?', 'hi there', 'hmm'])
+      await rt.handleInbound(inbound(business.id, 'chat-i8', text));
+    await rt.stop();
+    for (const keep of [1, 3, 100]) {
+      const both = await readConversationRecent(db, id, keep);
+      const history = await recentMessages(db, id, keep);
+      expect(both?.conversation).toEqual(await readConversation(db, id));
+      expect(both?.conversation.version).toBe(history?.version);
+      expect(both?.recent).toEqual(history?.recent);
+    }
+    expect((await readConversationRecent(db, id, 100))?.recent).toHaveLength(8);
+    expect(await readConversationRecent(db, '00000000-0000-7000-8000-000000000000', 3)).toBeNull();
   });
 
   it("a customer's message updates its conversation without a new index entry (a HOT update)", async () => {
