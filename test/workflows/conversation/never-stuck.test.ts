@@ -10,32 +10,9 @@ import {
   type ConversationEffect,
   type ConversationEvent,
 } from '../../../workflows/conversation/index.ts';
+import { sampleEvents } from './sample-events.ts';
 
-const found = (value: string) => ({ status: 'found' as const, value });
-const none = { status: 'none' as const };
-const events: ConversationEvent[] = [
-  { type: 'customer.message', text: 'hello' },
-  { type: 'ai.replied', reply: { kind: 'reply', text: 'hi' } },
-  { type: 'ai.replied', reply: { kind: 'handover', reason: 'ai_failed', text: 'finding a person' } },
-  { type: 'handover.timeout', key: 'handover:1' },
-  { type: 'handover.timeout', key: 'handover:2' },
-  { type: 'inactivity.timeout', key: 'inactivity' },
-  {
-    type: 'details.extracted',
-    extraction: { email: found('j@example.com'), phone: found('+447911123456'), declined: false },
-  },
-  { type: 'details.extracted', extraction: { email: found('j@example.com'), phone: none, declined: false } },
-  { type: 'details.extracted', extraction: { email: none, phone: none, declined: true } },
-  { type: 'details.extracted', extraction: { email: none, phone: none, declined: false } },
-  { type: 'details.saved', email: 'j@example.com', phone: '+447911123456', outcome: 'updated' },
-  { type: 'details.refused', field: 'email' },
-  { type: 'details.failed', reason: 'gave up' },
-  { type: 'agent.claimed', agentId: 'a1' },
-  { type: 'agent.message', agentId: 'a1', text: 'Sam here' },
-  { type: 'agent.closed', agentId: 'a1' },
-  { type: 'agent.transferred', agentId: 'a2' },
-  { type: 'agent.reopened', agentId: 'a1' },
-];
+const events = [...sampleEvents];
 
 /** The events Baton itself produces, and what produces each: a timer, or an effect of the outbox. */
 const producedBy: Partial<Record<ConversationEvent['type'], ConversationEffect['type']>> = {

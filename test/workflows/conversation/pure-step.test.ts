@@ -6,52 +6,20 @@ import { initialTransition, transition } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import {
   conversationMachine,
+  persistedCopy,
+  restoreConversation,
+  startConversation,
   type ConversationEvent,
   type ConversationInput,
 } from '../../../workflows/conversation/index.ts';
+import { eventVariants, sampleEvents } from './sample-events.ts';
 import {
   pureInitialTransition,
   pureTransition,
   type ConversationSnapshot,
 } from '../../../workflows/conversation/step.ts';
 
-const found = (value: string) => ({ status: 'found' as const, value });
-const none = { status: 'none' as const };
-
-const event: fc.Arbitrary<ConversationEvent> = fc.oneof(
-  fc
-    .record({ text: fc.constantFrom('hello', 'hola', 'a person please', 'yes', 'no', 'j@example.com +447911123456') })
-    .chain(({ text }) =>
-      fc.constantFrom<ConversationEvent>(
-        { type: 'customer.message', text },
-        { type: 'customer.message', text, lang: 'es' },
-      ),
-    ),
-  fc.constantFrom<ConversationEvent>(
-    { type: 'ai.replied', reply: { kind: 'reply', text: 'hi' } },
-    { type: 'ai.replied', reply: { kind: 'handover', reason: 'ai_failed', text: 'finding a person' } },
-    { type: 'handover.timeout', key: 'handover:1' },
-    { type: 'handover.timeout', key: 'handover:2' },
-    { type: 'inactivity.timeout', key: 'inactivity' },
-    {
-      type: 'details.extracted',
-      extraction: { email: found('j@example.com'), phone: found('+447911123456'), declined: false },
-    },
-    { type: 'details.extracted', extraction: { email: found('j@example.com'), phone: none, declined: false } },
-    { type: 'details.extracted', extraction: { email: none, phone: none, declined: true } },
-    { type: 'details.extracted', extraction: { email: none, phone: none, declined: false }, text: 'what?' },
-    { type: 'details.saved', email: 'j@example.com', phone: '+447911123456', outcome: 'updated' },
-    { type: 'details.saved', email: 'j@example.com', phone: null, outcome: 'promoted' },
-    { type: 'details.refused', field: 'email' },
-    { type: 'details.failed', reason: 'gave up' },
-    { type: 'agent.claimed', agentId: 'a1' },
-    { type: 'agent.message', agentId: 'a1', text: 'Sam here' },
-    { type: 'agent.closed', agentId: 'a1' },
-    { type: 'agent.closed', agentId: null },
-    { type: 'agent.transferred', agentId: 'a2' },
-    { type: 'agent.reopened', agentId: 'a1' },
-  ),
-);
+const event: fc.Arbitrary<ConversationEvent> = fc.constantFrom(...sampleEvents, ...eventVariants);
 
 const input: fc.Arbitrary<ConversationInput> = fc.record({
   channel: fc.constantFrom('webchat', 'whatsapp', 'msteams'),
@@ -133,5 +101,34 @@ describe('the step in one shared inert scope', () => {
     expect(() => pureTransition(start, null as unknown as ConversationEvent)).toThrow();
     const [, again] = pureTransition(start, { type: 'customer.message', text: 'hello' });
     expect(actionsOf(again)).toEqual(actionsOf(first));
+  });
+
+  it('gives what xstate’s transition() gives stepping from the kept snapshot copies (persistedCopy), as the runtime does', () => {
+    let steps = 0;
+    let changed = 0;
+    fc.assert(
+      fc.property(input, fc.array(event, { minLength: 1, maxLength: 25 }), (start, walk) => {
+        let json = JSON.stringify(startConversation(start).persisted);
+        for (const e of walk) {
+          // xstate's from the row as read; ours from the kept copy, restored once per copy (persistedCopy)
+          const [theirs, theirActions] = transition(conversationMachine, restoreConversation(JSON.parse(json)), e);
+          const [ours, ourActions] = pureTransition(restoreConversation(persistedCopy(json)), e);
+          expect(ours.value).toEqual(theirs.value);
+          expect(ours.context).toEqual(theirs.context);
+          expect(ours.status).toBe(theirs.status);
+          expect(ours.children).toEqual(theirs.children);
+          // the same keys and values (a row read from the database has its context's keys in the check's order)
+          expect(persisted(ours)).toEqual(persisted(theirs));
+          expect(actionsOf(ourActions)).toEqual(actionsOf(theirActions));
+          steps++;
+          if (theirActions.length > 0) changed++;
+          json = JSON.stringify(persisted(ours));
+        }
+      }),
+      { numRuns: 400 },
+    );
+    // the walks went somewhere
+    expect(steps).toBeGreaterThan(2000);
+    expect(changed).toBeGreaterThan(500);
   });
 });
