@@ -37,35 +37,40 @@ export function agentHistory(recent: Recent): AgentContext['history'] {
   return recent.slice(0, -1).map(({ author, text }) => ({ author, text }));
 }
 
+/** The newest messages as recentMessagesJson gives them: createdAt as epoch milliseconds. */
+export type RecentJson = { id: string; at: number | string; author: Author; text: string }[];
+
+/**
+ * SQL for the newest `keep` messages of the conversation `conversationId` (both SQL expressions), oldest first, as one
+ * JSON array (RecentJson): what recentMessages reads, and the statements that read the conversation's row with them
+ * (store.ts readConversationRecent, the opening statement).
+ */
+export function recentMessagesJson(conversationId: string, keep: string): string {
+  return `(SELECT coalesce(json_agg(json_build_object('id', m.id::text,
+      'at', floor(extract(epoch FROM m."createdAt") * 1000)::bigint, 'author', m.author::text, 'text', m.text)
+      ORDER BY m."createdAt", m.id), '[]'::json)
+    FROM (SELECT id, "createdAt", author, text FROM "Message" WHERE "conversationId" = ${conversationId}
+          ORDER BY "createdAt" DESC, id DESC LIMIT ${keep}) m)`;
+}
+
+/** recentMessagesJson's array as the history keeps it. */
+export function recentFromJson(rows: RecentJson): RecentMessage[] {
+  return rows.map((m) => ({ id: m.id, createdAt: Number(m.at), author: m.author, text: m.text }));
+}
+
 /** The conversation's newest `keep` messages, and the version they are the messages of (one statement); null: gone. */
 export async function recentMessages(
   sql: Sql,
   conversationId: string,
   keep: number,
 ): Promise<{ version: number; recent: Recent } | null> {
-  const rows = await sql.query<{
-    version: number;
-    id: string | null;
-    createdAt: Date | null;
-    author: Author | null;
-    text: string | null;
-  }>(
-    `SELECT c.version, m.id::text AS id, m."createdAt", m.author::text AS author, m.text
-     FROM "Conversation" c LEFT JOIN LATERAL (
-       SELECT id, "createdAt", author, text FROM "Message" WHERE "conversationId" = c.id
-       ORDER BY "createdAt" DESC, id DESC LIMIT $2) m ON true
-     WHERE c.id = $1::uuid`,
+  const rows = await sql.query<{ version: number; recent: RecentJson }>(
+    `SELECT c.version, ${recentMessagesJson('c.id', '$2')} AS recent FROM "Conversation" c WHERE c.id = $1::uuid`,
     [conversationId, keep],
     { prepare: true },
   );
-  const first = rows[0];
-  if (!first) return null;
-  const recent: RecentMessage[] = [];
-  for (const r of rows) {
-    if (r.id === null || r.createdAt === null || r.author === null || r.text === null) continue;
-    recent.push({ id: r.id, createdAt: new Date(r.createdAt).getTime(), author: r.author, text: r.text });
-  }
-  return { version: first.version, recent: recent.reverse() };
+  const row = rows[0];
+  return row ? { version: row.version, recent: recentFromJson(row.recent) } : null;
 }
 
 /** What a message weighs in the memory's budget: its text, and about what the object around it costs. */

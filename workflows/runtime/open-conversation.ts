@@ -6,7 +6,7 @@
 import { senderWithoutPhoneCtes, type SqlParam } from '../../contacts/index.ts';
 import { newRowId, type Sql } from '../../prisma/index.ts';
 import { persistedCopy, type ConversationStep } from '../conversation/index.ts';
-import type { RecentMessage } from './history.ts';
+import { recentFromJson, recentMessagesJson, type RecentJson, type RecentMessage } from './history.ts';
 import type { ChannelKey, LockedConversation } from './store.ts';
 
 export interface Opening {
@@ -123,7 +123,7 @@ type OpenRow = {
   snapshot: unknown;
   version: number | null;
   reference: Record<string, unknown> | null;
-  recent: { id: string; at: number | string; author: RecentMessage['author']; text: string }[] | null;
+  recent: RecentJson | null;
 };
 
 /**
@@ -173,11 +173,7 @@ async function openStatement(db: Sql, c: Opener, known: KnownSender | undefined)
        RETURNING id, "contactId", "assignedAgentId")${writes ? `,\n     ${writes}` : ''}
      SELECT o.id::text AS id, o."contactId"::text AS "contactId", NULL::text AS "assignedAgentId", NULL::boolean AS guest,
        o.status::text AS status, o."assignedAgentId"::text AS "agentId", o.snapshot, o.version, o.reference,
-       (SELECT coalesce(json_agg(json_build_object('id', m.id::text,
-           'at', floor(extract(epoch FROM m."createdAt") * 1000)::bigint, 'author', m.author::text, 'text', m.text)
-           ORDER BY m."createdAt", m.id), '[]'::json)
-        FROM (SELECT id, "createdAt", author, text FROM "Message" WHERE "conversationId" = o.id
-              ORDER BY "createdAt" DESC, id DESC LIMIT ${$(c.recentKeep ?? 0)}::int) m) AS recent
+       ${recentMessagesJson('o.id', `${$(c.recentKeep ?? 0)}::int`)} AS recent
      FROM open o
      UNION ALL
      SELECT c.id::text, c."contactId"::text, c."assignedAgentId"::text, s.guest,
@@ -208,9 +204,7 @@ function opening(c: Opener, row: OpenRow): Opening {
               reference: row.reference ?? {},
             },
             // none asked for: unknown, not empty
-            recent: c.recentKeep
-              ? (row.recent ?? []).map((m) => ({ id: m.id, createdAt: Number(m.at), author: m.author, text: m.text }))
-              : undefined,
+            recent: c.recentKeep ? recentFromJson(row.recent ?? []) : undefined,
           }
         : undefined;
     return { id, contactId, assignedAgentId: null, opened: false, created: undefined, found };

@@ -6,6 +6,7 @@ import { newRowId, type Database, type Sql } from '../../prisma/index.ts';
 import type { Author } from '../agent/types.ts';
 import type { ConversationStatus } from '../conversation/index.ts';
 import { agentFullName } from './agent-names.ts';
+import { recentFromJson, recentMessagesJson, type RecentJson, type RecentMessage } from './history.ts';
 import type { MessageView } from './events.ts';
 
 export type LockedConversation = {
@@ -71,10 +72,11 @@ export function newMessage(
   };
 }
 
-const CONVERSATION_ROW = `SELECT id::text AS id, "businessId"::text AS "businessId", channel, "channelConversationId",
+/** A conversation's row as the dispatch steps from it (LockedConversation). */
+const CONVERSATION_COLUMNS = `id::text AS id, "businessId"::text AS "businessId", channel, "channelConversationId",
        "contactId"::text AS "contactId", status::text AS status, "assignedAgentId"::text AS "assignedAgentId",
-       snapshot, version, reference
-     FROM "Conversation" WHERE id = $1::uuid`;
+       snapshot, version, reference`;
+const CONVERSATION_ROW = `SELECT ${CONVERSATION_COLUMNS} FROM "Conversation" WHERE id = $1::uuid`;
 
 /** Locks the conversation's row for this transaction: events of one conversation run one at a time, across instances. */
 export async function lockConversation(tx: Sql, id: string): Promise<LockedConversation | null> {
@@ -100,20 +102,9 @@ export async function readConversationRecent(
   db: Sql,
   id: string,
   keep: number,
-): Promise<{
-  conversation: LockedConversation;
-  recent: { id: string; createdAt: number; author: Author; text: string }[];
-} | null> {
-  const rows = await db.query<
-    LockedConversation & { recent: { id: string; at: number | string; author: Author; text: string }[] }
-  >(
-    `SELECT id::text AS id, "businessId"::text AS "businessId", channel, "channelConversationId",
-       "contactId"::text AS "contactId", status::text AS status, "assignedAgentId"::text AS "assignedAgentId",
-       snapshot, version, reference,
-       (SELECT coalesce(json_agg(json_build_object('id', m.id::text, 'at', floor(extract(epoch FROM m."createdAt") * 1000)::bigint,
-           'author', m.author::text, 'text', m.text) ORDER BY m."createdAt", m.id), '[]'::json)
-        FROM (SELECT id, "createdAt", author, text FROM "Message" WHERE "conversationId" = c.id
-              ORDER BY "createdAt" DESC, id DESC LIMIT $2) m) AS recent
+): Promise<{ conversation: LockedConversation; recent: RecentMessage[] } | null> {
+  const rows = await db.query<LockedConversation & { recent: RecentJson }>(
+    `SELECT ${CONVERSATION_COLUMNS}, ${recentMessagesJson('c.id', '$2')} AS recent
      FROM "Conversation" c WHERE id = $1::uuid`,
     [id, keep],
     { prepare: true },
@@ -121,10 +112,7 @@ export async function readConversationRecent(
   const row = rows[0];
   if (!row) return null;
   const { recent, ...conversation } = row;
-  return {
-    conversation,
-    recent: recent.map((m) => ({ id: m.id, createdAt: Number(m.at), author: m.author, text: m.text })),
-  };
+  return { conversation, recent: recentFromJson(recent) };
 }
 
 /** The `limit` messages before the newest one (the message being answered), oldest first. */

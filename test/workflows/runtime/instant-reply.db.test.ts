@@ -197,6 +197,15 @@ describe('an AI agent that answers at once', () => {
       expect(both?.conversation).toEqual(await readConversation(db, id));
       expect(both?.conversation.version).toBe(history?.version);
       expect(both?.recent).toEqual(history?.recent);
+      // the newest `keep`, oldest first, as Prisma reads them
+      const newest = await db.prisma.message.findMany({
+        where: { conversationId: id },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        take: keep,
+      });
+      expect(both?.recent).toEqual(
+        newest.reverse().map((m) => ({ id: m.id, createdAt: m.createdAt.getTime(), author: m.author, text: m.text })),
+      );
     }
     expect((await readConversationRecent(db, id, 100))?.recent).toHaveLength(8);
     expect(await readConversationRecent(db, '00000000-0000-7000-8000-000000000000', 3)).toBeNull();
