@@ -22,42 +22,24 @@ const stats = (over: Partial<TableStats>): TableStats => ({
   ...over,
 });
 
+/** What Message needs: vacuum, freeze, analyze. */
+const needs = (vacuum: boolean, freeze: boolean, analyze: boolean) => ({ table: 'Message', vacuum, freeze, analyze });
+
 describe('autovacuum’s rules', () => {
   it('vacuums past 50 + 20 % dead rows, or 1,000 + 20 % inserted; analyzes past 50 + 10 % changed', () => {
     expect(maintenanceFor(stats({ dead: 250 }))).toBeNull();
-    expect(maintenanceFor(stats({ dead: 251 }))).toEqual({
-      table: 'Message',
-      vacuum: true,
-      freeze: false,
-      analyze: false,
-    });
+    expect(maintenanceFor(stats({ dead: 251 }))).toEqual(needs(true, false, false));
     expect(maintenanceFor(stats({ insertedSinceVacuum: 1201 }))?.vacuum).toBe(true);
     expect(maintenanceFor(stats({ insertedSinceVacuum: 1200 }))).toBeNull();
-    expect(maintenanceFor(stats({ modifiedSinceAnalyze: 151 }))).toEqual({
-      table: 'Message',
-      vacuum: false,
-      freeze: false,
-      analyze: true,
-    });
+    expect(maintenanceFor(stats({ modifiedSinceAnalyze: 151 }))).toEqual(needs(false, false, true));
     expect(maintenanceFor(stats({ modifiedSinceAnalyze: 150 }))).toBeNull();
-    expect(maintenanceFor(stats({ xidAge: 150_000_001 }))).toEqual({
-      table: 'Message',
-      vacuum: true,
-      freeze: true,
-      analyze: false,
-    });
+    expect(maintenanceFor(stats({ xidAge: 150_000_001 }))).toEqual(needs(true, true, false));
   });
 
   it('says it in one statement, the table quoted', () => {
-    expect(maintenanceStatement({ table: 'Message', vacuum: true, freeze: false, analyze: true })).toBe(
-      'VACUUM (ANALYZE) "Message"',
-    );
-    expect(maintenanceStatement({ table: 'Message', vacuum: true, freeze: true, analyze: false })).toBe(
-      'VACUUM (FREEZE) "Message"',
-    );
-    expect(maintenanceStatement({ table: 'Message', vacuum: true, freeze: false, analyze: false })).toBe(
-      'VACUUM "Message"',
-    );
+    expect(maintenanceStatement(needs(true, false, true))).toBe('VACUUM (ANALYZE) "Message"');
+    expect(maintenanceStatement(needs(true, true, false))).toBe('VACUUM (FREEZE) "Message"');
+    expect(maintenanceStatement(needs(true, false, false))).toBe('VACUUM "Message"');
     expect(maintenanceStatement({ table: 'a"b', vacuum: false, freeze: false, analyze: true })).toBe('ANALYZE "a""b"');
   });
 });
