@@ -101,11 +101,13 @@ export async function startEventRelay(db: Database, opts: EventRelayOptions): Pr
   /** Sends batches until the queue is empty; one statement in flight, `minIntervalMs` apart unless stopping. */
   const drain = async (paced: boolean) => {
     while (queue.size > 0 && !broken) {
-      const wait = paced ? lastStart + minIntervalMs - performance.now() : 0;
-      if (wait > 0) {
+      // again after each sleep: a Node timer may fire up to a millisecond before its delay by performance.now()
+      // (libuv's loop clock counts whole milliseconds), and the interval is a floor
+      for (let wait = paced ? lastStart + minIntervalMs - performance.now() : 0; wait > 0;) {
         await new Promise((resolve) => setTimeout(resolve, wait));
         // stop() sends the rest itself, without waiting
         if (stopping) return;
+        wait = lastStart + minIntervalMs - performance.now();
       }
       lastStart = performance.now();
       const { payloads, events } = queue.take(opts.instanceId, PAYLOADS_PER_STATEMENT);
